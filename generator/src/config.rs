@@ -1,0 +1,69 @@
+//! `specs/codegen.toml`: which specs feed which emitted crates and modules.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub client: CrateConfig,
+    pub server: CrateConfig,
+    #[serde(rename = "spec")]
+    pub specs: Vec<SpecConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    #[serde(rename = "crate")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecConfig {
+    /// Relative to the config file.
+    pub file: PathBuf,
+    pub module: String,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| Error::Other(format!("{}: {}", path.display(), e.message())))?;
+        if config.specs.is_empty() {
+            return Err(Error::Other(format!("{}: no [[spec]] entries", path.display())));
+        }
+        Ok(config)
+    }
+
+    /// The config for a single spec file: crate names from the file's stem.
+    pub fn single(spec: &Path) -> Self {
+        let module = module_for(spec);
+        let krate = format!("twilio-{}", module.replace('_', "-"));
+        Config {
+            client: CrateConfig { name: krate.clone() },
+            server: CrateConfig {
+                name: format!("{krate}-server"),
+            },
+            specs: vec![SpecConfig {
+                file: spec.to_path_buf(),
+                module,
+            }],
+        }
+    }
+}
+
+/// `twilio_chat_v2.yaml` -> `chat_v2`.
+pub fn module_for(spec: &Path) -> String {
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::names::snake(stem.strip_prefix("twilio_").unwrap_or(&stem))
+}

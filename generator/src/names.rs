@@ -1,0 +1,129 @@
+//! The one place spec names become Rust names.
+//!
+//! Every identifier the emitters print comes from [`snake`] or [`pascal`], and
+//! every scope that could see two spec names collapse into one Rust name draws
+//! from a [`Namer`], so a collision is renamed instead of failing to compile.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use std::collections::BTreeSet;
+
+/// Rust's strict and reserved keywords (2021 edition), which a spec may use as names.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Spells out the characters that carry meaning in Twilio names before casing
+/// drops them: `DateCreated<` and `DateCreated>` are inequality filters beside
+/// `DateCreated`, so they must not collapse into the same Rust name.
+fn spell(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    for ch in name.chars() {
+        match ch {
+            '<' => out.push_str("_before_"),
+            '>' => out.push_str("_after_"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => out.push('_'),
+        }
+    }
+    out
+}
+
+fn guard(ident: String, digit_prefix: &str, empty: &str) -> String {
+    let ident = if ident.is_empty() { empty.to_string() } else { ident };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{ident}")
+    } else {
+        ident
+    };
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// A snake_case Rust identifier for any spec name (field, parameter, module, method).
+pub fn snake(name: &str) -> String {
+    guard(spell(name).to_snake_case(), "n", "value")
+}
+
+/// A PascalCase Rust identifier for any spec name (type, variant, trait).
+pub fn pascal(name: &str) -> String {
+    guard(spell(name).to_pascal_case(), "V", "Value")
+}
+
+/// Hands out unique names within one scope (a struct's fields, an operation's inputs).
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    taken: BTreeSet<String>,
+}
+
+impl Namer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserves a name that generated code uses itself in this scope.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_string());
+    }
+
+    /// `candidate` if it is free, otherwise `candidate_2`, `candidate_3`, ...
+    pub fn unique(&mut self, candidate: String) -> String {
+        if self.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        // snake_case names take `_2`; PascalCase names take `2`.
+        let sep = if candidate.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
+        (2..)
+            .map(|n| format!("{candidate}{sep}{n}"))
+            .find(|name| self.taken.insert(name.clone()))
+            .expect("an unbounded range always finds a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inequality_filters_stay_distinct() {
+        assert_eq!(snake("DateCreated"), "date_created");
+        assert_eq!(snake("DateCreated<"), "date_created_before");
+        assert_eq!(snake("DateCreated>"), "date_created_after");
+    }
+
+    #[test]
+    fn keywords_digits_and_symbols() {
+        assert_eq!(snake("Type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(snake("3dSecure"), "n3d_secure");
+        assert_eq!(pascal("1"), "V1");
+        assert_eq!(pascal("true"), "True");
+        assert_eq!(pascal("application/json"), "ApplicationJson");
+        assert_eq!(pascal("chat.v2.service.user"), "ChatV2ServiceUser");
+        assert_eq!(snake("X-Twilio-Webhook-Enabled"), "x_twilio_webhook_enabled");
+        assert_eq!(snake(""), "value");
+        assert_eq!(pascal("+"), "Value");
+    }
+
+    #[test]
+    fn namer_renames_collisions() {
+        let mut namer = Namer::new();
+        assert_eq!(namer.unique(snake("FriendlyName")), "friendly_name");
+        assert_eq!(namer.unique(snake("friendly_name")), "friendly_name_2");
+        assert_eq!(namer.unique(snake("Friendly-Name")), "friendly_name_3");
+        let mut types = Namer::new();
+        assert_eq!(types.unique(pascal("user")), "User");
+        assert_eq!(types.unique(pascal("USER")), "User2");
+    }
+}
