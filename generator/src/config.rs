@@ -37,7 +37,10 @@ impl Config {
         let config: Config = toml::from_str(&text)
             .map_err(|e| Error::Other(format!("{}: {}", path.display(), e.message())))?;
         if config.specs.is_empty() {
-            return Err(Error::Other(format!("{}: no [[spec]] entries", path.display())));
+            return Err(Error::Other(format!(
+                "{}: no [[spec]] entries",
+                path.display()
+            )));
         }
         Ok(config)
     }
@@ -47,7 +50,9 @@ impl Config {
         let module = module_for(spec);
         let krate = format!("twilio-{}", module.replace('_', "-"));
         Config {
-            client: CrateConfig { name: krate.clone() },
+            client: CrateConfig {
+                name: krate.clone(),
+            },
             server: CrateConfig {
                 name: format!("{krate}-server"),
             },

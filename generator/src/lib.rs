@@ -5,10 +5,12 @@
 //! See ARCHITECTURE.md.
 
 pub mod config;
+pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod output;
 
 pub use error::{Error, Result, SpecError};
 
@@ -16,7 +18,11 @@ use std::path::Path;
 
 /// Loads and builds the IR of every spec in `config`, reading paths relative to `base`.
 /// Errors name files as `display_base/file`.
-pub fn build_project(config: &config::Config, base: &Path, display_base: &str) -> Result<ir::Project> {
+pub fn build_project(
+    config: &config::Config,
+    base: &Path,
+    display_base: &str,
+) -> Result<ir::Project> {
     let mut apis = Vec::new();
     for spec in &config.specs {
         let path = base.join(&spec.file);

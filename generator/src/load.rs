@@ -49,15 +49,129 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     check_version(&tree, &ctx)?;
     keep_ref_siblings(&mut tree, false, false);
     check_refs(&tree, &ctx)?;
-    let doc = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(tree).map_err(|e| {
-        let at = e.path().to_string();
-        let at = if at == "." { Loc::root() } else { Loc::root().at(at) };
-        ctx.err(&at, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+    let doc = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&tree).map_err(|e| {
+        let (at, message) = locate_error(Part::Doc, &tree, Loc::root())
+            .unwrap_or_else(|| (relative(&Loc::root(), e.path()), e.inner().to_string()));
+        ctx.err(
+            &at,
+            format!("not a valid OpenAPI 3.0 document here: {message}"),
+        )
     })?;
     Ok(Spec {
         file: file.to_string(),
         doc,
     })
+}
+
+/// The parts of a document `locate_error` checks one by one.
+#[derive(Clone, Copy)]
+enum Part {
+    Doc,
+    Paths,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Header,
+    MediaType,
+    Schema,
+    Components,
+}
+
+fn relative(loc: &Loc, path: &serde_path_to_error::Path) -> Loc {
+    match path.to_string() {
+        p if p == "." => loc.clone(),
+        p => loc.at(p),
+    }
+}
+
+/// Where a deserialisation error really is, and what it says.
+///
+/// `serde_path_to_error` loses its place inside openapiv3's flattened and
+/// untagged types (every object with `x-` extensions is one), so on its own
+/// it reports any mistake under `paths` at `paths`. This walks down the
+/// document's structure, deserialising each part alone, to the deepest part
+/// that still fails. `None` if `value` is a valid `part`.
+fn locate_error(part: Part, value: &Value, loc: Loc) -> Option<(Loc, String)> {
+    use openapiv3 as o;
+    fn check<T: serde::de::DeserializeOwned>(v: &Value, loc: &Loc) -> Option<(Loc, String)> {
+        serde_path_to_error::deserialize::<_, T>(v)
+            .err()
+            .map(|e| (relative(loc, e.path()), e.inner().to_string()))
+    }
+    let failure = match part {
+        Part::Doc => check::<o::OpenAPI>(value, &loc),
+        Part::Paths => check::<o::Paths>(value, &loc),
+        Part::PathItem => check::<o::ReferenceOr<o::PathItem>>(value, &loc),
+        Part::Operation => check::<o::Operation>(value, &loc),
+        Part::Parameter => check::<o::ReferenceOr<o::Parameter>>(value, &loc),
+        Part::RequestBody => check::<o::ReferenceOr<o::RequestBody>>(value, &loc),
+        Part::Responses => check::<o::Responses>(value, &loc),
+        Part::Response => check::<o::ReferenceOr<o::Response>>(value, &loc),
+        Part::Header => check::<o::ReferenceOr<o::Header>>(value, &loc),
+        Part::MediaType => check::<o::MediaType>(value, &loc),
+        Part::Schema => check::<o::ReferenceOr<o::Schema>>(value, &loc),
+        Part::Components => check::<o::Components>(value, &loc),
+    }?;
+    let Value::Object(map) = value else {
+        return Some(failure);
+    };
+    for (key, child) in map {
+        let k = key.as_str();
+        let one = match (part, k) {
+            (Part::Doc, "paths") => Some(Part::Paths),
+            (Part::Doc, "components") => Some(Part::Components),
+            (Part::Paths, _) if k.starts_with('/') => Some(Part::PathItem),
+            (
+                Part::PathItem,
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace",
+            ) => Some(Part::Operation),
+            (Part::Operation, "requestBody") => Some(Part::RequestBody),
+            (Part::Operation, "responses") => Some(Part::Responses),
+            (Part::Responses, _) if !k.starts_with("x-") => Some(Part::Response),
+            (Part::Parameter | Part::Header | Part::MediaType, "schema") => Some(Part::Schema),
+            (Part::Schema, "items" | "not" | "additionalProperties") if child.is_object() => {
+                Some(Part::Schema)
+            }
+            _ => None,
+        };
+        if let Some(p) = one {
+            if let Some(found) = locate_error(p, child, loc.at(k)) {
+                return Some(found);
+            }
+            continue;
+        }
+        let each = match (part, k) {
+            (Part::PathItem | Part::Operation, "parameters") => Some(Part::Parameter),
+            (Part::RequestBody | Part::Response, "content") => Some(Part::MediaType),
+            (Part::Response, "headers") => Some(Part::Header),
+            (Part::Schema, "properties" | "allOf" | "oneOf" | "anyOf") => Some(Part::Schema),
+            (Part::Components, "schemas") => Some(Part::Schema),
+            (Part::Components, "responses") => Some(Part::Response),
+            (Part::Components, "parameters") => Some(Part::Parameter),
+            (Part::Components, "requestBodies") => Some(Part::RequestBody),
+            (Part::Components, "headers") => Some(Part::Header),
+            _ => None,
+        };
+        let Some(p) = each else { continue };
+        let items: Vec<(String, &Value)> = match child {
+            Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (i, v) in items {
+            if let Some(found) = locate_error(p, v, loc.at(k).at(i)) {
+                return Some(found);
+            }
+        }
+    }
+    Some(failure)
 }
 
 /// YAML allows keys JSON does not (`200:` is an integer); OpenAPI means them as strings.
@@ -236,7 +350,9 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     if let Some(Value::Object(kinds)) = tree.get("components") {
         for (kind, group) in kinds {
-            let Value::Object(items) = group else { continue };
+            let Value::Object(items) = group else {
+                continue;
+            };
             for (name, item) in items {
                 let loc = Loc::root().at("components").at(kind).at(name);
                 let mut inner = Vec::new();
@@ -250,7 +366,10 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     for start in graph.keys() {
         let mut stack = vec![start.clone()];
         if let Some(cycle) = find_cycle(&graph, &mut stack, &mut done) {
-            let first = cycle[0].trim_start_matches("#/").splitn(3, '/').collect::<Vec<_>>();
+            let first = cycle[0]
+                .trim_start_matches("#/")
+                .splitn(3, '/')
+                .collect::<Vec<_>>();
             let at = first.iter().fold(Loc::root(), |l, t| l.at(t));
             return Err(ctx.err(&at, format!("reference cycle: {}", cycle.join(" -> "))));
         }

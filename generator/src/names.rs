@@ -33,7 +33,11 @@ fn spell(name: &str) -> String {
 }
 
 fn guard(ident: String, digit_prefix: &str, empty: &str) -> String {
-    let ident = if ident.is_empty() { empty.to_string() } else { ident };
+    let ident = if ident.is_empty() {
+        empty.to_string()
+    } else {
+        ident
+    };
     let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{digit_prefix}{ident}")
     } else {
@@ -111,7 +115,10 @@ mod tests {
         assert_eq!(pascal("true"), "True");
         assert_eq!(pascal("application/json"), "ApplicationJson");
         assert_eq!(pascal("chat.v2.service.user"), "ChatV2ServiceUser");
-        assert_eq!(snake("X-Twilio-Webhook-Enabled"), "x_twilio_webhook_enabled");
+        assert_eq!(
+            snake("X-Twilio-Webhook-Enabled"),
+            "x_twilio_webhook_enabled"
+        );
         assert_eq!(snake(""), "value");
         assert_eq!(pascal("+"), "Value");
     }

@@ -1,8 +1,10 @@
 //! `cargo xtask <command>`: the project's automation, in Rust.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use generator::config::Config;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Parser)]
 #[command(about = "Twilio Users code generation tasks")]
@@ -18,20 +20,136 @@ enum Command {
         /// An OpenAPI 3.0 spec (YAML or JSON).
         spec: PathBuf,
     },
+    /// Generate the client and server crates from specs/ into generated/.
+    Codegen {
+        /// Compare with what is on disk instead of writing; exit 1 when stale.
+        #[arg(long)]
+        check: bool,
+        /// Generate from this one spec instead of specs/codegen.toml (needs --out).
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// Where to write the crates (default: generated/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The workspace root: xtask lives one below it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ir { spec } => generator::ir_of_file(&spec).map(|project| {
-            print!("{}", serde_yaml::to_string(&project).expect("the IR always serialises"));
+            print!(
+                "{}",
+                serde_yaml::to_string(&project).expect("the IR always serialises")
+            );
+            ExitCode::SUCCESS
         }),
+        Command::Codegen { check, spec, out } => codegen(check, spec, out),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn codegen(
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> generator::Result<ExitCode> {
+    let started = Instant::now();
+    let root = root();
+    let (config, base, display_base) = match &spec {
+        Some(spec) => (Config::single(spec), PathBuf::new(), String::new()),
+        None => (
+            Config::load(&root.join("specs/codegen.toml"))?,
+            root.join("specs"),
+            "specs".to_string(),
+        ),
+    };
+    let out = out.unwrap_or_else(|| root.join("generated"));
+    let project = generator::build_project(&config, &base, &display_base)?;
+    let files = generator::emit::emit_project(&project, &config)?;
+    if check {
+        let stale = generator::output::compare(&files, &out)?;
+        if stale.is_empty() {
+            println!("generated/ is up to date ({} files)", files.files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for generator::output::Stale {
+            path,
+            on_disk,
+            emitted,
+        } in &stale
+        {
+            let old = on_disk.as_deref().unwrap_or("");
+            let new = emitted.as_deref().unwrap_or("");
+            let diff = similar::TextDiff::from_lines(old, new);
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{path}"), &format!("b/{path}"))
+            );
+        }
+        eprintln!(
+            "stale: {} file(s) differ from what `cargo xtask codegen` emits:",
+            stale.len()
+        );
+        for s in &stale {
+            eprintln!("  {}", out.join(&s.path).display());
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let report = generator::output::write_tree(&files, &out)?;
+    let operations: usize = project
+        .apis
+        .iter()
+        .flat_map(|a| &a.resources)
+        .map(|r| r.operations.len())
+        .sum();
+    let models: usize = project.apis.iter().map(|a| a.models.len()).sum();
+    println!(
+        "codegen: {} -> {}",
+        config
+            .specs
+            .iter()
+            .map(|s| s.file.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        out.display()
+    );
+    for api in &project.apis {
+        let ops: usize = api.resources.iter().map(|r| r.operations.len()).sum();
+        println!(
+            "  {:<20} {:>3} paths {:>4} operations {:>3} models {:>3} enums",
+            api.module,
+            api.resources.len(),
+            ops,
+            api.models.len(),
+            api.enums.len()
+        );
+    }
+    println!(
+        "  {} operations, {} models, {} SID types; files: {} written, {} unchanged, {} removed; {:.2?}",
+        operations,
+        models,
+        project.sids.len(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len(),
+        started.elapsed()
+    );
+    Ok(ExitCode::SUCCESS)
 }

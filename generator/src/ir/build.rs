@@ -19,6 +19,24 @@ pub(crate) struct Builder<'a> {
     pub enums: BTreeMap<String, Enum>,
 }
 
+/// Method names the emitted params structs and request builders define
+/// themselves; an input named like one of them is renamed.
+const RESERVED_INPUT_NAMES: &[&str] = &[
+    "new",
+    "validate",
+    "headers",
+    "params",
+    "send",
+    "send_with_response",
+    "first_page",
+    "first_page_with_response",
+    "stream",
+    "limit",
+    "retry",
+    "request",
+    "into_future",
+];
+
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
@@ -50,7 +68,10 @@ pub fn build_api(spec: &Spec, module: &str) -> Result<Api, SpecError> {
             if let Some(first) = op_ids.insert(op.operation_id.clone(), op_loc.clone()) {
                 return Err(b.ctx.err(
                     &op_loc,
-                    format!("duplicate operationId {:?} (first at {first})", op.operation_id),
+                    format!(
+                        "duplicate operationId {:?} (first at {first})",
+                        op.operation_id
+                    ),
                 ));
             }
         }
@@ -97,7 +118,10 @@ fn name_types(
     loop {
         let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (id, n) in &depth {
-            by_name.entry(tail_name(id, *n)).or_default().push(id.clone());
+            by_name
+                .entry(tail_name(id, *n))
+                .or_default()
+                .push(id.clone());
         }
         let clashes: Vec<String> = by_name
             .values()
@@ -130,14 +154,26 @@ fn name_types(
 fn sid_or_identity(resources: &mut [Resource], models: &BTreeMap<String, Model>) {
     let collection_models: BTreeMap<String, String> = resources
         .iter()
-        .flat_map(|r| r.operations.iter().map(move |op| (r.collection.clone(), &op.response)))
+        .flat_map(|r| {
+            r.operations
+                .iter()
+                .map(move |op| (r.collection.clone(), &op.response))
+        })
         .filter_map(|(c, resp)| match resp {
-            ResponseKind::Model { model } | ResponseKind::Page { model, .. } => Some((c, model.clone())),
+            ResponseKind::Model { model } | ResponseKind::Page { model, .. } => {
+                Some((c, model.clone()))
+            }
             ResponseKind::Empty => None,
         })
         .collect();
-    for r in resources.iter_mut().filter(|r| r.path_type == PathType::Instance) {
-        let Some(model) = collection_models.get(&r.collection).and_then(|m| models.get(m)) else {
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.path_type == PathType::Instance)
+    {
+        let Some(model) = collection_models
+            .get(&r.collection)
+            .and_then(|m| models.get(m))
+        else {
             continue;
         };
         let Some(prefix) = model.own_sid_prefix().map(str::to_string) else {
@@ -152,7 +188,9 @@ fn sid_or_identity(resources: &mut [Resource], models: &BTreeMap<String, Model>)
                 if format!("{{{}}}", p.wire_name) == last
                     && matches!(p.ty, TypeRef::String { pattern: None, .. })
                 {
-                    p.ty = TypeRef::SidOrIdentity { prefix: prefix.clone() };
+                    p.ty = TypeRef::SidOrIdentity {
+                        prefix: prefix.clone(),
+                    };
                 }
             }
         }
@@ -209,7 +247,12 @@ impl<'a> Builder<'a> {
             .first()
             .map(|s| s.url.clone())
             .or_else(|| default_base.map(str::to_string))
-            .ok_or_else(|| self.ctx.err(&loc.at("servers"), "no server URL for this path (neither path-level nor top-level servers)"))?;
+            .ok_or_else(|| {
+                self.ctx.err(
+                    &loc.at("servers"),
+                    "no server URL for this path (neither path-level nor top-level servers)",
+                )
+            })?;
         let links = self.links(x, &xloc)?;
         let default_output_properties = match x.and_then(|x| x.get("defaultOutputProperties")) {
             None => Vec::new(),
@@ -218,12 +261,18 @@ impl<'a> Builder<'a> {
                 .enumerate()
                 .map(|(i, v)| {
                     v.as_str().map(str::to_string).ok_or_else(|| {
-                        self.ctx.err(&xloc.at("defaultOutputProperties").at(i), "must be a string")
+                        self.ctx.err(
+                            &xloc.at("defaultOutputProperties").at(i),
+                            "must be a string",
+                        )
                     })
                 })
                 .collect::<Result<_, _>>()?,
             Some(_) => {
-                return Err(self.ctx.err(&xloc.at("defaultOutputProperties"), "must be a list of property names"))
+                return Err(self.ctx.err(
+                    &xloc.at("defaultOutputProperties"),
+                    "must be a list of property names",
+                ))
             }
         };
         let tag = item.iter().find_map(|(_, op)| op.tags.first().cloned());
@@ -257,7 +306,9 @@ impl<'a> Builder<'a> {
                 "patch" => Method::Patch,
                 "delete" => Method::Delete,
                 other => {
-                    return Err(self.ctx.err(&mloc, format!("HTTP method {other} is not supported")))
+                    return Err(self
+                        .ctx
+                        .err(&mloc, format!("HTTP method {other} is not supported")))
                 }
             };
             let op = self.operation(&resource, item, method, op, &mloc)?;
@@ -272,15 +323,21 @@ impl<'a> Builder<'a> {
         };
         let dloc = xloc.at("dependentProperties");
         let Value::Object(deps) = deps else {
-            return Err(self.ctx.err(&dloc, "must be a mapping of link name to {mapping, resource_url}"));
+            return Err(self.ctx.err(
+                &dloc,
+                "must be a mapping of link name to {mapping, resource_url}",
+            ));
         };
         deps.iter()
             .map(|(name, dep)| {
                 let l = dloc.at(name);
-                let resource_url = dep
-                    .get("resource_url")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| self.ctx.err(&l.at("resource_url"), "missing or not a string"))?;
+                let resource_url =
+                    dep.get("resource_url")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| {
+                            self.ctx
+                                .err(&l.at("resource_url"), "missing or not a string")
+                        })?;
                 let mapping = match dep.get("mapping") {
                     None => BTreeMap::new(),
                     Some(Value::Object(m)) => m
@@ -288,7 +345,9 @@ impl<'a> Builder<'a> {
                         .map(|(k, v)| {
                             v.as_str()
                                 .map(|v| (k.clone(), v.to_string()))
-                                .ok_or_else(|| self.ctx.err(&l.at("mapping").at(k), "must be a string"))
+                                .ok_or_else(|| {
+                                    self.ctx.err(&l.at("mapping").at(k), "must be a string")
+                                })
                         })
                         .collect::<Result<_, _>>()?,
                     Some(_) => return Err(self.ctx.err(&l.at("mapping"), "must be a mapping")),
@@ -314,16 +373,28 @@ impl<'a> Builder<'a> {
             .operation_id
             .clone()
             .filter(|id| !id.trim().is_empty())
-            .ok_or_else(|| self.ctx.err(&loc.at("operationId"), "missing: every operation needs an operationId"))?;
+            .ok_or_else(|| {
+                self.ctx.err(
+                    &loc.at("operationId"),
+                    "missing: every operation needs an operationId",
+                )
+            })?;
         let kind = self.crud_kind(&operation_id, method, resource.path_type, loc)?;
 
         // Path-level parameters apply unless the operation redefines them.
         let mut params: Vec<(Loc, &Parameter)> = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {
-            params.push((loc.at("parameters").at(i), self.parameter(p, &loc.at("parameters").at(i))?));
+            params.push((
+                loc.at("parameters").at(i),
+                self.parameter(p, &loc.at("parameters").at(i))?,
+            ));
         }
         for (i, p) in item.parameters.iter().enumerate() {
-            let ploc = Loc::root().at("paths").at(&resource.path).at("parameters").at(i);
+            let ploc = Loc::root()
+                .at("paths")
+                .at(&resource.path)
+                .at("parameters")
+                .at(i);
             let p = self.parameter(p, &ploc)?;
             let shadowed = params.iter().any(|(_, q)| {
                 q.parameter_data_ref().name == p.parameter_data_ref().name
@@ -335,6 +406,9 @@ impl<'a> Builder<'a> {
         }
 
         let mut namer = Namer::new();
+        for reserved in RESERVED_INPUT_NAMES {
+            namer.reserve(reserved);
+        }
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
         let mut header_params = Vec::new();
@@ -346,27 +420,43 @@ impl<'a> Builder<'a> {
                 Parameter::Query { .. } => (ParamIn::Query, &mut query_params),
                 Parameter::Header { .. } => (ParamIn::Header, &mut header_params),
                 Parameter::Cookie { .. } => {
-                    return Err(self.ctx.err(&ploc.at("in"), "cookie parameters are not supported"))
+                    return Err(self
+                        .ctx
+                        .err(&ploc.at("in"), "cookie parameters are not supported"))
                 }
             };
             if !seen.insert((location, data.name.clone())) {
-                return Err(self.ctx.err(ploc, format!("duplicate parameter {:?}", data.name)));
+                return Err(self
+                    .ctx
+                    .err(ploc, format!("duplicate parameter {:?}", data.name)));
             }
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
-                    return Err(self.ctx.err(&ploc.at("content"), "parameters with content are not supported; use schema"))
+                    return Err(self.ctx.err(
+                        &ploc.at("content"),
+                        "parameters with content are not supported; use schema",
+                    ))
                 }
             };
             let hint = format!("{}_{}", operation_id, data.name);
             let typed = self.typed(schema, &ploc.at("schema"), &hint)?;
             let pii = self.pii(&data.extensions, ploc)?.or(typed.pii.clone());
             if location == ParamIn::Path && !data.required {
-                return Err(self.ctx.err(&ploc.at("required"), "path parameters must be required"));
+                return Err(self
+                    .ctx
+                    .err(&ploc.at("required"), "path parameters must be required"));
             }
-            if let TypeRef::Model { .. } | TypeRef::Array { .. } | TypeRef::Json { .. } | TypeRef::UriMap = typed.ty {
+            if let TypeRef::Model { .. }
+            | TypeRef::Array { .. }
+            | TypeRef::Json { .. }
+            | TypeRef::UriMap = typed.ty
+            {
                 if location != ParamIn::Query || !matches!(typed.ty, TypeRef::Array { .. }) {
-                    return Err(self.ctx.err(&ploc.at("schema"), format!("{location:?} parameters of this type are not supported")));
+                    return Err(self.ctx.err(
+                        &ploc.at("schema"),
+                        format!("{location:?} parameters of this type are not supported"),
+                    ));
                 }
             }
             list.push(Param {
@@ -376,7 +466,11 @@ impl<'a> Builder<'a> {
                 ty: typed.ty,
                 required: data.required,
                 default: typed.default,
-                description: data.description.clone().filter(|d| !d.trim().is_empty()).or(typed.description),
+                description: data
+                    .description
+                    .clone()
+                    .filter(|d| !d.trim().is_empty())
+                    .or(typed.description),
                 pii,
             });
         }
@@ -384,12 +478,21 @@ impl<'a> Builder<'a> {
         let in_template = path_params_of(&resource.path);
         for name in &in_template {
             if !declared.contains(name.as_str()) {
-                return Err(self.ctx.err(&loc.at("parameters"), format!("path parameter {{{name}}} is not declared")));
+                return Err(self.ctx.err(
+                    &loc.at("parameters"),
+                    format!("path parameter {{{name}}} is not declared"),
+                ));
             }
         }
         for p in &path_params {
             if !in_template.contains(&p.wire_name) {
-                return Err(self.ctx.err(&loc.at("parameters"), format!("path parameter {:?} does not appear in the path", p.wire_name)));
+                return Err(self.ctx.err(
+                    &loc.at("parameters"),
+                    format!(
+                        "path parameter {:?} does not appear in the path",
+                        p.wire_name
+                    ),
+                ));
             }
         }
         // Path parameters in the order the path has them.
@@ -420,7 +523,11 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn parameter<'p>(&self, p: &'p ReferenceOr<Parameter>, loc: &Loc) -> Result<&'p Parameter, SpecError>
+    fn parameter<'p>(
+        &self,
+        p: &'p ReferenceOr<Parameter>,
+        loc: &Loc,
+    ) -> Result<&'p Parameter, SpecError>
     where
         'a: 'p,
     {
@@ -430,10 +537,21 @@ impl<'a> Builder<'a> {
                 let name = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
                     self.ctx.err(&loc.at("$ref"), format!("a parameter must reference #/components/parameters/..., not {reference:?}"))
                 })?;
-                match self.doc.components.as_ref().and_then(|c| c.parameters.get(name)) {
+                match self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.parameters.get(name))
+                {
                     Some(ReferenceOr::Item(p)) => Ok(p),
-                    Some(ReferenceOr::Reference { .. }) => Err(self.ctx.err(&loc.at("$ref"), "references to references are not supported for parameters")),
-                    None => Err(self.ctx.err(&loc.at("$ref"), format!("$ref target {reference:?} does not exist"))),
+                    Some(ReferenceOr::Reference { .. }) => Err(self.ctx.err(
+                        &loc.at("$ref"),
+                        "references to references are not supported for parameters",
+                    )),
+                    None => Err(self.ctx.err(
+                        &loc.at("$ref"),
+                        format!("$ref target {reference:?} does not exist"),
+                    )),
                 }
             }
         }
@@ -441,7 +559,13 @@ impl<'a> Builder<'a> {
 
     /// Twilio's generators read the kind from the operationId's verb; the
     /// method must agree with it, and where there is no verb it decides.
-    fn crud_kind(&self, id: &str, method: Method, path_type: PathType, loc: &Loc) -> Result<CrudKind, SpecError> {
+    fn crud_kind(
+        &self,
+        id: &str,
+        method: Method,
+        path_type: PathType,
+        loc: &Loc,
+    ) -> Result<CrudKind, SpecError> {
         let by_id = [
             ("Create", CrudKind::Create),
             ("Fetch", CrudKind::Fetch),
@@ -456,12 +580,16 @@ impl<'a> Builder<'a> {
             (Method::Post, PathType::List) => Some(CrudKind::Create),
             (Method::Get, PathType::List) => Some(CrudKind::List),
             (Method::Get, PathType::Instance) => Some(CrudKind::Fetch),
-            (Method::Post | Method::Put | Method::Patch, PathType::Instance) => Some(CrudKind::Update),
+            (Method::Post | Method::Put | Method::Patch, PathType::Instance) => {
+                Some(CrudKind::Update)
+            }
             (Method::Delete, _) => Some(CrudKind::Delete),
             _ => None,
         };
         let agrees = |k: CrudKind| match k {
-            CrudKind::Create | CrudKind::Update => matches!(method, Method::Post | Method::Put | Method::Patch),
+            CrudKind::Create | CrudKind::Update => {
+                matches!(method, Method::Post | Method::Put | Method::Patch)
+            }
             CrudKind::Fetch | CrudKind::List => method == Method::Get,
             CrudKind::Delete => method == Method::Delete,
         };
@@ -469,10 +597,19 @@ impl<'a> Builder<'a> {
             (Some(k), _) if agrees(k) => Ok(k),
             (Some(k), _) => Err(self.ctx.err(
                 &loc.at("operationId"),
-                format!("operationId {id:?} says {k:?} but the method is {}", method.as_str()),
+                format!(
+                    "operationId {id:?} says {k:?} but the method is {}",
+                    method.as_str()
+                ),
             )),
             (None, Some(k)) => Ok(k),
-            (None, None) => Err(self.ctx.err(loc, format!("cannot tell what {} on a {path_type:?} path does", method.as_str()))),
+            (None, None) => Err(self.ctx.err(
+                loc,
+                format!(
+                    "cannot tell what {} on a {path_type:?} path does",
+                    method.as_str()
+                ),
+            )),
         }
     }
 
@@ -486,13 +623,17 @@ impl<'a> Builder<'a> {
         let rb = match rb {
             ReferenceOr::Item(rb) => rb,
             ReferenceOr::Reference { .. } => {
-                return Err(self.ctx.err(loc, "request body references are not supported"))
+                return Err(self
+                    .ctx
+                    .err(loc, "request body references are not supported"))
             }
         };
         let cloc = loc.at("content");
         for media in rb.content.keys() {
             if media != FORM && media != JSON {
-                return Err(self.ctx.err(&cloc, format!("unsupported media type {media}")));
+                return Err(self
+                    .ctx
+                    .err(&cloc, format!("unsupported media type {media}")));
             }
         }
         let (encoding, media_name) = if rb.content.contains_key(FORM) {
@@ -500,36 +641,63 @@ impl<'a> Builder<'a> {
         } else if rb.content.contains_key(JSON) {
             (BodyEncoding::Json, JSON)
         } else {
-            return Err(self.ctx.err(&cloc, "no media type: expected application/x-www-form-urlencoded"));
+            return Err(self.ctx.err(
+                &cloc,
+                "no media type: expected application/x-www-form-urlencoded",
+            ));
         };
         let mloc = cloc.at(media_name).at("schema");
         let schema = rb.content[media_name]
             .schema
             .as_ref()
             .ok_or_else(|| self.ctx.err(&mloc, "missing: the body needs a schema"))?;
-        let (schema, sloc) = match schema {
-            ReferenceOr::Item(s) => (s, mloc.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.trim_start_matches("#/components/schemas/");
-                match self.doc.components.as_ref().and_then(|c| c.schemas.get(name)) {
-                    Some(ReferenceOr::Item(s)) => (s, Loc::root().at("components").at("schemas").at(name)),
-                    _ => return Err(self.ctx.err(&mloc.at("$ref"), format!("body schema {reference:?} must be an object schema in components"))),
+        let (schema, sloc) =
+            match schema {
+                ReferenceOr::Item(s) => (s, mloc.clone()),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.trim_start_matches("#/components/schemas/");
+                    match self
+                        .doc
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.schemas.get(name))
+                    {
+                        Some(ReferenceOr::Item(s)) => {
+                            (s, Loc::root().at("components").at("schemas").at(name))
+                        }
+                        _ => return Err(self.ctx.err(
+                            &mloc.at("$ref"),
+                            format!(
+                                "body schema {reference:?} must be an object schema in components"
+                            ),
+                        )),
+                    }
                 }
-            }
-        };
+            };
         let obj = match &schema.schema_kind {
             openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) => obj,
-            _ => return Err(self.ctx.err(&sloc, "a request body must be an object with properties")),
+            _ => {
+                return Err(self
+                    .ctx
+                    .err(&sloc, "a request body must be an object with properties"))
+            }
         };
         let location = ParamIn::Body;
         let mut fields = Vec::new();
         for (name, prop) in &obj.properties {
             let ploc = sloc.at("properties").at(name);
-            let Typed { ty, description, pii, default, .. } =
-                self.typed(prop, &ploc, &format!("{operation_id}_{name}"))?;
+            let Typed {
+                ty,
+                description,
+                pii,
+                default,
+                ..
+            } = self.typed(prop, &ploc, &format!("{operation_id}_{name}"))?;
             if let TypeRef::Model { .. } = ty {
                 if encoding == BodyEncoding::Form {
-                    return Err(self.ctx.err(&ploc, "nested objects cannot be sent as form fields"));
+                    return Err(self
+                        .ctx
+                        .err(&ploc, "nested objects cannot be sent as form fields"));
                 }
             }
             fields.push(super::Param {
@@ -545,7 +713,10 @@ impl<'a> Builder<'a> {
         }
         for (i, r) in obj.required.iter().enumerate() {
             if !obj.properties.contains_key(r) {
-                return Err(self.ctx.err(&sloc.at("required").at(i), format!("required field {r:?} is not a property")));
+                return Err(self.ctx.err(
+                    &sloc.at("required").at(i),
+                    format!("required field {r:?} is not a property"),
+                ));
             }
         }
         Ok(Body {
@@ -561,10 +732,14 @@ impl<'a> Builder<'a> {
         loc: &Loc,
         operation_id: &str,
     ) -> Result<(u16, ResponseKind), SpecError> {
-        let success = op.responses.responses.iter().find_map(|(code, r)| match code {
-            StatusCode::Code(c) if (200..300).contains(c) => Some((*c, r)),
-            _ => None,
-        });
+        let success = op
+            .responses
+            .responses
+            .iter()
+            .find_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) => Some((*c, r)),
+                _ => None,
+            });
         let Some((status, response)) = success else {
             return Err(self.ctx.err(loc, "no success (2xx) response"));
         };
@@ -573,9 +748,19 @@ impl<'a> Builder<'a> {
             ReferenceOr::Item(r) => r,
             ReferenceOr::Reference { reference } => {
                 let name = reference.trim_start_matches("#/components/responses/");
-                match self.doc.components.as_ref().and_then(|c| c.responses.get(name)) {
+                match self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.responses.get(name))
+                {
                     Some(ReferenceOr::Item(r)) => r,
-                    _ => return Err(self.ctx.err(&rloc.at("$ref"), format!("response {reference:?} not found"))),
+                    _ => {
+                        return Err(self.ctx.err(
+                            &rloc.at("$ref"),
+                            format!("response {reference:?} not found"),
+                        ))
+                    }
                 }
             }
         };
@@ -585,7 +770,9 @@ impl<'a> Builder<'a> {
         let cloc = rloc.at("content");
         for media in response.content.keys() {
             if media != JSON {
-                return Err(self.ctx.err(&cloc, format!("unsupported media type {media}")));
+                return Err(self
+                    .ctx
+                    .err(&cloc, format!("unsupported media type {media}")));
             }
         }
         let sloc = cloc.at(JSON).at("schema");
@@ -600,17 +787,29 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        match self.typed(schema, &sloc, &format!("{operation_id}_response"))?.ty {
+        match self
+            .typed(schema, &sloc, &format!("{operation_id}_response"))?
+            .ty
+        {
             TypeRef::Model { id } => Ok((status, ResponseKind::Model { model: id })),
-            _ => Err(self.ctx.err(&sloc, "a response must be an object model or a list page")),
+            _ => Err(self
+                .ctx
+                .err(&sloc, "a response must be an object model or a list page")),
         }
     }
 
     /// `{meta: {...}, <key>: [Model]}`: one array beside `meta` holds the records.
     fn page(&mut self, obj: &openapiv3::ObjectType, loc: &Loc) -> Result<ResponseKind, SpecError> {
-        let arrays: Vec<_> = obj.properties.iter().filter(|(k, _)| *k != "meta").collect();
+        let arrays: Vec<_> = obj
+            .properties
+            .iter()
+            .filter(|(k, _)| *k != "meta")
+            .collect();
         let [(key, records)] = arrays.as_slice() else {
-            return Err(self.ctx.err(&loc.at("properties"), "a list page needs exactly one records property beside meta"));
+            return Err(self.ctx.err(
+                &loc.at("properties"),
+                "a list page needs exactly one records property beside meta",
+            ));
         };
         let rloc = loc.at("properties").at(key);
         match self.typed(records, &rloc, key)?.ty {
@@ -619,9 +818,15 @@ impl<'a> Builder<'a> {
                     records_key: key.to_string(),
                     model: id,
                 }),
-                _ => Err(self.ctx.err(&rloc.at("items"), "list records must reference an object model")),
+                _ => Err(self.ctx.err(
+                    &rloc.at("items"),
+                    "list records must reference an object model",
+                )),
             },
-            _ => Err(self.ctx.err(&rloc, "the records property of a list page must be an array")),
+            _ => Err(self.ctx.err(
+                &rloc,
+                "the records property of a list page must be an array",
+            )),
         }
     }
 }
@@ -632,7 +837,13 @@ mod tests {
 
     #[test]
     fn path_helpers() {
-        assert_eq!(path_params_of("/v1/Services/{ChatServiceSid}/Users/{Sid}"), ["ChatServiceSid", "Sid"]);
-        assert_eq!(last_literal("/v1/Services/{ChatServiceSid}/Users/{Sid}"), "Users");
+        assert_eq!(
+            path_params_of("/v1/Services/{ChatServiceSid}/Users/{Sid}"),
+            ["ChatServiceSid", "Sid"]
+        );
+        assert_eq!(
+            last_literal("/v1/Services/{ChatServiceSid}/Users/{Sid}"),
+            "Users"
+        );
     }
 }

@@ -250,10 +250,13 @@ pub struct Model {
 impl Model {
     /// The prefix of the `sid` field's pattern: the SID this model is identified by.
     pub fn own_sid_prefix(&self) -> Option<&str> {
-        self.fields.iter().find(|f| f.wire_name == "sid").and_then(|f| match &f.ty {
-            TypeRef::Sid { prefix } => Some(prefix.as_str()),
-            _ => None,
-        })
+        self.fields
+            .iter()
+            .find(|f| f.wire_name == "sid")
+            .and_then(|f| match &f.ty {
+                TypeRef::Sid { prefix } => Some(prefix.as_str()),
+                _ => None,
+            })
     }
 
     pub fn field(&self, wire_name: &str) -> Option<&Field> {
@@ -319,9 +322,13 @@ pub enum TypeRef {
         max_length: Option<u64>,
     },
     /// `^XX[0-9a-fA-F]{32}$`: a Twilio SID with prefix `XX`.
-    Sid { prefix: String },
+    Sid {
+        prefix: String,
+    },
     /// A path `{Sid}` that takes the record's SID or its `identity`.
-    SidOrIdentity { prefix: String },
+    SidOrIdentity {
+        prefix: String,
+    },
     Integer {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<IntFormat>,
@@ -337,9 +344,15 @@ pub enum TypeRef {
     Uri,
     /// `format: uri-map`: an object of name -> URL.
     UriMap,
-    Array { items: Box<TypeRef> },
-    Enum { id: String },
-    Model { id: String },
+    Array {
+        items: Box<TypeRef>,
+    },
+    Enum {
+        id: String,
+    },
+    Model {
+        id: String,
+    },
     /// Any JSON: untyped schemas and objects without properties.
     Json {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -50,8 +50,10 @@ impl Builder<'_> {
             .as_ref()
             .and_then(|c| c.schemas.get(name))
             .ok_or_else(|| {
-                self.ctx
-                    .err(&loc.at("$ref"), format!("$ref target {reference:?} does not exist"))
+                self.ctx.err(
+                    &loc.at("$ref"),
+                    format!("$ref target {reference:?} does not exist"),
+                )
             })?;
         let schema = match target {
             ReferenceOr::Reference { reference } => return self.referenced(reference, &target_loc),
@@ -61,7 +63,9 @@ impl Builder<'_> {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
                 self.register_enum(name, &schema.schema_data, &st.enumeration, &target_loc)?;
                 Ok(Typed {
-                    ty: TypeRef::Enum { id: name.to_string() },
+                    ty: TypeRef::Enum {
+                        id: name.to_string(),
+                    },
                     nullable: schema.schema_data.nullable,
                     description: None,
                     pii: None,
@@ -73,7 +77,9 @@ impl Builder<'_> {
                     self.register_model(name, schema, obj, &target_loc)?;
                 }
                 Ok(Typed {
-                    ty: TypeRef::Model { id: name.to_string() },
+                    ty: TypeRef::Model {
+                        id: name.to_string(),
+                    },
                     nullable: schema.schema_data.nullable,
                     description: None,
                     pii: None,
@@ -217,18 +223,20 @@ impl Builder<'_> {
             return Ok(None);
         };
         let loc = loc.at("x-twilio").at("pii");
-        let handling = pii
-            .get("handling")
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.ctx.err(&loc.at("handling"), "must be a string such as \"standard\""))?;
-        let delete_sla_days = match pii.get("deleteSla") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(
-                v.as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| self.ctx.err(&loc.at("deleteSla"), "must be a whole number of days"))?,
-            ),
-        };
+        let handling = pii.get("handling").and_then(Value::as_str).ok_or_else(|| {
+            self.ctx
+                .err(&loc.at("handling"), "must be a string such as \"standard\"")
+        })?;
+        let delete_sla_days =
+            match pii.get("deleteSla") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(
+                    || {
+                        self.ctx
+                            .err(&loc.at("deleteSla"), "must be a whole number of days")
+                    },
+                )?),
+            };
         Ok(Some(Pii {
             handling: handling.to_string(),
             delete_sla_days,
@@ -251,10 +259,16 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for (i, v) in values.iter().enumerate() {
             let Some(wire) = v else {
-                return Err(self.ctx.err(&loc.at("enum").at(i), "null enum values are not supported; use nullable"));
+                return Err(self.ctx.err(
+                    &loc.at("enum").at(i),
+                    "null enum values are not supported; use nullable",
+                ));
             };
             if out.iter().any(|e: &EnumValue| &e.wire == wire) {
-                return Err(self.ctx.err(&loc.at("enum").at(i), format!("duplicate enum value {wire:?}")));
+                return Err(self.ctx.err(
+                    &loc.at("enum").at(i),
+                    format!("duplicate enum value {wire:?}"),
+                ));
             }
             out.push(EnumValue {
                 wire: wire.clone(),
@@ -307,7 +321,11 @@ impl Builder<'_> {
             });
         }
         let model = self.models.get_mut(id).expect("inserted above");
-        model.description = schema.schema_data.description.clone().filter(|d| !d.trim().is_empty());
+        model.description = schema
+            .schema_data
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty());
         model.fields = fields;
         Ok(())
     }

@@ -1,0 +1,122 @@
+//! One error type for everything a call can run into.
+
+/// An error answered by Twilio (or a Twilio-compatible server): the JSON body
+/// of a non-success response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// Twilio's error code, e.g. 20404; see `more_info`.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// What went wrong, in words.
+    #[serde(default)]
+    pub message: String,
+    /// A link to the error's documentation.
+    #[serde(default)]
+    pub more_info: Option<String>,
+    /// Extra structured detail some errors carry.
+    #[serde(default)]
+    pub details: Option<serde_json::Value>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, ", Twilio error {code}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(more) = &self.more_info {
+            write!(f, " ({more})")?;
+        }
+        Ok(())
+    }
+}
+
+/// An input the API would reject, caught before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid parameter {name}: {message}")]
+pub struct InvalidParameter {
+    /// The parameter's name on the wire, e.g. `PageSize`.
+    pub name: String,
+    /// Why it is invalid.
+    pub message: String,
+}
+
+impl InvalidParameter {
+    /// An invalid-parameter error for `name`.
+    pub fn new(name: impl Into<String>, message: impl Into<String>) -> Self {
+        InvalidParameter {
+            name: name.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a call can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error.
+    #[error("Twilio API error: {0}")]
+    Api(Box<ApiError>),
+    /// The request never got an answer (connection, TLS, timeout).
+    #[error("transport error: {0}")]
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The answer was not what the spec says it is.
+    #[error("cannot decode response (HTTP {status}): {message}; body starts: {snippet:?}")]
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// What the decoder said.
+        message: String,
+        /// The start of the body, for diagnosis.
+        snippet: String,
+    },
+    /// An input was rejected before sending.
+    #[error(transparent)]
+    InvalidParameter(#[from] InvalidParameter),
+    /// The client is not configured correctly (e.g. a missing environment variable).
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+/// A string that is not a SID of the expected kind is an invalid parameter.
+impl From<crate::sid::SidError> for Error {
+    fn from(e: crate::sid::SidError) -> Self {
+        Error::InvalidParameter(InvalidParameter::new(e.type_name, e.to_string()))
+    }
+}
+
+impl Error {
+    /// The HTTP status, where the error came with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Twilio's error code, for API errors.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api(e) => e.code,
+            _ => None,
+        }
+    }
+
+    #[cfg_attr(not(feature = "client"), allow(dead_code))]
+    pub(crate) fn decode(status: u16, message: impl std::fmt::Display, body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body);
+        Error::Decode {
+            status,
+            message: message.to_string(),
+            snippet: text.chars().take(200).collect(),
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,144 @@
+//! List pages and paging: Twilio's `meta` block and `next_page_url`.
+
+use crate::client::{decode, ApiRequest, Client, Response};
+use crate::error::{Error, Result};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+/// Twilio's paging block.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PageMeta {
+    /// The page index.
+    #[serde(default)]
+    pub page: u64,
+    /// Records per page.
+    #[serde(default)]
+    pub page_size: u64,
+    /// The first page.
+    #[serde(default)]
+    pub first_page_url: Option<String>,
+    /// The page before this one.
+    #[serde(default)]
+    pub previous_page_url: Option<String>,
+    /// This page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The page after this one; `None` on the last page.
+    #[serde(default)]
+    pub next_page_url: Option<String>,
+    /// The name of the records' key beside `meta`.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The records on this page.
+    pub records: Vec<T>,
+    /// Where this page sits among the others.
+    pub meta: PageMeta,
+    client: Client,
+    request: ApiRequest,
+    records_key: &'static str,
+}
+
+impl<T: DeserializeOwned> Page<T> {
+    /// Fetches the first page described by `request`.
+    #[doc(hidden)]
+    pub async fn first(client: Client, request: ApiRequest, records_key: &'static str) -> Result<Response<Self>> {
+        let (status, headers, body) = client.execute(&request).await?;
+        let page = Self::from_body(client, request, records_key, status, &body)?;
+        Ok(Response { status, headers, value: page })
+    }
+
+    fn from_body(client: Client, request: ApiRequest, records_key: &'static str, status: u16, body: &[u8]) -> Result<Self> {
+        let mut value: serde_json::Map<String, serde_json::Value> = decode(status, body)?;
+        let meta = value
+            .remove("meta")
+            .ok_or_else(|| Error::decode(status, "missing `meta`", body))?;
+        let meta: PageMeta = serde_json::from_value(meta).map_err(|e| Error::decode(status, e, body))?;
+        let records = value
+            .remove(records_key)
+            .ok_or_else(|| Error::decode(status, format!("missing `{records_key}`"), body))?;
+        let records = serde_json::from_value(records).map_err(|e| Error::decode(status, e, body))?;
+        Ok(Page { records, meta, client, request, records_key })
+    }
+
+    /// The next page, following `meta.next_page_url`; `None` after the last.
+    ///
+    /// The future owns what it needs, so it is `Send` whatever the page is borrowed from.
+    pub fn next_page(&self) -> impl std::future::Future<Output = Result<Option<Self>>> + Send + 'static
+    where
+        T: Send + 'static,
+    {
+        let url = self
+            .meta
+            .next_page_url
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .map(|u| self.absolute(u));
+        let (client, request, records_key) = (self.client.clone(), self.request.clone(), self.records_key);
+        async move {
+            let Some(url) = url else {
+                return Ok(None);
+            };
+            let (status, _, body) = client.execute_url(&request, &url).await?;
+            Self::from_body(client, request, records_key, status, &body).map(Some)
+        }
+    }
+
+    /// Twilio hands out absolute URLs; a relative one is taken against the request's server.
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            url.to_string()
+        } else {
+            format!("{}{}", self.client.resolve_base(self.request.base), url)
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The records, without paging information.
+    pub fn into_records(self) -> Vec<T> {
+        self.records
+    }
+}
+
+/// Every record from `request` on, page after page, at most `limit` of them.
+#[doc(hidden)]
+pub fn records<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    request: ApiRequest,
+    records_key: &'static str,
+    limit: Option<usize>,
+) -> BoxStream<'static, Result<T>> {
+    enum State<T> {
+        Start(Client, ApiRequest),
+        Next(Page<T>),
+        Done,
+    }
+    let pages = stream::try_unfold(State::Start(client, request), move |state| async move {
+        let page = match state {
+            State::Start(client, request) => Page::<T>::first(client, request, records_key).await?.value,
+            State::Next(prev) => match prev.next_page().await? {
+                Some(page) => page,
+                None => return Ok::<_, Error>(None),
+            },
+            State::Done => return Ok(None),
+        };
+        let mut page = page;
+        let records = std::mem::take(&mut page.records);
+        let next = if page.meta.next_page_url.as_deref().is_some_and(|u| !u.is_empty()) {
+            State::Next(page)
+        } else {
+            State::Done
+        };
+        Ok(Some((records, next)))
+    });
+    pages
+        .map_ok(|records| stream::iter(records.into_iter().map(Ok)))
+        .try_flatten()
+        .take(limit.unwrap_or(usize::MAX))
+        .boxed()
+}
