@@ -2,25 +2,25 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-/// Twilio - Chat (chat_v2).
-pub mod chat_v2;
-#[cfg(feature = "client")]
-pub mod client;
-/// Twilio - Conversations (conversations_v1).
-pub mod conversations_v1;
 pub mod error;
-#[cfg(feature = "client")]
-pub mod page;
-pub mod path;
 pub mod pii;
+pub mod path;
 pub mod sid;
 mod sid_macro;
 pub mod validate;
-pub use chrono;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
+pub mod client;
+#[cfg(feature = "client")]
+pub mod page;
+/// Twilio - Chat (chat_v2).
+pub mod chat_v2;
+/// Twilio - Conversations (conversations_v1).
+pub mod conversations_v1;
 pub use error::{ApiError, Error, InvalidParameter, Result};
 #[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
+#[cfg(feature = "client")]
 pub use page::{Page, PageMeta};
+pub use chrono;
 pub use serde_json;
 pub use url;

@@ -3,27 +3,20 @@
 //! SID types, one per prefix, shared by every API module.
 pub use crate::sid_macro::SidError;
 crate::sid_macro::sid_type!(
-    #[doc = " A SID of the form `AC` followed by 32 hexadecimal digits."]
-    AccountSid,
+    #[doc = " A SID of the form `AC` followed by 32 hexadecimal digits."] AccountSid,
     "AC"
 );
 crate::sid_macro::sid_type!(
-    #[doc = " A SID of the form `IS` followed by 32 hexadecimal digits."]
-    ServiceSid,
+    #[doc = " A SID of the form `IS` followed by 32 hexadecimal digits."] ServiceSid,
     "IS"
 );
 crate::sid_macro::sid_type!(
-    #[doc = " A SID of the form `RL` followed by 32 hexadecimal digits."]
-    RoleSid,
-    "RL"
+    #[doc = " A SID of the form `RL` followed by 32 hexadecimal digits."] RoleSid, "RL"
 );
 crate::sid_macro::sid_type!(
-    #[doc = " A SID of the form `US` followed by 32 hexadecimal digits."]
-    UserSid,
-    "US"
+    #[doc = " A SID of the form `US` followed by 32 hexadecimal digits."] UserSid, "US"
 );
 crate::sid_macro::sid_or_identity_type!(
     #[doc = " A `UserSid` or an identity: what a path that takes either is given."]
-    UserSidOrIdentity,
-    UserSid
+    UserSidOrIdentity, UserSid
 );

@@ -651,29 +651,30 @@ impl<'a> Builder<'a> {
             .schema
             .as_ref()
             .ok_or_else(|| self.ctx.err(&mloc, "missing: the body needs a schema"))?;
-        let (schema, sloc) =
-            match schema {
-                ReferenceOr::Item(s) => (s, mloc.clone()),
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.trim_start_matches("#/components/schemas/");
-                    match self
-                        .doc
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.schemas.get(name))
-                    {
-                        Some(ReferenceOr::Item(s)) => {
-                            (s, Loc::root().at("components").at("schemas").at(name))
-                        }
-                        _ => return Err(self.ctx.err(
+        let (schema, sloc) = match schema {
+            ReferenceOr::Item(s) => (s, mloc.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                match self
+                    .doc
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(name))
+                {
+                    Some(ReferenceOr::Item(s)) => {
+                        (s, Loc::root().at("components").at("schemas").at(name))
+                    }
+                    _ => {
+                        return Err(self.ctx.err(
                             &mloc.at("$ref"),
                             format!(
                                 "body schema {reference:?} must be an object schema in components"
                             ),
-                        )),
+                        ))
                     }
                 }
-            };
+            }
+        };
         let obj = match &schema.schema_kind {
             openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) => obj,
             _ => {

@@ -31,9 +31,8 @@ impl Credentials {
     /// The account requests act for.
     pub fn account_sid(&self) -> &AccountSid {
         match self {
-            Credentials::AuthToken { account_sid, .. } | Credentials::ApiKey { account_sid, .. } => {
-                account_sid
-            }
+            Credentials::AuthToken { account_sid, .. }
+            | Credentials::ApiKey { account_sid, .. } => account_sid,
         }
     }
 
@@ -44,7 +43,9 @@ impl Credentials {
                 auth_token,
             } => (account_sid.as_str(), auth_token),
             Credentials::ApiKey {
-                api_key, api_secret, ..
+                api_key,
+                api_secret,
+                ..
             } => (api_key, api_secret),
         }
     }
@@ -218,7 +219,11 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let http = reqwest::Client::builder()
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "-rust/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .timeout(self.timeout)
             .build()
             .map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?;
@@ -266,7 +271,8 @@ impl Client {
 
     /// [`Client::from_env`] with the variables read through `var`, before building.
     pub fn builder_from_env(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
-        let need = |name: &str| var(name).ok_or_else(|| Error::Config(format!("{name} is not set")));
+        let need =
+            |name: &str| var(name).ok_or_else(|| Error::Config(format!("{name} is not set")));
         let account_sid = AccountSid::parse(need("TWILIO_ACCOUNT_SID")?)
             .map_err(|e| Error::Config(format!("TWILIO_ACCOUNT_SID: {e}")))?;
         let credentials = match (var("TWILIO_API_KEY"), var("TWILIO_API_SECRET")) {
@@ -295,15 +301,27 @@ impl Client {
     /// Twilio host with region and edge applied.
     pub fn resolve_base(&self, base: &str) -> String {
         let base = base.trim_end_matches('/');
-        if let Some(url) = self.inner.base_urls.get(base).or_else(|| self.inner.base_urls.get("*")) {
+        if let Some(url) = self
+            .inner
+            .base_urls
+            .get(base)
+            .or_else(|| self.inner.base_urls.get("*"))
+        {
             return url.trim_end_matches('/').to_string();
         }
-        rewrite_host(base, self.inner.region.as_deref(), self.inner.edge.as_deref())
+        rewrite_host(
+            base,
+            self.inner.region.as_deref(),
+            self.inner.edge.as_deref(),
+        )
     }
 
     /// Sends `req` (retrying as configured) and returns the successful response.
     #[doc(hidden)]
-    pub async fn execute(&self, req: &ApiRequest) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
+    pub async fn execute(
+        &self,
+        req: &ApiRequest,
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
         let mut url = format!("{}{}", self.resolve_base(req.base), req.path);
         if !req.query.is_empty() {
             url.push('?');
@@ -347,7 +365,11 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, req: &ApiRequest, url: &str) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
+    async fn attempt(
+        &self,
+        req: &ApiRequest,
+        url: &str,
+    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
         let (user, password) = self.inner.credentials.basic();
         let mut builder = self
             .inner
@@ -363,7 +385,10 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, *content_type)
                 .body(body.clone());
         }
-        let response = builder.send().await.map_err(|e| Error::Transport(Box::new(e)))?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| Error::Transport(Box::new(e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response
@@ -375,7 +400,8 @@ impl Client {
 }
 
 fn is_connect_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect)
+    e.downcast_ref::<reqwest::Error>()
+        .is_some_and(reqwest::Error::is_connect)
 }
 
 /// A non-success status becomes [`Error::Api`], decoded from Twilio's error body.
@@ -432,17 +458,28 @@ pub fn rewrite_host(base: &str, region: Option<&str>, edge: Option<&str>) -> Str
 
 /// Sends `req` and decodes the JSON record it answers with.
 #[doc(hidden)]
-pub async fn send_json<T: serde::de::DeserializeOwned>(client: &Client, req: &ApiRequest) -> Result<Response<T>> {
+pub async fn send_json<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    req: &ApiRequest,
+) -> Result<Response<T>> {
     let (status, headers, body) = client.execute(req).await?;
     let value = decode(status, &body)?;
-    Ok(Response { status, headers, value })
+    Ok(Response {
+        status,
+        headers,
+        value,
+    })
 }
 
 /// Sends `req`, which answers with no body.
 #[doc(hidden)]
 pub async fn send_empty(client: &Client, req: &ApiRequest) -> Result<Response<()>> {
     let (status, headers, _) = client.execute(req).await?;
-    Ok(Response { status, headers, value: () })
+    Ok(Response {
+        status,
+        headers,
+        value: (),
+    })
 }
 
 /// Decodes a JSON body, or says what it was.
@@ -458,12 +495,21 @@ mod tests {
     fn regional_hosts() {
         let b = "https://chat.twilio.com";
         assert_eq!(rewrite_host(b, None, None), b);
-        assert_eq!(rewrite_host(b, Some("au1"), None), "https://chat.au1.twilio.com");
-        assert_eq!(rewrite_host(b, None, Some("sydney")), "https://chat.sydney.us1.twilio.com");
+        assert_eq!(
+            rewrite_host(b, Some("au1"), None),
+            "https://chat.au1.twilio.com"
+        );
+        assert_eq!(
+            rewrite_host(b, None, Some("sydney")),
+            "https://chat.sydney.us1.twilio.com"
+        );
         assert_eq!(
             rewrite_host(b, Some("au1"), Some("sydney")),
             "https://chat.sydney.au1.twilio.com"
         );
-        assert_eq!(rewrite_host("http://127.0.0.1:1", Some("au1"), None), "http://127.0.0.1:1");
+        assert_eq!(
+            rewrite_host("http://127.0.0.1:1", Some("au1"), None),
+            "http://127.0.0.1:1"
+        );
     }
 }

@@ -46,29 +46,53 @@ pub struct Page<T> {
 impl<T: DeserializeOwned> Page<T> {
     /// Fetches the first page described by `request`.
     #[doc(hidden)]
-    pub async fn first(client: Client, request: ApiRequest, records_key: &'static str) -> Result<Response<Self>> {
+    pub async fn first(
+        client: Client,
+        request: ApiRequest,
+        records_key: &'static str,
+    ) -> Result<Response<Self>> {
         let (status, headers, body) = client.execute(&request).await?;
         let page = Self::from_body(client, request, records_key, status, &body)?;
-        Ok(Response { status, headers, value: page })
+        Ok(Response {
+            status,
+            headers,
+            value: page,
+        })
     }
 
-    fn from_body(client: Client, request: ApiRequest, records_key: &'static str, status: u16, body: &[u8]) -> Result<Self> {
+    fn from_body(
+        client: Client,
+        request: ApiRequest,
+        records_key: &'static str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Self> {
         let mut value: serde_json::Map<String, serde_json::Value> = decode(status, body)?;
         let meta = value
             .remove("meta")
             .ok_or_else(|| Error::decode(status, "missing `meta`", body))?;
-        let meta: PageMeta = serde_json::from_value(meta).map_err(|e| Error::decode(status, e, body))?;
+        let meta: PageMeta =
+            serde_json::from_value(meta).map_err(|e| Error::decode(status, e, body))?;
         let records = value
             .remove(records_key)
             .ok_or_else(|| Error::decode(status, format!("missing `{records_key}`"), body))?;
-        let records = serde_json::from_value(records).map_err(|e| Error::decode(status, e, body))?;
-        Ok(Page { records, meta, client, request, records_key })
+        let records =
+            serde_json::from_value(records).map_err(|e| Error::decode(status, e, body))?;
+        Ok(Page {
+            records,
+            meta,
+            client,
+            request,
+            records_key,
+        })
     }
 
     /// The next page, following `meta.next_page_url`; `None` after the last.
     ///
     /// The future owns what it needs, so it is `Send` whatever the page is borrowed from.
-    pub fn next_page(&self) -> impl std::future::Future<Output = Result<Option<Self>>> + Send + 'static
+    pub fn next_page(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Option<Self>>> + Send + 'static
     where
         T: Send + 'static,
     {
@@ -78,7 +102,8 @@ impl<T: DeserializeOwned> Page<T> {
             .as_deref()
             .filter(|u| !u.is_empty())
             .map(|u| self.absolute(u));
-        let (client, request, records_key) = (self.client.clone(), self.request.clone(), self.records_key);
+        let (client, request, records_key) =
+            (self.client.clone(), self.request.clone(), self.records_key);
         async move {
             let Some(url) = url else {
                 return Ok(None);
@@ -120,7 +145,9 @@ pub fn records<T: DeserializeOwned + Send + 'static>(
     }
     let pages = stream::try_unfold(State::Start(client, request), move |state| async move {
         let page = match state {
-            State::Start(client, request) => Page::<T>::first(client, request, records_key).await?.value,
+            State::Start(client, request) => {
+                Page::<T>::first(client, request, records_key).await?.value
+            }
             State::Next(prev) => match prev.next_page().await? {
                 Some(page) => page,
                 None => return Ok::<_, Error>(None),
@@ -129,7 +156,12 @@ pub fn records<T: DeserializeOwned + Send + 'static>(
         };
         let mut page = page;
         let records = std::mem::take(&mut page.records);
-        let next = if page.meta.next_page_url.as_deref().is_some_and(|u| !u.is_empty()) {
+        let next = if page
+            .meta
+            .next_page_url
+            .as_deref()
+            .is_some_and(|u| !u.is_empty())
+        {
             State::Next(page)
         } else {
             State::Done

@@ -12,12 +12,18 @@ pub fn check_range(
 ) -> Result<(), InvalidParameter> {
     if let Some(min) = minimum {
         if value < min {
-            return Err(InvalidParameter::new(name, format!("{value} is below the minimum of {min}")));
+            return Err(InvalidParameter::new(
+                name,
+                format!("{value} is below the minimum of {min}"),
+            ));
         }
     }
     if let Some(max) = maximum {
         if value > max {
-            return Err(InvalidParameter::new(name, format!("{value} is above the maximum of {max}")));
+            return Err(InvalidParameter::new(
+                name,
+                format!("{value} is above the maximum of {max}"),
+            ));
         }
     }
     Ok(())
@@ -26,7 +32,10 @@ pub fn check_range(
 /// A required string must not be empty.
 pub fn check_not_empty(name: &str, value: &str) -> Result<(), InvalidParameter> {
     if value.is_empty() {
-        Err(InvalidParameter::new(name, "is required and must not be empty"))
+        Err(InvalidParameter::new(
+            name,
+            "is required and must not be empty",
+        ))
     } else {
         Ok(())
     }

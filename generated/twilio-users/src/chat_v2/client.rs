@@ -18,14 +18,15 @@ pub struct Api {
 }
 impl Api {
     /// The resources below one of the `Services`.
-    pub fn services(&self, id: impl ::std::convert::Into<crate::sid::ServiceSid>) -> ServicesScope {
+    pub fn services(
+        &self,
+        id: impl ::std::convert::Into<crate::sid::ServiceSid>,
+    ) -> ServicesScope {
         ServicesScope {
             client: self.client.clone(),
             path: ::std::format!(
-                "{}/{}/{}",
-                self.path,
-                "Services",
-                crate::path::encode_segment(id.into())
+                "{}/{}/{}", self.path, "Services", crate ::path::encode_segment(id
+                .into())
             ),
         }
     }
@@ -65,7 +66,9 @@ impl ServicesUsers {
     ) -> FetchUserRequest {
         FetchUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
         }
     }
     /// The `{Sid}` value can be either the `sid` or the `identity` of the User resource to update.
@@ -75,7 +78,9 @@ impl ServicesUsers {
     ) -> UpdateUserRequest {
         UpdateUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
             params: crate::chat_v2::params::UpdateUserParams::new(),
         }
     }
@@ -86,7 +91,9 @@ impl ServicesUsers {
     ) -> DeleteUserRequest {
         DeleteUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
         }
     }
 }
@@ -126,7 +133,10 @@ impl ListUserRequest {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.page_token(value);
         self
     }
@@ -155,7 +165,10 @@ impl ListUserRequest {
             base: "https://chat.twilio.com",
             path: self.path.clone(),
             query: ::serde_html_form::to_string(&params)
-                .map_err(|e| crate::error::InvalidParameter::new("ListUser", e.to_string()))?,
+                .map_err(|e| crate::error::InvalidParameter::new(
+                    "ListUser",
+                    e.to_string(),
+                ))?,
             body: ::std::option::Option::None,
             headers: ::std::vec::Vec::new(),
             retryable: true,
@@ -179,19 +192,27 @@ impl ListUserRequest {
     /// Every record, page after page (up to the limit, if one is set).
     pub fn stream(
         self,
-    ) -> ::futures::stream::BoxStream<'static, crate::error::Result<crate::chat_v2::models::User>>
-    {
+    ) -> ::futures::stream::BoxStream<
+        'static,
+        crate::error::Result<crate::chat_v2::models::User>,
+    > {
         match self.request() {
             ::std::result::Result::Ok(request) => {
                 crate::page::records(self.client, request, "users", self.limit)
             }
-            ::std::result::Result::Err(e) => ::std::boxed::Box::pin(::futures::stream::once(
-                ::std::future::ready(::std::result::Result::Err(e)),
-            )),
+            ::std::result::Result::Err(e) => {
+                ::std::boxed::Box::pin(
+                    ::futures::stream::once(
+                        ::std::future::ready(::std::result::Result::Err(e)),
+                    ),
+                )
+            }
         }
     }
     /// Collects every record (up to the limit, if one is set).
-    pub async fn send(self) -> crate::error::Result<::std::vec::Vec<crate::chat_v2::models::User>> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<::std::vec::Vec<crate::chat_v2::models::User>> {
         ::futures::TryStreamExt::try_collect(self.stream()).await
     }
 }
@@ -226,7 +247,10 @@ impl CreateUserRequest {
         self
     }
     /// A valid JSON string that contains application-specific data.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -260,9 +284,11 @@ impl CreateUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("CreateUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "CreateUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: self.retry,
@@ -348,7 +374,10 @@ impl UpdateUserRequest {
         self
     }
     /// A valid JSON string that contains application-specific data.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -376,9 +405,11 @@ impl UpdateUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("UpdateUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "UpdateUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: true,
@@ -423,7 +454,9 @@ impl DeleteUserRequest {
         })
     }
     /// Sends the request; also returns the status and headers.
-    pub async fn send_with_response(self) -> crate::error::Result<crate::client::Response<()>> {
+    pub async fn send_with_response(
+        self,
+    ) -> crate::error::Result<crate::client::Response<()>> {
         let request = self.request()?;
         crate::client::send_empty(&self.client, &request).await
     }

@@ -45,8 +45,9 @@ pub struct User {
     pub joined_channels_count: i64,
     /// The absolute URLs of the [Channel](https://www.twilio.com/docs/chat/channels) and [Binding](https://www.twilio.com/docs/chat/rest/binding-resource) resources related to the user.
     #[serde(rename = "links", default)]
-    pub links:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ::url::Url>>,
+    pub links: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::url::Url>,
+    >,
     /// The absolute URL of the User resource.
     #[serde(rename = "url", default)]
     pub url: ::std::option::Option<::url::Url>,
@@ -57,14 +58,8 @@ impl ::std::fmt::Debug for User {
             .field("sid", &self.sid)
             .field("account_sid", &self.account_sid)
             .field("service_sid", &self.service_sid)
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
             .field("role_sid", &self.role_sid)
             .field("identity", &crate::pii::redact(&self.identity, "standard"))
             .field("is_online", &self.is_online)
@@ -142,12 +137,17 @@ impl ::std::str::FromStr for UserWebhookEnabledType {
     }
 }
 impl ::serde::Serialize for UserWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
         ::std::result::Result::Ok(Self::from_wire(&s))
     }

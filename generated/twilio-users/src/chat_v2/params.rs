@@ -34,7 +34,10 @@ impl ListUserParams {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.page_token = ::std::option::Option::Some(value.into());
         self
     }
@@ -82,8 +85,9 @@ impl crate::pii::Pii for ListUserParams {
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::chat_v2::models::UserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::chat_v2::models::UserWebhookEnabledType,
+    >,
     /// The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the [Service](https://www.twilio.com/docs/chat/rest/service-resource). This value is often a username or email address. See the Identity documentation for more info.
     #[serde(rename = "Identity")]
     pub identity: ::std::string::String,
@@ -91,18 +95,10 @@ pub struct CreateUserParams {
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// A valid JSON string that contains application-specific data.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// A descriptive string that you create to describe the new resource. This value is often used for display purposes.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
 }
 impl CreateUserParams {
@@ -130,7 +126,10 @@ impl CreateUserParams {
         self
     }
     /// A valid JSON string that contains application-specific data.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -163,14 +162,8 @@ impl ::std::fmt::Debug for CreateUserParams {
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
             .field("identity", &crate::pii::Redacted("standard"))
             .field("role_sid", &self.role_sid)
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
             .finish()
     }
 }
@@ -198,24 +191,17 @@ impl crate::pii::Pii for CreateUserParams {
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::chat_v2::models::UserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::chat_v2::models::UserWebhookEnabledType,
+    >,
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the User.
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// A valid JSON string that contains application-specific data.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// A descriptive string that you create to describe the resource. It is often used for display purposes.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
 }
 impl UpdateUserParams {
@@ -242,7 +228,10 @@ impl UpdateUserParams {
         self
     }
     /// A valid JSON string that contains application-specific data.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -273,14 +262,8 @@ impl ::std::fmt::Debug for UpdateUserParams {
         f.debug_struct("UpdateUserParams")
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
             .field("role_sid", &self.role_sid)
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
             .finish()
     }
 }

@@ -18,14 +18,15 @@ pub struct Api {
 }
 impl Api {
     /// The resources below one of the `Services`.
-    pub fn services(&self, id: impl ::std::convert::Into<crate::sid::ServiceSid>) -> ServicesScope {
+    pub fn services(
+        &self,
+        id: impl ::std::convert::Into<crate::sid::ServiceSid>,
+    ) -> ServicesScope {
         ServicesScope {
             client: self.client.clone(),
             path: ::std::format!(
-                "{}/{}/{}",
-                self.path,
-                "Services",
-                crate::path::encode_segment(id.into())
+                "{}/{}/{}", self.path, "Services", crate ::path::encode_segment(id
+                .into())
             ),
         }
     }
@@ -61,7 +62,9 @@ impl ServicesUsers {
         CreateServiceUserRequest {
             client: self.client.clone(),
             path: self.path.clone(),
-            params: crate::conversations_v1::params::CreateServiceUserParams::new(identity),
+            params: crate::conversations_v1::params::CreateServiceUserParams::new(
+                identity,
+            ),
             retry: false,
         }
     }
@@ -72,7 +75,9 @@ impl ServicesUsers {
     ) -> FetchServiceUserRequest {
         FetchServiceUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
         }
     }
     /// Update an existing conversation user in your service
@@ -82,7 +87,9 @@ impl ServicesUsers {
     ) -> UpdateServiceUserRequest {
         UpdateServiceUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
             params: crate::conversations_v1::params::UpdateServiceUserParams::new(),
         }
     }
@@ -93,7 +100,9 @@ impl ServicesUsers {
     ) -> DeleteServiceUserRequest {
         DeleteServiceUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
             params: crate::conversations_v1::params::DeleteServiceUserParams::new(),
         }
     }
@@ -148,7 +157,9 @@ impl Users {
     ) -> FetchUserRequest {
         FetchUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
         }
     }
     /// Update an existing conversation user in your account's default service
@@ -158,7 +169,9 @@ impl Users {
     ) -> UpdateUserRequest {
         UpdateUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
             params: crate::conversations_v1::params::UpdateUserParams::new(),
         }
     }
@@ -169,7 +182,9 @@ impl Users {
     ) -> DeleteUserRequest {
         DeleteUserRequest {
             client: self.client.clone(),
-            path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
+            path: ::std::format!(
+                "{}/{}", self.path, crate ::path::encode_segment(id.into())
+            ),
             params: crate::conversations_v1::params::DeleteUserParams::new(),
         }
     }
@@ -195,12 +210,18 @@ impl ListUserRequest {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.page_token(value);
         self
     }
     /// Replaces every input at once.
-    pub fn params(mut self, params: crate::conversations_v1::params::ListUserParams) -> Self {
+    pub fn params(
+        mut self,
+        params: crate::conversations_v1::params::ListUserParams,
+    ) -> Self {
         self.params = params;
         self
     }
@@ -224,7 +245,10 @@ impl ListUserRequest {
             base: "https://conversations.twilio.com",
             path: self.path.clone(),
             query: ::serde_html_form::to_string(&params)
-                .map_err(|e| crate::error::InvalidParameter::new("ListUser", e.to_string()))?,
+                .map_err(|e| crate::error::InvalidParameter::new(
+                    "ListUser",
+                    e.to_string(),
+                ))?,
             body: ::std::option::Option::None,
             headers: ::std::vec::Vec::new(),
             retryable: true,
@@ -256,9 +280,13 @@ impl ListUserRequest {
             ::std::result::Result::Ok(request) => {
                 crate::page::records(self.client, request, "users", self.limit)
             }
-            ::std::result::Result::Err(e) => ::std::boxed::Box::pin(::futures::stream::once(
-                ::std::future::ready(::std::result::Result::Err(e)),
-            )),
+            ::std::result::Result::Err(e) => {
+                ::std::boxed::Box::pin(
+                    ::futures::stream::once(
+                        ::std::future::ready(::std::result::Result::Err(e)),
+                    ),
+                )
+            }
         }
     }
     /// Collects every record (up to the limit, if one is set).
@@ -269,7 +297,9 @@ impl ListUserRequest {
     }
 }
 impl ::std::future::IntoFuture for ListUserRequest {
-    type Output = crate::error::Result<::std::vec::Vec<crate::conversations_v1::models::User>>;
+    type Output = crate::error::Result<
+        ::std::vec::Vec<crate::conversations_v1::models::User>,
+    >;
     type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -302,7 +332,10 @@ impl CreateUserRequest {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -312,7 +345,10 @@ impl CreateUserRequest {
         self
     }
     /// Replaces every input at once.
-    pub fn params(mut self, params: crate::conversations_v1::params::CreateUserParams) -> Self {
+    pub fn params(
+        mut self,
+        params: crate::conversations_v1::params::CreateUserParams,
+    ) -> Self {
         self.params = params;
         self
     }
@@ -333,9 +369,11 @@ impl CreateUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("CreateUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "CreateUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: self.retry,
@@ -344,12 +382,16 @@ impl CreateUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::User>> {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::User>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::User> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::User> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -382,12 +424,16 @@ impl FetchUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::User>> {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::User>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::User> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::User> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -424,7 +470,10 @@ impl UpdateUserRequest {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -434,7 +483,10 @@ impl UpdateUserRequest {
         self
     }
     /// Replaces every input at once.
-    pub fn params(mut self, params: crate::conversations_v1::params::UpdateUserParams) -> Self {
+    pub fn params(
+        mut self,
+        params: crate::conversations_v1::params::UpdateUserParams,
+    ) -> Self {
         self.params = params;
         self
     }
@@ -449,9 +501,11 @@ impl UpdateUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("UpdateUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "UpdateUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: true,
@@ -460,12 +514,16 @@ impl UpdateUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::User>> {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::User>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::User> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::User> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -494,7 +552,10 @@ impl DeleteUserRequest {
         self
     }
     /// Replaces every input at once.
-    pub fn params(mut self, params: crate::conversations_v1::params::DeleteUserParams) -> Self {
+    pub fn params(
+        mut self,
+        params: crate::conversations_v1::params::DeleteUserParams,
+    ) -> Self {
         self.params = params;
         self
     }
@@ -513,7 +574,9 @@ impl DeleteUserRequest {
         })
     }
     /// Sends the request; also returns the status and headers.
-    pub async fn send_with_response(self) -> crate::error::Result<crate::client::Response<()>> {
+    pub async fn send_with_response(
+        self,
+    ) -> crate::error::Result<crate::client::Response<()>> {
         let request = self.request()?;
         crate::client::send_empty(&self.client, &request).await
     }
@@ -550,7 +613,10 @@ impl ListServiceUserRequest {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.page_token(value);
         self
     }
@@ -581,9 +647,11 @@ impl ListServiceUserRequest {
             method: ::reqwest::Method::GET,
             base: "https://conversations.twilio.com",
             path: self.path.clone(),
-            query: ::serde_html_form::to_string(&params).map_err(|e| {
-                crate::error::InvalidParameter::new("ListServiceUser", e.to_string())
-            })?,
+            query: ::serde_html_form::to_string(&params)
+                .map_err(|e| crate::error::InvalidParameter::new(
+                    "ListServiceUser",
+                    e.to_string(),
+                ))?,
             body: ::std::option::Option::None,
             headers: ::std::vec::Vec::new(),
             retryable: true,
@@ -593,7 +661,9 @@ impl ListServiceUserRequest {
     pub async fn first_page_with_response(
         self,
     ) -> crate::error::Result<
-        crate::client::Response<crate::page::Page<crate::conversations_v1::models::ServiceUser>>,
+        crate::client::Response<
+            crate::page::Page<crate::conversations_v1::models::ServiceUser>,
+        >,
     > {
         let request = self.request()?;
         crate::page::Page::first(self.client, request, "users").await
@@ -601,7 +671,9 @@ impl ListServiceUserRequest {
     /// Fetches the first page; [`crate::page::Page::next_page`] goes on from there.
     pub async fn first_page(
         self,
-    ) -> crate::error::Result<crate::page::Page<crate::conversations_v1::models::ServiceUser>> {
+    ) -> crate::error::Result<
+        crate::page::Page<crate::conversations_v1::models::ServiceUser>,
+    > {
         self.first_page_with_response().await.map(|r| r.value)
     }
     /// Every record, page after page (up to the limit, if one is set).
@@ -615,21 +687,28 @@ impl ListServiceUserRequest {
             ::std::result::Result::Ok(request) => {
                 crate::page::records(self.client, request, "users", self.limit)
             }
-            ::std::result::Result::Err(e) => ::std::boxed::Box::pin(::futures::stream::once(
-                ::std::future::ready(::std::result::Result::Err(e)),
-            )),
+            ::std::result::Result::Err(e) => {
+                ::std::boxed::Box::pin(
+                    ::futures::stream::once(
+                        ::std::future::ready(::std::result::Result::Err(e)),
+                    ),
+                )
+            }
         }
     }
     /// Collects every record (up to the limit, if one is set).
     pub async fn send(
         self,
-    ) -> crate::error::Result<::std::vec::Vec<crate::conversations_v1::models::ServiceUser>> {
+    ) -> crate::error::Result<
+        ::std::vec::Vec<crate::conversations_v1::models::ServiceUser>,
+    > {
         ::futures::TryStreamExt::try_collect(self.stream()).await
     }
 }
 impl ::std::future::IntoFuture for ListServiceUserRequest {
-    type Output =
-        crate::error::Result<::std::vec::Vec<crate::conversations_v1::models::ServiceUser>>;
+    type Output = crate::error::Result<
+        ::std::vec::Vec<crate::conversations_v1::models::ServiceUser>,
+    >;
     type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
@@ -662,7 +741,10 @@ impl CreateServiceUserRequest {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -696,9 +778,11 @@ impl CreateServiceUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("CreateServiceUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "CreateServiceUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: self.retry,
@@ -707,13 +791,16 @@ impl CreateServiceUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::ServiceUser>>
-    {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::ServiceUser>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -746,13 +833,16 @@ impl FetchServiceUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::ServiceUser>>
-    {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::ServiceUser>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -789,7 +879,10 @@ impl UpdateServiceUserRequest {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.params = self.params.attributes(value);
         self
     }
@@ -817,9 +910,11 @@ impl UpdateServiceUserRequest {
             query: ::std::string::String::new(),
             body: ::std::option::Option::Some((
                 "application/x-www-form-urlencoded",
-                ::serde_html_form::to_string(&params).map_err(|e| {
-                    crate::error::InvalidParameter::new("UpdateServiceUser", e.to_string())
-                })?,
+                ::serde_html_form::to_string(&params)
+                    .map_err(|e| crate::error::InvalidParameter::new(
+                        "UpdateServiceUser",
+                        e.to_string(),
+                    ))?,
             )),
             headers: params.headers(),
             retryable: true,
@@ -828,13 +923,16 @@ impl UpdateServiceUserRequest {
     /// Sends the request; also returns the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> crate::error::Result<crate::client::Response<crate::conversations_v1::models::ServiceUser>>
-    {
+    ) -> crate::error::Result<
+        crate::client::Response<crate::conversations_v1::models::ServiceUser>,
+    > {
         let request = self.request()?;
         crate::client::send_json(&self.client, &request).await
     }
     /// Sends the request.
-    pub async fn send(self) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
+    pub async fn send(
+        self,
+    ) -> crate::error::Result<crate::conversations_v1::models::ServiceUser> {
         self.send_with_response().await.map(|r| r.value)
     }
 }
@@ -885,7 +983,9 @@ impl DeleteServiceUserRequest {
         })
     }
     /// Sends the request; also returns the status and headers.
-    pub async fn send_with_response(self) -> crate::error::Result<crate::client::Response<()>> {
+    pub async fn send_with_response(
+        self,
+    ) -> crate::error::Result<crate::client::Response<()>> {
         let request = self.request()?;
         crate::client::send_empty(&self.client, &request).await
     }

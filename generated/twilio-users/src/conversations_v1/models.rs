@@ -42,8 +42,9 @@ pub struct ServiceUser {
     pub url: ::std::option::Option<::url::Url>,
     /// The `links` field.
     #[serde(rename = "links", default)]
-    pub links:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ::url::Url>>,
+    pub links: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::url::Url>,
+    >,
 }
 impl ::std::fmt::Debug for ServiceUser {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -53,14 +54,8 @@ impl ::std::fmt::Debug for ServiceUser {
             .field("chat_service_sid", &self.chat_service_sid)
             .field("role_sid", &self.role_sid)
             .field("identity", &crate::pii::redact(&self.identity, "standard"))
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("is_online", &self.is_online)
             .field("is_notifiable", &self.is_notifiable)
             .field("date_created", &self.date_created)
@@ -130,8 +125,9 @@ pub struct User {
     pub url: ::std::option::Option<::url::Url>,
     /// The `links` field.
     #[serde(rename = "links", default)]
-    pub links:
-        ::std::option::Option<::std::collections::BTreeMap<::std::string::String, ::url::Url>>,
+    pub links: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::url::Url>,
+    >,
 }
 impl ::std::fmt::Debug for User {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -141,14 +137,8 @@ impl ::std::fmt::Debug for User {
             .field("chat_service_sid", &self.chat_service_sid)
             .field("role_sid", &self.role_sid)
             .field("identity", &crate::pii::redact(&self.identity, "standard"))
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("is_online", &self.is_online)
             .field("is_notifiable", &self.is_notifiable)
             .field("date_created", &self.date_created)
@@ -223,12 +213,17 @@ impl ::std::str::FromStr for ServiceUserWebhookEnabledType {
     }
 }
 impl ::serde::Serialize for ServiceUserWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceUserWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
         ::std::result::Result::Ok(Self::from_wire(&s))
     }
@@ -279,12 +274,17 @@ impl ::std::str::FromStr for UserWebhookEnabledType {
     }
 }
 impl ::serde::Serialize for UserWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
         ::std::result::Result::Ok(Self::from_wire(&s))
     }

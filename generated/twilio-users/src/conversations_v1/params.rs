@@ -34,7 +34,10 @@ impl ListUserParams {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.page_token = ::std::option::Option::Some(value.into());
         self
     }
@@ -82,24 +85,17 @@ impl crate::pii::Pii for ListUserParams {
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::UserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::UserWebhookEnabledType,
+    >,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     #[serde(rename = "Identity")]
     pub identity: ::std::string::String,
     /// The string that you assigned to describe the resource.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
@@ -133,7 +129,10 @@ impl CreateUserParams {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -162,14 +161,8 @@ impl ::std::fmt::Debug for CreateUserParams {
         f.debug_struct("CreateUserParams")
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
             .field("identity", &crate::pii::Redacted("standard"))
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("role_sid", &self.role_sid)
             .finish()
     }
@@ -198,21 +191,14 @@ impl crate::pii::Pii for CreateUserParams {
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::UserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::UserWebhookEnabledType,
+    >,
     /// The string that you assigned to describe the resource.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
@@ -245,7 +231,10 @@ impl UpdateUserParams {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -272,14 +261,8 @@ impl ::std::fmt::Debug for UpdateUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateUserParams")
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("role_sid", &self.role_sid)
             .finish()
     }
@@ -303,8 +286,9 @@ impl crate::pii::Pii for UpdateUserParams {
 pub struct DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::UserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::UserWebhookEnabledType,
+    >,
 }
 impl DeleteUserParams {
     /// The inputs with every required one given and the rest unset.
@@ -378,7 +362,10 @@ impl ListServiceUserParams {
         self
     }
     /// The page token. This is provided by the API.
-    pub fn page_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.page_token = ::std::option::Option::Some(value.into());
         self
     }
@@ -426,24 +413,17 @@ impl crate::pii::Pii for ListServiceUserParams {
 pub struct CreateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::ServiceUserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::ServiceUserWebhookEnabledType,
+    >,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     #[serde(rename = "Identity")]
     pub identity: ::std::string::String,
     /// The string that you assigned to describe the resource.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
@@ -477,7 +457,10 @@ impl CreateServiceUserParams {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -506,14 +489,8 @@ impl ::std::fmt::Debug for CreateServiceUserParams {
         f.debug_struct("CreateServiceUserParams")
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
             .field("identity", &crate::pii::Redacted("standard"))
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("role_sid", &self.role_sid)
             .finish()
     }
@@ -542,21 +519,14 @@ impl crate::pii::Pii for CreateServiceUserParams {
 pub struct UpdateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::ServiceUserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::ServiceUserWebhookEnabledType,
+    >,
     /// The string that you assigned to describe the resource.
-    #[serde(
-        rename = "FriendlyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FriendlyName", default, skip_serializing_if = "Option::is_none")]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     #[serde(rename = "RoleSid", default, skip_serializing_if = "Option::is_none")]
@@ -589,7 +559,10 @@ impl UpdateServiceUserParams {
         self
     }
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -616,14 +589,8 @@ impl ::std::fmt::Debug for UpdateServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateServiceUserParams")
             .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field(
-                "friendly_name",
-                &crate::pii::redact(&self.friendly_name, "standard"),
-            )
-            .field(
-                "attributes",
-                &crate::pii::redact(&self.attributes, "sensitive"),
-            )
+            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
+            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
             .field("role_sid", &self.role_sid)
             .finish()
     }
@@ -647,8 +614,9 @@ impl crate::pii::Pii for UpdateServiceUserParams {
 pub struct DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     #[serde(skip)]
-    pub x_twilio_webhook_enabled:
-        ::std::option::Option<crate::conversations_v1::models::ServiceUserWebhookEnabledType>,
+    pub x_twilio_webhook_enabled: ::std::option::Option<
+        crate::conversations_v1::models::ServiceUserWebhookEnabledType,
+    >,
 }
 impl DeleteServiceUserParams {
     /// The inputs with every required one given and the rest unset.
