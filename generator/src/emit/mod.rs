@@ -8,6 +8,7 @@ mod models;
 pub mod nav;
 mod params;
 pub mod rust;
+mod server;
 pub mod templates;
 pub mod types;
 

@@ -215,3 +215,21 @@ fn chain_into(child: &Node<'_>, op: &Operation) -> Option<Vec<(String, bool)>> {
         None
     }
 }
+
+/// `/v2/Services/{ServiceSid}/Users` -> `ServicesUsers`: the literal segments,
+/// without a leading version segment, as a type name.
+pub fn type_base(path: &str) -> String {
+    let mut literals: Vec<&str> = segments(path)
+        .into_iter()
+        .filter_map(|s| match s {
+            Seg::Lit(l) => Some(l),
+            Seg::Param(_) => None,
+        })
+        .collect();
+    let is_version =
+        |s: &str| s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit());
+    if literals.first().is_some_and(|s| is_version(s)) {
+        literals.remove(0);
+    }
+    literals.iter().map(|l| pascal(l)).collect()
+}

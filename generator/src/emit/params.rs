@@ -3,7 +3,7 @@
 
 use super::models::{debug_field, pii_entry};
 use super::rust::{doc, ident};
-use super::types::{is_string, Types};
+use super::types::{is_string, widen_to_i64, Types};
 use crate::ir::{Api, Operation, Param, ParamIn, TypeRef};
 use crate::names::pascal;
 use proc_macro2::TokenStream;
@@ -200,17 +200,12 @@ fn check(p: &Param) -> Option<TokenStream> {
     match (&p.ty, shape(p)) {
         (
             TypeRef::Integer {
-                minimum,
-                maximum,
-                format,
+                minimum, maximum, ..
             },
             shape,
         ) if minimum.is_some() || maximum.is_some() => {
             let (min, max) = (opt(*minimum), opt(*maximum));
-            let widen = |v: TokenStream| match format {
-                Some(crate::ir::IntFormat::Int32) => quote!(i64::from(#v)),
-                _ => v,
-            };
+            let widen = |v: TokenStream| widen_to_i64(&p.ty, v);
             Some(match shape {
                 Shape::Optional => {
                     let value = widen(quote!(value));

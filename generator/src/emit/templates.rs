@@ -37,7 +37,47 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
     ),
 ];
 
+/// Hand-written runtime of the server crate.
+pub const SERVER_RUNTIME: &[(&str, &str)] = &[
+    (
+        "src/app.rs",
+        include_str!("../../../templates/server/src/app.rs"),
+    ),
+    (
+        "src/auth.rs",
+        include_str!("../../../templates/server/src/auth.rs"),
+    ),
+    (
+        "src/error.rs",
+        include_str!("../../../templates/server/src/error.rs"),
+    ),
+    (
+        "src/extract.rs",
+        include_str!("../../../templates/server/src/extract.rs"),
+    ),
+    (
+        "src/memory_store.rs",
+        include_str!("../../../templates/server/src/memory_store.rs"),
+    ),
+    (
+        "src/paging.rs",
+        include_str!("../../../templates/server/src/paging.rs"),
+    ),
+];
+
 const TERA: &[(&str, &str)] = &[
+    (
+        "server/Cargo.toml",
+        include_str!("../../../templates/server/Cargo.toml.tera"),
+    ),
+    (
+        "server/README.md",
+        include_str!("../../../templates/server/README.md.tera"),
+    ),
+    (
+        "server/main.rs",
+        include_str!("../../../templates/server/main.rs.tera"),
+    ),
     (
         "client/Cargo.toml",
         include_str!("../../../templates/client/Cargo.toml.tera"),

@@ -89,3 +89,14 @@ impl Types<'_> {
 pub fn is_string(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::String { .. })
 }
+
+/// `value` (of integer type `ty`) as an `i64`, converting only where it is narrower.
+pub fn widen_to_i64(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Integer {
+            format: Some(IntFormat::Int32),
+            ..
+        } => quote!(i64::from(#value)),
+        _ => value,
+    }
+}

@@ -1,0 +1,79 @@
+//! Twilio's list responses: records under their key beside `meta`, with
+//! PageToken paging.
+
+use crate::auth::RequestContext;
+use serde::Serialize;
+
+/// The page size when the request gives none.
+pub const DEFAULT_PAGE_SIZE: u64 = 50;
+
+/// What a list handler returns: one page of records, and the token of the next.
+#[derive(Debug, Clone)]
+pub struct ListPage<T> {
+    /// The records on this page.
+    pub records: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// Where the previous page starts; `None` on the first page.
+    pub previous_page_token: Option<String>,
+}
+
+/// Where a list request asks to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Records per page.
+    pub page_size: u64,
+    /// The page index (client state, echoed in `meta`).
+    pub page: u64,
+    /// Where to start, from a previous page's `next_page_url`.
+    pub page_token: Option<String>,
+}
+
+impl PageRequest {
+    /// From the optional `PageSize`, `Page` and `PageToken` query values.
+    pub fn new(page_size: Option<i64>, page: Option<i64>, page_token: Option<String>) -> Self {
+        PageRequest {
+            page_size: page_size
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(DEFAULT_PAGE_SIZE),
+            page: page.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+            page_token,
+        }
+    }
+}
+
+fn page_url(ctx: &RequestContext, path: &str, size: u64, page: u64, token: Option<&str>) -> String {
+    let mut url = format!("{}{path}?PageSize={size}&Page={page}", ctx.base_url);
+    if let Some(token) = token {
+        url.push_str("&PageToken=");
+        url.push_str(
+            &percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC)
+                .to_string(),
+        );
+    }
+    url
+}
+
+/// `{"<key>": [...], "meta": {...}}` as Twilio answers a list.
+pub fn page_body<T: Serialize>(
+    ctx: &RequestContext,
+    path: &str,
+    key: &str,
+    request: &PageRequest,
+    page: ListPage<T>,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let size = request.page_size;
+    let meta = serde_json::json!({
+        "page": request.page,
+        "page_size": size,
+        "first_page_url": page_url(ctx, path, size, 0, None),
+        "previous_page_url": page.previous_page_token.as_deref().map(|t| page_url(ctx, path, size, request.page.saturating_sub(1), Some(t))),
+        "url": page_url(ctx, path, size, request.page, request.page_token.as_deref()),
+        "next_page_url": page.next_page_token.as_deref().map(|t| page_url(ctx, path, size, request.page + 1, Some(t))),
+        "key": key,
+    });
+    let mut body = serde_json::Map::new();
+    body.insert(key.to_string(), serde_json::to_value(&page.records)?);
+    body.insert("meta".to_string(), meta);
+    Ok(serde_json::Value::Object(body))
+}
