@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod conformance;
+
 #[derive(Parser)]
 #[command(about = "Twilio Users code generation tasks")]
 struct Cli {
@@ -32,6 +34,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Generate and `cargo check` (warnings denied) both crates for every spec in DIR.
+    Conformance {
+        /// A directory of OpenAPI specs, e.g. ../shared/twilio-oai.
+        dir: PathBuf,
+    },
 }
 
 /// The workspace root: xtask lives one below it.
@@ -53,6 +60,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Codegen { check, spec, out } => codegen(check, spec, out),
+        Command::Conformance { dir } => match conformance::run(&dir, &root()) {
+            Ok(true) => Ok(ExitCode::SUCCESS),
+            Ok(false) => Ok(ExitCode::FAILURE),
+            Err(e) => Err(generator::Error::Other(e)),
+        },
     };
     match result {
         Ok(code) => code,

@@ -342,7 +342,10 @@ pub fn memory_file(api: &Api, types: &Types) -> TokenStream {
             .and_then(|id| api.models.get(id));
         let shape = shape_name(collection);
         let resource = ops[0].0;
-        shapes.push(shape_const(&shape, model, resource));
+        // Lists read records as stored; only writers and single reads need the shape.
+        if ops.iter().any(|(_, op)| op.kind != CrudKind::List) {
+            shapes.push(shape_const(&shape, model, resource));
+        }
         let bound = ident(&trait_name(collection));
         let methods = ops
             .iter()
