@@ -106,8 +106,9 @@ fn runtime_is_copied_from_templates() {
         "memory_store.rs",
         "paging.rs",
     ] {
-        let template = std::fs::read_to_string(Path::new(ROOT).join("templates/server/src").join(name))
-            .unwrap_or_else(|e| panic!("templates/server/src/{name}: {e}"));
+        let template =
+            std::fs::read_to_string(Path::new(ROOT).join("templates/server/src").join(name))
+                .unwrap_or_else(|e| panic!("templates/server/src/{name}: {e}"));
         let emitted = file(&files, &format!("src/{name}"));
         assert!(
             emitted.ends_with(&template),
@@ -142,7 +143,9 @@ fn router_facts() {
         ),
     ] {
         for path in paths {
-            let mounts = source.matches(&format!(".route(\n            {path}")).count();
+            let mounts = source
+                .matches(&format!(".route(\n            {path}"))
+                .count();
             assert_eq!(mounts, 1, "{path} is mounted once");
         }
     }
@@ -181,7 +184,10 @@ fn memory_facts() {
         // Update never takes Identity, so it never assigns it.
         for update in source.split("async fn update_").skip(1) {
             let body = update.split("async fn ").next().unwrap_or(update);
-            assert!(!body.contains("(\"identity\""), "update does not set identity");
+            assert!(
+                !body.contains("(\"identity\""),
+                "update does not set identity"
+            );
         }
     }
 }

@@ -16,7 +16,12 @@ struct Row {
 fn specs_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
         .collect();
     specs.sort();
     Ok(specs)
@@ -32,7 +37,10 @@ pub fn run(dir: &Path, root: &Path) -> Result<bool, String> {
     let mut rows = Vec::new();
     for spec in &specs {
         let started = Instant::now();
-        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut row = Row {
             spec: name,
             operations: "-".into(),
@@ -57,19 +65,25 @@ pub fn run(dir: &Path, root: &Path) -> Result<bool, String> {
         row.seconds = started.elapsed().as_secs_f64();
         rows.push(row);
     }
-    println!("{:<36} {:>10} {:>10} {:>10} {:>8}", "spec", "operations", "generated", "compiled", "seconds");
+    println!(
+        "{:<36} {:>10} {:>10} {:>10} {:>8}",
+        "spec", "operations", "generated", "compiled", "seconds"
+    );
     for r in &rows {
         println!(
             "{:<36} {:>10} {:>10} {:>10} {:>8.1}",
             r.spec, r.operations, r.generated, r.compiled, r.seconds
         );
     }
-    Ok(rows.iter().all(|r| r.generated == "ok" && r.compiled == "ok"))
+    Ok(rows
+        .iter()
+        .all(|r| r.generated == "ok" && r.compiled == "ok"))
 }
 
 fn generate(spec: &Path, work: &Path) -> Result<(PathBuf, Vec<String>, usize), String> {
     let config = generator::config::Config::single(spec);
-    let project = generator::build_project(&config, Path::new(""), "").map_err(|e| e.to_string())?;
+    let project =
+        generator::build_project(&config, Path::new(""), "").map_err(|e| e.to_string())?;
     let files = generator::emit::emit_project(&project, &config).map_err(|e| e.to_string())?;
     let out = work.join(config.specs[0].module.as_str());
     generator::output::write_tree(&files, &out).map_err(|e| e.to_string())?;
@@ -79,13 +93,21 @@ fn generate(spec: &Path, work: &Path) -> Result<(PathBuf, Vec<String>, usize), S
         .flat_map(|a| &a.resources)
         .map(|r| r.operations.len())
         .sum();
-    Ok((out, vec![config.client.name, config.server.name], operations))
+    Ok((
+        out,
+        vec![config.client.name, config.server.name],
+        operations,
+    ))
 }
 
 /// `cargo check` of the emitted crates as their own workspace, with the
 /// project's lockfile (same dependency versions) and warnings denied.
 fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
-    let members = crates.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ");
+    let members = crates
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     std::fs::write(
         out.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"),
