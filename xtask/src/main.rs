@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod bench;
 mod conformance;
 
 #[derive(Parser)]
@@ -34,6 +35,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time each pipeline stage per spec against a YAML-parsing baseline.
+    Bench {
+        /// Specs to time (default: specs/ and the upstream specs in ../shared/twilio-oai).
+        specs: Vec<PathBuf>,
+        /// Runs per measurement; the median is reported.
+        #[arg(long, default_value_t = 15)]
+        iterations: usize,
+    },
     /// Generate and `cargo check` (warnings denied) both crates for every spec in DIR.
     Conformance {
         /// A directory of OpenAPI specs, e.g. ../shared/twilio-oai.
@@ -60,6 +69,22 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Codegen { check, spec, out } => codegen(check, spec, out),
+        Command::Bench { specs, iterations } => {
+            let specs = if specs.is_empty() {
+                let r = root();
+                vec![
+                    r.join("specs/chat_v2.yaml"),
+                    r.join("specs/conversations_v1.yaml"),
+                    r.join("../shared/twilio-oai/twilio_chat_v2.yaml"),
+                    r.join("../shared/twilio-oai/twilio_conversations_v1.yaml"),
+                ]
+            } else {
+                specs
+            };
+            bench::run(&specs, iterations.max(1))
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(generator::Error::Other)
+        }
         Command::Conformance { dir } => match conformance::run(&dir, &root()) {
             Ok(true) => Ok(ExitCode::SUCCESS),
             Ok(false) => Ok(ExitCode::FAILURE),

@@ -30,13 +30,20 @@ pub fn client_file(api: &Api, types: &Types) -> Result<TokenStream, String> {
         .map(|(r, op)| request_builder(op, &r.base_url, types));
     let title = format!(" The HTTP client for {} ({}).", api.title, api.module);
     let accessor_doc = format!(" {}.", api.title);
+    // The tree skips the version segment every path shares (`v2`) in names,
+    // not on the wire: paths start with it.
+    let root_path = if root.literal.is_empty() {
+        String::new()
+    } else {
+        format!("/{}", root.literal)
+    };
     Ok(quote! {
         #![doc = #title]
 
         impl crate::client::Client {
             #[doc = #accessor_doc]
             pub fn #module(&self) -> Api {
-                Api { client: self.clone(), path: ::std::string::String::new() }
+                Api { client: self.clone(), path: ::std::string::String::from(#root_path) }
             }
         }
 

@@ -77,7 +77,11 @@ pub fn basic(user: &str, password: &str) -> String {
     let input = format!("{user}:{password}");
     let mut out = String::new();
     for chunk in input.as_bytes().chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -148,18 +152,20 @@ pub async fn raw(
     let _ = stream.write_all(&bytes).await;
     let mut response = Vec::new();
     if let Err(e) = stream.read_to_end(&mut response).await {
-        assert!(
-            !response.is_empty(),
-            "{method} {target}: no response ({e})"
-        );
+        assert!(!response.is_empty(), "{method} {target}: no response ({e})");
     }
+    parse_response(&response, &format!("{method} {target}"))
+}
+
+/// An HTTP/1.1 response as bytes (status line, headers, body) -> [`Raw`].
+pub fn parse_response(response: &[u8], what: &str) -> Raw {
     let split = response
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .unwrap_or_else(|| {
             panic!(
-                "{method} {target}: no header end in {:?}",
-                String::from_utf8_lossy(&response)
+                "{what}: no header end in {:?}",
+                String::from_utf8_lossy(response)
             )
         });
     let head = String::from_utf8_lossy(&response[..split]).into_owned();
@@ -169,7 +175,7 @@ pub async fn raw(
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{method} {target}: bad status line {status_line:?}"));
+        .unwrap_or_else(|| panic!("{what}: bad status line {status_line:?}"));
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
@@ -251,7 +257,10 @@ pub fn assert_error_shape(body: &serde_json::Value, status: u16) {
         !body["message"].as_str().unwrap_or_default().is_empty(),
         "message says something: {body}"
     );
-    assert!(body["more_info"].is_string(), "more_info is a string: {body}");
+    assert!(
+        body["more_info"].is_string(),
+        "more_info is a string: {body}"
+    );
     assert_eq!(body["status"].as_u64(), Some(u64::from(status)), "{body}");
     let code = body["code"].as_u64().unwrap_or_default();
     assert_eq!(

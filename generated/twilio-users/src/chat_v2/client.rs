@@ -6,7 +6,7 @@ impl crate::client::Client {
     pub fn chat_v2(&self) -> Api {
         Api {
             client: self.clone(),
-            path: ::std::string::String::new(),
+            path: ::std::string::String::from("/v2"),
         }
     }
 }

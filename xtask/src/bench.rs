@@ -1,0 +1,65 @@
+//! `cargo xtask bench`: how long each stage of the pipeline takes per spec,
+//! beside a baseline measured in the same run (parsing the YAML text into a
+//! generic tree, the least any generator must do), since these machines are noisy.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn time<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
+    let samples = (0..iterations)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(f());
+            started.elapsed()
+        })
+        .collect();
+    median(samples)
+}
+
+pub fn run(specs: &[PathBuf], iterations: usize) -> Result<(), String> {
+    println!(
+        "{:<36} {:>14} {:>10} {:>10} {:>10} {:>10} {:>8}",
+        "spec (median of runs)", "baseline yaml", "load", "ir", "emit", "total", "x base"
+    );
+    for spec in specs {
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let name = spec.display().to_string();
+        let module = generator::config::module_for(spec);
+        let baseline = time(iterations, || {
+            serde_yaml::from_str::<serde_yaml::Value>(&text).map(|_| ())
+        });
+        let loaded = generator::load::parse(&text, &name).map_err(|e| e.to_string())?;
+        let load = time(iterations, || {
+            generator::load::parse(&text, &name).map(|_| ())
+        });
+        let api = generator::ir::build_api(&loaded, &module).map_err(|e| e.to_string())?;
+        let ir = time(iterations, || {
+            generator::ir::build_api(&loaded, &module).map(|_| ())
+        });
+        let project = generator::ir::Project::new(vec![api]);
+        let config = generator::config::Config::single(spec);
+        let emit = time(iterations, || {
+            generator::emit::emit_project(&project, &config).map(|_| ())
+        });
+        let total = load + ir + emit;
+        println!(
+            "{:<36} {:>14.2?} {:>10.2?} {:>10.2?} {:>10.2?} {:>10.2?} {:>7.1}x",
+            Path::new(&name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(name.clone()),
+            baseline,
+            load,
+            ir,
+            emit,
+            total,
+            total.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
+        );
+    }
+    Ok(())
+}
