@@ -79,9 +79,9 @@ async fn every_route(addr: SocketAddr, headers: &[(String, String)], what: &str)
         };
         let response = raw(addr, method, &target, &headers, body).await;
         assert_error(&response, 401, 20003);
-        let challenge = response.header("www-authenticate").unwrap_or_else(|| {
-            panic!("{what}: {method} {target}: 401 without WWW-Authenticate")
-        });
+        let challenge = response
+            .header("www-authenticate")
+            .unwrap_or_else(|| panic!("{what}: {method} {target}: 401 without WWW-Authenticate"));
         assert!(
             challenge.starts_with("Basic realm="),
             "{what}: {method} {target}: {challenge:?}"
