@@ -1198,3 +1198,173 @@ async fn no_request_gets_a_500() {
     }
     assert_eq!(answered, 5 * targets.len() * bodies.len());
 }
+
+/// `url`, `links` and the paging links name the host the client used for
+/// the request being answered, whoever created the record and through
+/// whichever name.
+#[tokio::test]
+async fn urls_follow_the_host_the_client_used() {
+    let addr = start().await;
+    let chat = format!("/v2/Services/{SERVICE_1}/Users");
+    let created = raw_a(addr, "POST", &chat, "Identity=alice").await;
+    assert_eq!(created.status, 201);
+    let created = created.json();
+    let sid = created["sid"].as_str().expect("sid").to_string();
+    assert_eq!(
+        created["url"],
+        format!("http://{addr}{chat}/{sid}").as_str()
+    );
+    let form = (
+        "Content-Type".to_string(),
+        "application/x-www-form-urlencoded".to_string(),
+    );
+    for host in [
+        format!("localhost:{}", addr.port()),
+        "twilio-emulator:4010".to_string(),
+        "[::1]:8080".to_string(),
+        "example.test".to_string(),
+    ] {
+        let headers = vec![auth_a(), form.clone(), ("Host".to_string(), host.clone())];
+        for (method, target) in [
+            ("GET", format!("{chat}/{sid}")),
+            ("GET", format!("{chat}/alice")),
+            ("POST", format!("{chat}/alice")),
+            ("GET", format!("{chat}?PageSize=1")),
+        ] {
+            let response = raw(addr, method, &target, &headers, b"FriendlyName=x").await;
+            assert_eq!(response.status, 200, "{method} {target} via {host}");
+            let body = response.json();
+            let record = body.get("users").map_or(&body, |u| &u[0]);
+            let base = format!("http://{host}");
+            assert_eq!(
+                record["url"],
+                format!("{base}{chat}/{sid}").as_str(),
+                "{method} {target} via {host}"
+            );
+            for (name, link) in record["links"].as_object().expect("links") {
+                let link = link.as_str().expect("a link");
+                assert!(
+                    link.starts_with(&format!("{base}{chat}/{sid}/")),
+                    "{name}: {link}"
+                );
+            }
+            if let Some(meta) = body.get("meta") {
+                for key in ["url", "first_page_url"] {
+                    let url = meta[key].as_str().expect("a page URL");
+                    assert!(url.starts_with(&base), "{key}: {url}");
+                }
+            }
+        }
+    }
+    // The creator's own view is unchanged by the others.
+    let client = client_a(addr);
+    let fetched = client
+        .chat_v2()
+        .services(service(SERVICE_1))
+        .users()
+        .fetch("alice")
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(
+        fetched.url.as_ref().map(|u| u.as_str().to_string()),
+        Some(format!("http://{addr}{chat}/{sid}"))
+    );
+    // An empty Host is the local host.
+    let headers = vec![auth_a(), ("Host".to_string(), String::new())];
+    let response = raw(addr, "GET", &format!("{chat}/alice"), &headers, b"").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.json()["url"],
+        format!("http://localhost{chat}/{sid}").as_str()
+    );
+}
+
+/// A `Host` no URL can be built on is a 400 naming it: never a 500, and
+/// never a stored record whose `url` would break every later read.
+#[tokio::test]
+async fn an_unusable_host_is_a_bad_request() {
+    let addr = start().await;
+    let form = (
+        "Content-Type".to_string(),
+        "application/x-www-form-urlencoded".to_string(),
+    );
+    for host in [
+        "bad host",
+        "a/b",
+        "x:notaport",
+        "x:99999",
+        "[::1",
+        "user@example.test",
+        "h?q",
+        "h#f",
+        "évil",
+    ] {
+        let headers = vec![
+            auth_a(),
+            form.clone(),
+            ("Host".to_string(), host.to_string()),
+        ];
+        for (method, target) in [
+            ("POST", "/v1/Users".to_string()),
+            ("GET", "/v1/Users".to_string()),
+            ("GET", "/v1/Users/h".to_string()),
+            ("POST", format!("/v2/Services/{SERVICE_1}/Users")),
+        ] {
+            let response = raw(addr, method, &target, &headers, b"Identity=h").await;
+            let message = assert_error(&response, 400, 20001);
+            assert!(message.contains("Host"), "{host:?}: {message}");
+        }
+    }
+    // Nothing was stored, and everything still reads.
+    let client = client_a(addr);
+    assert!(client
+        .conversations_v1()
+        .users()
+        .list()
+        .send()
+        .await
+        .expect("list")
+        .is_empty());
+    client
+        .conversations_v1()
+        .users()
+        .create("h")
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(
+        client
+            .conversations_v1()
+            .users()
+            .list()
+            .send()
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+/// `.` and `..` are identities like any other to the server: addressed as
+/// raw path segments, plain or percent-encoded, they find their user.
+#[tokio::test]
+async fn dot_identities_over_raw_http() {
+    let addr = start().await;
+    for identity in [".", ".."] {
+        let created = raw_a(addr, "POST", "/v1/Users", &format!("Identity={identity}")).await;
+        assert_eq!(created.status, 201);
+        let sid = created.json()["sid"].clone();
+        let encoded = identity.replace('.', "%2E");
+        for segment in [identity.to_string(), encoded] {
+            let fetched = raw_a(addr, "GET", &format!("/v1/Users/{segment}"), "").await;
+            assert_eq!(fetched.status, 200, "{segment}");
+            assert_eq!(fetched.json()["sid"], sid, "{segment}");
+        }
+    }
+    let deleted = raw_a(addr, "DELETE", "/v1/Users/..", "").await;
+    assert_eq!(deleted.status, 204);
+    let listed = raw_a(addr, "GET", "/v1/Users", "").await.json();
+    assert_eq!(listed["users"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["users"][0]["identity"], ".");
+}

@@ -121,15 +121,32 @@ pub async fn require_auth(
     else {
         return ServerError::unauthorized().into_response();
     };
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_string();
+    let Some(base_url) = base_url(request.headers()) else {
+        return ServerError::invalid_parameter("Host", "is not a valid host[:port]").into_response();
+    };
     request.extensions_mut().insert(RequestContext {
         account_sid,
-        base_url: format!("http://{host}"),
+        base_url,
     });
     next.run(request).await
+}
+
+/// `http://host[:port]` as the client reached this server (`localhost`
+/// without a `Host` header), or `None` for a `Host` no URL can be built on:
+/// every `url` and paging link starts with it, and must parse.
+fn base_url(headers: &HeaderMap) -> Option<String> {
+    let Some(host) = headers.get(header::HOST) else {
+        return Some("http://localhost".to_string());
+    };
+    let host = host.to_str().ok()?.trim();
+    if host.is_empty() {
+        return Some("http://localhost".to_string());
+    }
+    let authority: axum::http::uri::Authority = host.parse().ok()?;
+    if authority.as_str().contains('@') {
+        return None;
+    }
+    let base = format!("http://{authority}");
+    let url = api_types::url::Url::parse(&base).ok()?;
+    (url.path() == "/" && url.query().is_none() && url.fragment().is_none()).then_some(base)
 }

@@ -6,6 +6,8 @@
 //! resource (SID prefix, fields, defaults, the unique field, links) comes
 //! from the IR as a [`Shape`]. Every record lives under the authenticated
 //! account and its collection path, so one account never sees another's.
+//! `url` and `links` are filled in on every read from the request being
+//! answered, so they point at the host the client used to reach the server.
 
 use crate::auth::RequestContext;
 use crate::error::ServerError;
@@ -89,6 +91,26 @@ impl MemoryStore {
     fn matches(shape: &Shape, record: &Map<String, Value>, id: &str) -> bool {
         let by = |field: &str| record.get(field).and_then(Value::as_str) == Some(id);
         by("sid") || shape.unique.is_some_and(by)
+    }
+
+    /// `collection/<sid>`, or the collection itself for a record without a SID.
+    fn own_path(collection: &str, record: &Map<String, Value>) -> String {
+        match record.get("sid").and_then(Value::as_str) {
+            Some(sid) if !sid.is_empty() => format!("{collection}/{sid}"),
+            _ => collection.to_string(),
+        }
+    }
+
+    /// `record` as answered to `ctx`: `url` and `links` on its host.
+    fn answer(
+        ctx: &RequestContext,
+        shape: &Shape,
+        collection: &str,
+        mut record: Map<String, Value>,
+    ) -> Map<String, Value> {
+        let own_path = Self::own_path(collection, &record);
+        Self::fill_derived(ctx, shape, &mut record, &own_path);
+        record
     }
 
     fn fill_derived(
@@ -199,6 +221,7 @@ impl MemoryStore {
             .get(&Self::key(ctx, collection))
             .and_then(|list| list.iter().find(|r| Self::matches(shape, r, id)))
             .cloned()
+            .map(|record| Self::answer(ctx, shape, collection, record))
             .ok_or_else(|| ServerError::not_found(format!("{collection}/{id}")))
     }
 
@@ -240,7 +263,7 @@ impl MemoryStore {
         if shape.fields.contains(&"date_updated") {
             record.insert("date_updated".into(), Value::String(now()));
         }
-        Ok(record.clone())
+        Ok(Self::answer(ctx, shape, collection, record.clone()))
     }
 
     /// Removes the record `id`.
@@ -267,6 +290,7 @@ impl MemoryStore {
     pub fn list(
         &self,
         ctx: &RequestContext,
+        shape: &Shape,
         collection: &str,
         request: &PageRequest,
     ) -> Result<ListPage<Map<String, Value>>, ServerError> {
@@ -289,7 +313,12 @@ impl MemoryStore {
             .get(&Self::key(ctx, collection))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let page: Vec<_> = all.iter().skip(offset).take(size).cloned().collect();
+        let page: Vec<_> = all
+            .iter()
+            .skip(offset)
+            .take(size)
+            .map(|record| Self::answer(ctx, shape, collection, record.clone()))
+            .collect();
         let end = offset.saturating_add(page.len());
         Ok(ListPage {
             records: page,
@@ -311,7 +340,7 @@ impl MemoryStore {
             .get(&Self::key(ctx, path))
             .and_then(|l| l.first().cloned());
         let record = match existing {
-            Some(record) => record,
+            Some(record) => Self::answer(ctx, shape, path, record),
             None => self.create(ctx, shape, path, Vec::new())?,
         };
         if assigned.is_empty() {
@@ -325,7 +354,7 @@ impl MemoryStore {
         for (field, value) in assigned {
             stored.insert(field.into(), value);
         }
-        Ok(stored.clone())
+        Ok(Self::answer(ctx, shape, path, stored.clone()))
     }
 
     /// Forgets a singleton.

@@ -342,10 +342,8 @@ pub fn memory_file(api: &Api, types: &Types) -> TokenStream {
             .and_then(|id| api.models.get(id));
         let shape = shape_name(collection);
         let resource = ops[0].0;
-        // Lists read records as stored; only writers and single reads need the shape.
-        if ops.iter().any(|(_, op)| op.kind != CrudKind::List) {
-            shapes.push(shape_const(&shape, model, resource));
-        }
+        // Every operation needs the shape, lists too: they fill in `url` and `links`.
+        shapes.push(shape_const(&shape, model, resource));
         let bound = ident(&trait_name(collection));
         let methods = ops
             .iter()
@@ -545,7 +543,7 @@ fn memory_method(
     };
     let body = match (op.kind, &op.response, id.as_ref()) {
         (CrudKind::List, _, _) => quote! {
-            let page = self.store.list(&ctx, &collection, &paging)?;
+            let page = self.store.list(&ctx, &#shape, &collection, &paging)?;
             ::std::result::Result::Ok(crate::paging::ListPage {
                 records: page.records.into_iter().map(crate::memory_store::decode).collect::<::std::result::Result<_, _>>()?,
                 next_page_token: page.next_page_token,

@@ -136,17 +136,22 @@ pub async fn raw(
     body: &[u8],
 ) -> Raw {
     let mut request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {target} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+    // `Host: addr` unless the caller gives its own.
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("Host: {addr}\r\n"));
     }
-    request.push_str("\r\n");
+    let mut request = request.into_bytes();
+    for (name, value) in headers {
+        request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connect to the emulator");
-    let mut bytes = request.into_bytes();
+    let mut bytes = request;
     bytes.extend_from_slice(body);
     // The server may answer (and close) before reading all of a large body.
     let _ = stream.write_all(&bytes).await;

@@ -66,7 +66,7 @@ impl super::api::ServicesUsersApi for InMemory {
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         let _ = (&service_sid, &params);
         let _ = &assigned;
-        let page = self.store.list(&ctx, &collection, &paging)?;
+        let page = self.store.list(&ctx, &SERVICES_USERS, &collection, &paging)?;
         ::std::result::Result::Ok(crate::paging::ListPage {
             records: page
                 .records
