@@ -52,6 +52,12 @@ fn params_type(op: &Operation, types: &Types) -> TokenStream {
 
 /// The inputs of a trait method after `ctx`: path values, then params, then paging.
 fn signature_args(op: &Operation, types: &Types) -> Vec<TokenStream> {
+    signature_args_named(op, types, "params")
+}
+
+/// [`signature_args`], with the params argument called `params_name` (an
+/// implementation that does not read it calls it `_params`).
+fn signature_args_named(op: &Operation, types: &Types, params_name: &str) -> Vec<TokenStream> {
     let mut args = Vec::new();
     for p in &op.path_params {
         let name = ident(&p.rust_name);
@@ -60,7 +66,8 @@ fn signature_args(op: &Operation, types: &Types) -> Vec<TokenStream> {
     }
     if has_params(op) {
         let ty = params_type(op, types);
-        args.push(quote!(params: #ty));
+        let name = ident(params_name);
+        args.push(quote!(#name: #ty));
     }
     if op.kind == CrudKind::List {
         args.push(quote!(paging: crate::paging::PageRequest));
@@ -183,6 +190,25 @@ pub fn router_file(api: &Api, types: &Types) -> TokenStream {
     }
 }
 
+/// The `StatusCode` constant for a success status the IR allows (2xx).
+fn status_code(status: u16) -> TokenStream {
+    let name = match status {
+        200 => "OK",
+        201 => "CREATED",
+        202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
+        204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        207 => "MULTI_STATUS",
+        208 => "ALREADY_REPORTED",
+        226 => "IM_USED",
+        other => return quote!(::axum::http::StatusCode::from_u16(#other).unwrap_or(::axum::http::StatusCode::OK)),
+    };
+    let name = ident(name);
+    quote!(::axum::http::StatusCode::#name)
+}
+
 fn handler(op: &Operation, bound: &proc_macro2::Ident, types: &Types) -> TokenStream {
     let h = handler_name(op);
     let inner = format_ident!("{}_inner", h);
@@ -260,18 +286,18 @@ fn handler(op: &Operation, bound: &proc_macro2::Ident, types: &Types) -> TokenSt
         );
         call_args.push(quote!(paging.clone()));
     }
-    let status = op.success_status;
+    let status = status_code(op.success_status);
     let respond = match &op.response {
         ResponseKind::Empty => quote! {
-            ::std::result::Result::Ok(::axum::http::StatusCode::from_u16(#status).unwrap_or(::axum::http::StatusCode::NO_CONTENT).into_response())
+            ::std::result::Result::Ok(#status.into_response())
         },
         ResponseKind::Model { .. } => quote! {
-            ::std::result::Result::Ok((::axum::http::StatusCode::from_u16(#status).unwrap_or(::axum::http::StatusCode::OK), ::axum::Json(value)).into_response())
+            ::std::result::Result::Ok((#status, ::axum::Json(value)).into_response())
         },
         ResponseKind::Page { records_key, .. } => quote! {
             let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value)
                 .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
-            ::std::result::Result::Ok((::axum::http::StatusCode::from_u16(#status).unwrap_or(::axum::http::StatusCode::OK), ::axum::Json(body)).into_response())
+            ::std::result::Result::Ok((#status, ::axum::Json(body)).into_response())
         },
     };
     let call = match op.response {
@@ -461,7 +487,6 @@ fn memory_method(
     types: &Types,
 ) -> TokenStream {
     let m = ident(&op.rust_name);
-    let args = signature_args(op, types);
     let out = output_type(op, types);
     let has_id = op.path.ends_with('}');
     let collection_template = if has_id {
@@ -480,6 +505,7 @@ fn memory_method(
         .map(|p| ident(&p.rust_name));
     // What the request sets on the record: parent SIDs from the path, then body fields.
     let mut assigns = Vec::new();
+    let mut assigns_from_params = false;
     if let Some(model) = model {
         for p in &op.path_params {
             if has_id
@@ -507,6 +533,7 @@ fn memory_method(
             if !same_kind(&field.ty, &p.ty) {
                 continue;
             }
+            assigns_from_params = true;
             let v = ident(&p.rust_name);
             let field_name = field.wire_name.as_str();
             assigns.push(match super::params::shape(p) {
@@ -526,21 +553,6 @@ fn memory_method(
             });
         }
     }
-    let uses_params = has_params(op);
-    let silence = {
-        let mut names: Vec<TokenStream> = op
-            .path_params
-            .iter()
-            .map(|p| {
-                let v = ident(&p.rust_name);
-                quote!(&#v)
-            })
-            .collect();
-        if uses_params {
-            names.push(quote!(&params));
-        }
-        quote!(let _ = (#(#names,)*);)
-    };
     let body = match (op.kind, &op.response, id.as_ref()) {
         (CrudKind::List, _, _) => quote! {
             let page = self.store.list(&ctx, &#shape, &collection, &paging)?;
@@ -582,14 +594,26 @@ fn memory_method(
             crate::memory_store::decode(self.store.singleton(&ctx, &#shape, &collection, assigned)?)
         },
     };
+    // Only creates, updates and singletons write what the request assigns.
+    let writes = match (op.kind, id.as_ref()) {
+        (CrudKind::Create, _) | (CrudKind::Update, _) => true,
+        (CrudKind::Fetch, None) => true,
+        _ => false,
+    };
+    let declare = match (writes, assigns.is_empty()) {
+        (false, _) => quote!(),
+        (true, true) => quote!(let assigned = ::std::vec::Vec::new();),
+        (true, false) => quote! {
+            let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
+            #(#assigns)*
+        },
+    };
+    let reads_params = writes && assigns_from_params;
+    let args = signature_args_named(op, types, if reads_params { "params" } else { "_params" });
     quote! {
         async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
             let collection = #collection;
-            #[allow(unused_mut)]
-            let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-            #(#assigns)*
-            #silence
-            let _ = &assigned;
+            #declare
             #body
         }
     }

@@ -53,7 +53,7 @@ impl super::api::ServicesUsersApi for InMemory {
         &self,
         ctx: crate::auth::RequestContext,
         service_sid: ::api_types::sid::ServiceSid,
-        params: ::api_types::chat_v2::params::ListUserParams,
+        _params: ::api_types::chat_v2::params::ListUserParams,
         paging: crate::paging::PageRequest,
     ) -> ::std::result::Result<
         crate::paging::ListPage<::api_types::chat_v2::models::User>,
@@ -62,10 +62,6 @@ impl super::api::ServicesUsersApi for InMemory {
         let collection = ::std::format!(
             "/v2/Services/{}/Users", ::api_types::path::encode_segment(& service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&service_sid, &params);
-        let _ = &assigned;
         let page = self.store.list(&ctx, &SERVICES_USERS, &collection, &paging)?;
         ::std::result::Result::Ok(crate::paging::ListPage {
             records: page
@@ -89,7 +85,6 @@ impl super::api::ServicesUsersApi for InMemory {
         let collection = ::std::format!(
             "/v2/Services/{}/Users", ::api_types::path::encode_segment(& service_sid)
         );
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         assigned.push(("service_sid", crate::memory_store::to_json(&service_sid)?));
         assigned.push(("identity", crate::memory_store::to_json(&params.identity)?));
@@ -102,8 +97,6 @@ impl super::api::ServicesUsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.friendly_name {
             assigned.push(("friendly_name", crate::memory_store::to_json(value)?));
         }
-        let _ = (&service_sid, &params);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.create(&ctx, &SERVICES_USERS, &collection, assigned)?,
         )
@@ -120,10 +113,6 @@ impl super::api::ServicesUsersApi for InMemory {
         let collection = ::std::format!(
             "/v2/Services/{}/Users", ::api_types::path::encode_segment(& service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&service_sid, &sid);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.get(&ctx, &SERVICES_USERS, &collection, &sid.to_string())?,
         )
@@ -141,7 +130,6 @@ impl super::api::ServicesUsersApi for InMemory {
         let collection = ::std::format!(
             "/v2/Services/{}/Users", ::api_types::path::encode_segment(& service_sid)
         );
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.role_sid {
             assigned.push(("role_sid", crate::memory_store::to_json(value)?));
@@ -152,8 +140,6 @@ impl super::api::ServicesUsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.friendly_name {
             assigned.push(("friendly_name", crate::memory_store::to_json(value)?));
         }
-        let _ = (&service_sid, &sid, &params);
-        let _ = &assigned;
         crate::memory_store::decode(
             self
                 .store
@@ -169,10 +155,6 @@ impl super::api::ServicesUsersApi for InMemory {
         let collection = ::std::format!(
             "/v2/Services/{}/Users", ::api_types::path::encode_segment(& service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&service_sid, &sid);
-        let _ = &assigned;
         self.store.delete(&ctx, &SERVICES_USERS, &collection, &sid.to_string())
     }
 }

@@ -80,12 +80,7 @@ async fn handle_list_user_inner<S: super::api::ServicesUsersApi>(
         )
         .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(body),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
     )
 }
 async fn handle_create_user<S: super::api::ServicesUsersApi>(
@@ -132,12 +127,7 @@ async fn handle_create_user_inner<S: super::api::ServicesUsersApi>(
     params.validate()?;
     let value = service.create_user(ctx, service_sid, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(201u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
@@ -180,12 +170,7 @@ async fn handle_fetch_user_inner<S: super::api::ServicesUsersApi>(
     )?;
     let value = service.fetch_user(ctx, service_sid, sid).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_update_user<S: super::api::ServicesUsersApi>(
@@ -239,12 +224,7 @@ async fn handle_update_user_inner<S: super::api::ServicesUsersApi>(
     params.validate()?;
     let value = service.update_user(ctx, service_sid, sid, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_delete_user<S: super::api::ServicesUsersApi>(
@@ -286,9 +266,5 @@ async fn handle_delete_user_inner<S: super::api::ServicesUsersApi>(
         ),
     )?;
     service.delete_user(ctx, service_sid, sid).await?;
-    ::std::result::Result::Ok(
-        ::axum::http::StatusCode::from_u16(204u16)
-            .unwrap_or(::axum::http::StatusCode::NO_CONTENT)
-            .into_response(),
-    )
+    ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
 }

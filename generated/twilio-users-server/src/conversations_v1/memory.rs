@@ -75,7 +75,7 @@ impl super::api::ServicesUsersApi for InMemory {
         &self,
         ctx: crate::auth::RequestContext,
         chat_service_sid: ::api_types::sid::ServiceSid,
-        params: ::api_types::conversations_v1::params::ListServiceUserParams,
+        _params: ::api_types::conversations_v1::params::ListServiceUserParams,
         paging: crate::paging::PageRequest,
     ) -> ::std::result::Result<
         crate::paging::ListPage<::api_types::conversations_v1::models::ServiceUser>,
@@ -85,10 +85,6 @@ impl super::api::ServicesUsersApi for InMemory {
             "/v1/Services/{}/Users", ::api_types::path::encode_segment(&
             chat_service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&chat_service_sid, &params);
-        let _ = &assigned;
         let page = self.store.list(&ctx, &SERVICES_USERS, &collection, &paging)?;
         ::std::result::Result::Ok(crate::paging::ListPage {
             records: page
@@ -113,7 +109,6 @@ impl super::api::ServicesUsersApi for InMemory {
             "/v1/Services/{}/Users", ::api_types::path::encode_segment(&
             chat_service_sid)
         );
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         assigned
             .push((
@@ -130,8 +125,6 @@ impl super::api::ServicesUsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.role_sid {
             assigned.push(("role_sid", crate::memory_store::to_json(value)?));
         }
-        let _ = (&chat_service_sid, &params);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.create(&ctx, &SERVICES_USERS, &collection, assigned)?,
         )
@@ -149,10 +142,6 @@ impl super::api::ServicesUsersApi for InMemory {
             "/v1/Services/{}/Users", ::api_types::path::encode_segment(&
             chat_service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&chat_service_sid, &sid);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.get(&ctx, &SERVICES_USERS, &collection, &sid.to_string())?,
         )
@@ -171,7 +160,6 @@ impl super::api::ServicesUsersApi for InMemory {
             "/v1/Services/{}/Users", ::api_types::path::encode_segment(&
             chat_service_sid)
         );
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.friendly_name {
             assigned.push(("friendly_name", crate::memory_store::to_json(value)?));
@@ -182,8 +170,6 @@ impl super::api::ServicesUsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.role_sid {
             assigned.push(("role_sid", crate::memory_store::to_json(value)?));
         }
-        let _ = (&chat_service_sid, &sid, &params);
-        let _ = &assigned;
         crate::memory_store::decode(
             self
                 .store
@@ -195,16 +181,12 @@ impl super::api::ServicesUsersApi for InMemory {
         ctx: crate::auth::RequestContext,
         chat_service_sid: ::api_types::sid::ServiceSid,
         sid: ::api_types::sid::UserSidOrIdentity,
-        params: ::api_types::conversations_v1::params::DeleteServiceUserParams,
+        _params: ::api_types::conversations_v1::params::DeleteServiceUserParams,
     ) -> ::std::result::Result<(), crate::error::ServerError> {
         let collection = ::std::format!(
             "/v1/Services/{}/Users", ::api_types::path::encode_segment(&
             chat_service_sid)
         );
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&chat_service_sid, &sid, &params);
-        let _ = &assigned;
         self.store.delete(&ctx, &SERVICES_USERS, &collection, &sid.to_string())
     }
 }
@@ -212,17 +194,13 @@ impl super::api::UsersApi for InMemory {
     async fn list_user(
         &self,
         ctx: crate::auth::RequestContext,
-        params: ::api_types::conversations_v1::params::ListUserParams,
+        _params: ::api_types::conversations_v1::params::ListUserParams,
         paging: crate::paging::PageRequest,
     ) -> ::std::result::Result<
         crate::paging::ListPage<::api_types::conversations_v1::models::User>,
         crate::error::ServerError,
     > {
         let collection = ::std::string::String::from("/v1/Users");
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&params,);
-        let _ = &assigned;
         let page = self.store.list(&ctx, &USERS, &collection, &paging)?;
         ::std::result::Result::Ok(crate::paging::ListPage {
             records: page
@@ -243,7 +221,6 @@ impl super::api::UsersApi for InMemory {
         crate::error::ServerError,
     > {
         let collection = ::std::string::String::from("/v1/Users");
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         assigned.push(("identity", crate::memory_store::to_json(&params.identity)?));
         if let ::std::option::Option::Some(value) = &params.friendly_name {
@@ -255,8 +232,6 @@ impl super::api::UsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.role_sid {
             assigned.push(("role_sid", crate::memory_store::to_json(value)?));
         }
-        let _ = (&params,);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.create(&ctx, &USERS, &collection, assigned)?,
         )
@@ -270,10 +245,6 @@ impl super::api::UsersApi for InMemory {
         crate::error::ServerError,
     > {
         let collection = ::std::string::String::from("/v1/Users");
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&sid,);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.get(&ctx, &USERS, &collection, &sid.to_string())?,
         )
@@ -288,7 +259,6 @@ impl super::api::UsersApi for InMemory {
         crate::error::ServerError,
     > {
         let collection = ::std::string::String::from("/v1/Users");
-        #[allow(unused_mut)]
         let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(value) = &params.friendly_name {
             assigned.push(("friendly_name", crate::memory_store::to_json(value)?));
@@ -299,8 +269,6 @@ impl super::api::UsersApi for InMemory {
         if let ::std::option::Option::Some(value) = &params.role_sid {
             assigned.push(("role_sid", crate::memory_store::to_json(value)?));
         }
-        let _ = (&sid, &params);
-        let _ = &assigned;
         crate::memory_store::decode(
             self.store.update(&ctx, &USERS, &collection, &sid.to_string(), assigned)?,
         )
@@ -309,13 +277,9 @@ impl super::api::UsersApi for InMemory {
         &self,
         ctx: crate::auth::RequestContext,
         sid: ::api_types::sid::UserSidOrIdentity,
-        params: ::api_types::conversations_v1::params::DeleteUserParams,
+        _params: ::api_types::conversations_v1::params::DeleteUserParams,
     ) -> ::std::result::Result<(), crate::error::ServerError> {
         let collection = ::std::string::String::from("/v1/Users");
-        #[allow(unused_mut)]
-        let mut assigned: ::std::vec::Vec<(&'static str, ::serde_json::Value)> = ::std::vec::Vec::new();
-        let _ = (&sid, &params);
-        let _ = &assigned;
         self.store.delete(&ctx, &USERS, &collection, &sid.to_string())
     }
 }

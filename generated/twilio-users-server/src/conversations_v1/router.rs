@@ -98,12 +98,7 @@ async fn handle_list_service_user_inner<S: super::api::ServicesUsersApi>(
         )
         .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(body),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
     )
 }
 async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
@@ -150,12 +145,7 @@ async fn handle_create_service_user_inner<S: super::api::ServicesUsersApi>(
     params.validate()?;
     let value = service.create_service_user(ctx, chat_service_sid, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(201u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
@@ -198,12 +188,7 @@ async fn handle_fetch_service_user_inner<S: super::api::ServicesUsersApi>(
     )?;
     let value = service.fetch_service_user(ctx, chat_service_sid, sid).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
@@ -257,12 +242,7 @@ async fn handle_update_service_user_inner<S: super::api::ServicesUsersApi>(
     params.validate()?;
     let value = service.update_service_user(ctx, chat_service_sid, sid, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_delete_service_user<S: super::api::ServicesUsersApi>(
@@ -313,11 +293,7 @@ async fn handle_delete_service_user_inner<S: super::api::ServicesUsersApi>(
     )?;
     params.validate()?;
     service.delete_service_user(ctx, chat_service_sid, sid, params).await?;
-    ::std::result::Result::Ok(
-        ::axum::http::StatusCode::from_u16(204u16)
-            .unwrap_or(::axum::http::StatusCode::NO_CONTENT)
-            .into_response(),
-    )
+    ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
 }
 async fn handle_list_user<S: super::api::UsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
@@ -362,12 +338,7 @@ async fn handle_list_user_inner<S: super::api::UsersApi>(
         )
         .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(body),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
     )
 }
 async fn handle_create_user<S: super::api::UsersApi>(
@@ -405,12 +376,7 @@ async fn handle_create_user_inner<S: super::api::UsersApi>(
     params.validate()?;
     let value = service.create_user(ctx, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(201u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_fetch_user<S: super::api::UsersApi>(
@@ -445,12 +411,7 @@ async fn handle_fetch_user_inner<S: super::api::UsersApi>(
     )?;
     let value = service.fetch_user(ctx, sid).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_update_user<S: super::api::UsersApi>(
@@ -496,12 +457,7 @@ async fn handle_update_user_inner<S: super::api::UsersApi>(
     params.validate()?;
     let value = service.update_user(ctx, sid, params).await?;
     ::std::result::Result::Ok(
-        (
-            ::axum::http::StatusCode::from_u16(200u16)
-                .unwrap_or(::axum::http::StatusCode::OK),
-            ::axum::Json(value),
-        )
-            .into_response(),
+        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
     )
 }
 async fn handle_delete_user<S: super::api::UsersApi>(
@@ -544,9 +500,5 @@ async fn handle_delete_user_inner<S: super::api::UsersApi>(
     )?;
     params.validate()?;
     service.delete_user(ctx, sid, params).await?;
-    ::std::result::Result::Ok(
-        ::axum::http::StatusCode::from_u16(204u16)
-            .unwrap_or(::axum::http::StatusCode::NO_CONTENT)
-            .into_response(),
-    )
+    ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
 }
