@@ -5,6 +5,7 @@
 //! See ARCHITECTURE.md.
 
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;

@@ -48,6 +48,15 @@ enum Command {
         /// A directory of OpenAPI specs, e.g. ../shared/twilio-oai.
         dir: PathBuf,
     },
+    /// Compare two specs' IR: each change with client and server verdicts.
+    /// Exit 0 when nothing breaks, 2 when something does, 1 on errors.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 /// The workspace root: xtask lives one below it.
@@ -90,6 +99,12 @@ fn main() -> ExitCode {
             Ok(false) => Ok(ExitCode::FAILURE),
             Err(e) => Err(generator::Error::Other(e)),
         },
+        Command::Diff { old, new, format } => {
+            generator::diff::run(&old, &new, &format).map(|(report, breaking)| {
+                print!("{report}");
+                ExitCode::from(if breaking { 2 } else { 0 })
+            })
+        }
     };
     match result {
         Ok(code) => code,

@@ -203,7 +203,9 @@ fn status_code(status: u16) -> TokenStream {
         207 => "MULTI_STATUS",
         208 => "ALREADY_REPORTED",
         226 => "IM_USED",
-        other => return quote!(::axum::http::StatusCode::from_u16(#other).unwrap_or(::axum::http::StatusCode::OK)),
+        other => {
+            return quote!(::axum::http::StatusCode::from_u16(#other).unwrap_or(::axum::http::StatusCode::OK))
+        }
     };
     let name = ident(name);
     quote!(::axum::http::StatusCode::#name)
@@ -595,11 +597,10 @@ fn memory_method(
         },
     };
     // Only creates, updates and singletons write what the request assigns.
-    let writes = match (op.kind, id.as_ref()) {
-        (CrudKind::Create, _) | (CrudKind::Update, _) => true,
-        (CrudKind::Fetch, None) => true,
-        _ => false,
-    };
+    let writes = matches!(
+        (op.kind, id.as_ref()),
+        (CrudKind::Create | CrudKind::Update, _) | (CrudKind::Fetch, None)
+    );
     let declare = match (writes, assigns.is_empty()) {
         (false, _) => quote!(),
         (true, true) => quote!(let assigned = ::std::vec::Vec::new();),
