@@ -16,3 +16,22 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 pub fn encode_segment(value: impl std::fmt::Display) -> String {
     utf8_percent_encode(&value.to_string(), SEGMENT).to_string()
 }
+
+/// Checks the values `path` holds where `template` has a `{Param}` (one
+/// encoded segment each): none may be empty, `.` or `..`. URLs resolve such a
+/// segment away, so `users().delete("..")` would otherwise address the parent
+/// resource (`DELETE /v2/Services/IS...`) instead of failing.
+pub fn check_path(template: &str, path: &str) -> Result<(), crate::error::InvalidParameter> {
+    for (segment, value) in template.split('/').zip(path.split('/')) {
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(crate::error::InvalidParameter::new(
+                name,
+                format!("{value:?} cannot be sent as a path segment"),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -393,8 +393,16 @@ fn request_builder(op: &Operation, base_url: &str, types: &Types) -> TokenStream
     } else {
         quote!(params.headers())
     };
+    // A path value of "", "." or ".." would change which resource the URL names.
+    let check_path = if op.path.contains('{') {
+        let template = op.path.as_str();
+        quote!(crate::path::check_path(#template, &self.path)?;)
+    } else {
+        quote!()
+    };
     let request_fn = quote! {
         fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+            #check_path
             #prepare
             ::std::result::Result::Ok(crate::client::ApiRequest {
                 method: #method,

@@ -363,7 +363,12 @@ fn sid_rs(project: &Project) -> proc_macro2::TokenStream {
         root: quote!(crate),
         module: &a.module,
     });
-    let sids = project.sids.iter().map(|(prefix, name)| {
+    // The runtime's `Credentials` hold an `AccountSid`: there is one even when
+    // no schema of the spec mentions an account.
+    let mut sids = project.sids.clone();
+    sids.entry("AC".into())
+        .or_insert_with(|| "AccountSid".into());
+    let sids = sids.iter().map(|(prefix, name)| {
         let n = ident(name);
         let d = format!(" A SID of the form `{prefix}` followed by 32 hexadecimal digits.");
         quote! { crate::sid_macro::sid_type!(#[doc = #d] #n, #prefix); }

@@ -151,6 +151,7 @@ impl ListUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v2/Services/{ServiceSid}/Users", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         if params.page_size.is_none() {
@@ -274,6 +275,7 @@ impl CreateUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v2/Services/{ServiceSid}/Users", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -322,6 +324,7 @@ pub struct FetchUserRequest {
 }
 impl FetchUserRequest {
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v2/Services/{ServiceSid}/Users/{Sid}", &self.path)?;
         ::std::result::Result::Ok(crate::client::ApiRequest {
             method: ::reqwest::Method::GET,
             base: "https://chat.twilio.com",
@@ -395,6 +398,7 @@ impl UpdateUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v2/Services/{ServiceSid}/Users/{Sid}", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -443,6 +447,7 @@ pub struct DeleteUserRequest {
 }
 impl DeleteUserRequest {
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v2/Services/{ServiceSid}/Users/{Sid}", &self.path)?;
         ::std::result::Result::Ok(crate::client::ApiRequest {
             method: ::reqwest::Method::DELETE,
             base: "https://chat.twilio.com",

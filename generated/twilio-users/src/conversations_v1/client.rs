@@ -411,6 +411,7 @@ pub struct FetchUserRequest {
 }
 impl FetchUserRequest {
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v1/Users/{Sid}", &self.path)?;
         ::std::result::Result::Ok(crate::client::ApiRequest {
             method: ::reqwest::Method::GET,
             base: "https://conversations.twilio.com",
@@ -491,6 +492,7 @@ impl UpdateUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v1/Users/{Sid}", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -560,6 +562,7 @@ impl DeleteUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v1/Users/{Sid}", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -634,6 +637,7 @@ impl ListServiceUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v1/Services/{ChatServiceSid}/Users", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         if params.page_size.is_none() {
@@ -768,6 +772,7 @@ impl CreateServiceUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path("/v1/Services/{ChatServiceSid}/Users", &self.path)?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -820,6 +825,10 @@ pub struct FetchServiceUserRequest {
 }
 impl FetchServiceUserRequest {
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path(
+            "/v1/Services/{ChatServiceSid}/Users/{Sid}",
+            &self.path,
+        )?;
         ::std::result::Result::Ok(crate::client::ApiRequest {
             method: ::reqwest::Method::GET,
             base: "https://conversations.twilio.com",
@@ -900,6 +909,10 @@ impl UpdateServiceUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path(
+            "/v1/Services/{ChatServiceSid}/Users/{Sid}",
+            &self.path,
+        )?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
@@ -969,6 +982,10 @@ impl DeleteServiceUserRequest {
         self
     }
     fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
+        crate::path::check_path(
+            "/v1/Services/{ChatServiceSid}/Users/{Sid}",
+            &self.path,
+        )?;
         #[allow(unused_mut)]
         let mut params = self.params.clone();
         params.validate()?;
