@@ -287,13 +287,13 @@ fn collect_refs<'a>(
     loc: &Loc,
     in_data: bool,
     names: bool,
-    out: &mut Vec<(Loc, &'a str)>,
+    out: &mut Vec<(Loc, Option<&'a str>)>,
 ) {
     match value {
         Value::Object(map) => {
             if !in_data && !names {
                 if let Some(r) = map.get("$ref") {
-                    out.push((loc.at("$ref"), r.as_str().unwrap_or("")));
+                    out.push((loc.at("$ref"), r.as_str()));
                 }
             }
             for (k, v) in map {
@@ -341,6 +341,7 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     let mut refs = Vec::new();
     collect_refs(tree, &Loc::root(), false, false, &mut refs);
     for (loc, reference) in &refs {
+        let reference = reference.ok_or_else(|| ctx.err(loc, "$ref must be a string"))?;
         let tokens = ref_tokens(reference).map_err(|m| ctx.err(loc, m))?;
         if resolve(tree, &tokens).is_none() {
             return Err(ctx.err(loc, format!("$ref target {reference:?} does not exist")));
@@ -357,7 +358,10 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
                 let loc = Loc::root().at("components").at(kind).at(name);
                 let mut inner = Vec::new();
                 collect_refs(item, &loc, false, false, &mut inner);
-                let targets = inner.iter().map(|(_, r)| r.to_string()).collect();
+                let targets = inner
+                    .iter()
+                    .filter_map(|(_, r)| r.map(str::to_string))
+                    .collect();
                 graph.insert(format!("#/components/{kind}/{name}"), targets);
             }
         }

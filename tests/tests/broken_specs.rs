@@ -129,6 +129,8 @@ cases! {
         "$ref target \"#/components/schemas/usr\" does not exist";
     ref_external: "ref_external.yaml" => "paths./v1/Users.post.responses.201.content.application/json.schema.$ref",
         "$ref \"other.yaml#/components/schemas/user\" points outside this document; only local references (#/...) are supported";
+    ref_not_string: "ref_not_string.yaml" => "paths./v1/Users.post.responses.201.content.application/json.schema.$ref",
+        "$ref must be a string";
     ref_cycle: "ref_cycle.yaml" => "components.schemas.role",
         "reference cycle: #/components/schemas/role -> #/components/schemas/user -> #/components/schemas/role";
 

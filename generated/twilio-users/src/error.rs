@@ -6,7 +6,8 @@
 /// of a non-success response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {
-    /// The HTTP status.
+    /// The HTTP status (the response's, whatever the body says).
+    #[serde(default)]
     pub status: u16,
     /// Twilio's error code, e.g. 20404; see `more_info`.
     #[serde(default)]

@@ -115,13 +115,20 @@ impl<T: DeserializeOwned> Page<T> {
         }
     }
 
-    /// Twilio hands out absolute URLs; a relative one is taken against the request's server.
+    /// Only the path and query of `next_page_url` are followed, against the
+    /// server this client resolves for the request (overrides, region, edge):
+    /// credentials never go to a host the API named but the caller did not
+    /// configure.
     fn absolute(&self, url: &str) -> String {
-        if url.starts_with("http://") || url.starts_with("https://") {
-            url.to_string()
-        } else {
-            format!("{}{}", self.client.resolve_base(self.request.base), url)
-        }
+        let path_and_query = match url::Url::parse(url) {
+            Ok(parsed) => match parsed.query() {
+                Some(query) => format!("{}?{query}", parsed.path()),
+                None => parsed.path().to_string(),
+            },
+            // Not absolute: already a path (and query).
+            Err(_) => url.to_string(),
+        };
+        format!("{}{path_and_query}", self.client.resolve_base(self.request.base))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Navigation handles and request builders of one API -> `<module>/client.rs`.
 
 use super::nav::{self, Node};
-use super::params::{has_params, params_name, shape, Shape};
+use super::params::{arg_type, has_params, is_constructor_arg, params_name, shape, Shape};
 use super::rust::{doc, ident};
 use super::types::{is_string, Types};
 use crate::ir::{Api, BodyEncoding, CrudKind, Method, Operation, ResponseKind, TypeRef};
@@ -210,17 +210,11 @@ fn op_method(
     if has_params(op) {
         let params = ident(&params_name(op));
         let mut new_args = Vec::new();
-        for p in op.named_inputs() {
-            if let Shape::Required = shape(p) {
-                let a = ident(&p.rust_name);
-                let ty = if is_string(&p.ty) {
-                    quote!(impl ::std::convert::Into<::std::string::String>)
-                } else {
-                    types.ty(&p.ty)
-                };
-                args.push(quote!(#a: #ty));
-                new_args.push(a);
-            }
+        for p in op.named_inputs().filter(|p| is_constructor_arg(p)) {
+            let a = ident(&p.rust_name);
+            let ty = arg_type(p, types);
+            args.push(quote!(#a: #ty));
+            new_args.push(a);
         }
         let module = ident(&snake(types.module));
         fields.push(quote!(params: crate::#module::params::#params::new(#(#new_args),*),));
@@ -266,24 +260,10 @@ fn request_builder(op: &Operation, base_url: &str, types: &Types) -> TokenStream
                 p.description.as_deref(),
                 &format!("Sets `{}`.", p.wire_name),
             );
-            let (arg, argname) = match shape(p) {
-                Shape::Required => continue,
-                Shape::List => {
-                    let TypeRef::Array { items } = &p.ty else {
-                        unreachable!("lists are arrays")
-                    };
-                    let item = types.ty(items);
-                    (
-                        quote!(impl ::std::iter::IntoIterator<Item = #item>),
-                        quote!(values),
-                    )
-                }
-                Shape::Optional if is_string(&p.ty) => (
-                    quote!(impl ::std::convert::Into<::std::string::String>),
-                    quote!(value),
-                ),
-                Shape::Optional => (types.ty(&p.ty), quote!(value)),
-            };
+            if let Shape::Required = shape(p) {
+                continue;
+            }
+            let (arg, argname) = (arg_type(p, types), quote!(value));
             methods.push(quote! {
                 #sdoc
                 pub fn #setter(mut self, #argname: #arg) -> Self {

@@ -280,7 +280,7 @@ fn readme_examples(project: &Project, krate: &str) -> Result<Vec<Example>> {
             if last {
                 for p in op
                     .named_inputs()
-                    .filter(|p| matches!(super::params::shape(p), super::params::Shape::Required))
+                    .filter(|p| super::params::is_constructor_arg(p))
                 {
                     args.push(p.rust_name.clone());
                     lets.push(example_value(&p.rust_name, &p.ty, &types, krate));
@@ -308,6 +308,7 @@ fn example_value(name: &str, ty: &TypeRef, types: &Types, krate: &str) -> String
             types.sid_name(prefix)
         ),
         TypeRef::SidOrIdentity { .. } => format!("let {name} = \"alice@example.com\";"),
+        TypeRef::Array { .. } => format!("let {name} = [\"example\"];"),
         _ => format!("let {name} = \"example\";"),
     }
 }

@@ -35,6 +35,41 @@ pub fn shape(p: &Param) -> Shape {
     }
 }
 
+/// Whether `p` is an argument of `new()` and of the client's operation method:
+/// every required input but headers, which are optional on the wire.
+pub fn is_constructor_arg(p: &Param) -> bool {
+    p.required && p.location != ParamIn::Header
+}
+
+/// The argument type that takes a value for `p`: strings, and lists of
+/// strings, accept anything `Into<String>`; lists accept any iterator.
+pub fn arg_type(p: &Param, types: &Types) -> TokenStream {
+    let into_string = quote!(impl ::std::convert::Into<::std::string::String>);
+    match &p.ty {
+        TypeRef::Array { items } if is_string(items) => {
+            quote!(impl ::std::iter::IntoIterator<Item = #into_string>)
+        }
+        TypeRef::Array { items } => {
+            let item = types.ty(items);
+            quote!(impl ::std::iter::IntoIterator<Item = #item>)
+        }
+        ty if is_string(ty) => into_string,
+        ty => types.ty(ty),
+    }
+}
+
+/// The field value made from argument `name` of [`arg_type`].
+pub fn arg_value(p: &Param, name: &proc_macro2::Ident) -> TokenStream {
+    match &p.ty {
+        TypeRef::Array { items } if is_string(items) => {
+            quote!(#name.into_iter().map(::std::convert::Into::into).collect())
+        }
+        TypeRef::Array { .. } => quote!(#name.into_iter().collect()),
+        ty if is_string(ty) => quote!(#name.into()),
+        _ => quote!(#name),
+    }
+}
+
 pub fn params_file(api: &Api, types: &Types) -> TokenStream {
     let structs = api
         .resources
@@ -90,48 +125,31 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
             pii_entries.push(pii_entry(wire, pii));
         }
         let setter_doc = doc(p.description.as_deref(), &format!("Sets `{wire}`."));
-        match shape {
-            Shape::Required => {
-                if is_string(&p.ty) {
-                    new_args.push(quote!(#fname: impl ::std::convert::Into<::std::string::String>));
-                    new_inits.push(quote!(#fname: #fname.into(),));
-                } else {
-                    new_args.push(quote!(#fname: #ty));
-                    new_inits.push(quote!(#fname,));
+        let arg = arg_type(p, types);
+        if is_constructor_arg(p) {
+            let value = arg_value(p, &fname);
+            new_args.push(quote!(#fname: #arg));
+            new_inits.push(quote!(#fname: #value,));
+        } else {
+            new_inits.push(match shape {
+                Shape::List => quote!(#fname: ::std::vec::Vec::new(),),
+                _ => quote!(#fname: ::std::option::Option::None,),
+            });
+        }
+        if !matches!(shape, Shape::Required) {
+            let value_name = proc_macro2::Ident::new("value", proc_macro2::Span::call_site());
+            let value = arg_value(p, &value_name);
+            let store = match shape {
+                Shape::List => value,
+                _ => quote!(::std::option::Option::Some(#value)),
+            };
+            setters.push(quote! {
+                #setter_doc
+                pub fn #fname(mut self, value: #arg) -> Self {
+                    self.#fname = #store;
+                    self
                 }
-            }
-            Shape::List => {
-                let TypeRef::Array { items } = &p.ty else {
-                    unreachable!("lists are arrays")
-                };
-                let item = types.ty(items);
-                new_inits.push(quote!(#fname: ::std::vec::Vec::new(),));
-                setters.push(quote! {
-                    #setter_doc
-                    pub fn #fname(mut self, values: impl ::std::iter::IntoIterator<Item = #item>) -> Self {
-                        self.#fname = values.into_iter().collect();
-                        self
-                    }
-                });
-            }
-            Shape::Optional => {
-                new_inits.push(quote!(#fname: ::std::option::Option::None,));
-                let (arg, conv) = if is_string(&p.ty) {
-                    (
-                        quote!(impl ::std::convert::Into<::std::string::String>),
-                        quote!(value.into()),
-                    )
-                } else {
-                    (ty.clone(), quote!(value))
-                };
-                setters.push(quote! {
-                    #setter_doc
-                    pub fn #fname(mut self, value: #arg) -> Self {
-                        self.#fname = ::std::option::Option::Some(#conv);
-                        self
-                    }
-                });
-            }
+            });
         }
         checks.extend(check(p));
         if p.location == ParamIn::Header {
@@ -221,6 +239,11 @@ fn check(p: &Param) -> Option<TokenStream> {
                 }
             })
         }
+        (TypeRef::Array { .. }, Shape::List) if p.required => Some(quote! {
+            if self.#fname.is_empty() {
+                return ::std::result::Result::Err(crate::error::InvalidParameter::new(#wire, "is required and must not be empty"));
+            }
+        }),
         (TypeRef::String { .. }, Shape::Required) => {
             Some(quote! { crate::validate::check_not_empty(#wire, &self.#fname)?; })
         }
