@@ -43,7 +43,10 @@ pub struct LinkShape {
 }
 
 /// (account SID, collection path) -> records in creation order.
-type Records = BTreeMap<(String, String), Vec<Map<String, Value>>>;
+type Records = BTreeMap<(String, String), Vec<Record>>;
+
+/// One stored record: the JSON object its model serialises to.
+type Record = Map<String, Value>;
 
 /// Records by account and collection path, in creation order.
 #[derive(Debug, Default)]
@@ -147,6 +150,49 @@ impl MemoryStore {
         }
     }
 
+    /// The records of `collection` and the index of the one `id` names, or 404.
+    fn find<'r>(
+        records: &'r mut Records,
+        ctx: &RequestContext,
+        shape: &Shape,
+        collection: &str,
+        id: &str,
+    ) -> Result<(&'r mut Vec<Record>, usize), ServerError> {
+        let not_found = || ServerError::not_found(format!("{collection}/{id}"));
+        let list = records
+            .get_mut(&Self::key(ctx, collection))
+            .ok_or_else(not_found)?;
+        let index = list
+            .iter()
+            .position(|r| Self::matches(shape, r, id))
+            .ok_or_else(not_found)?;
+        Ok((list, index))
+    }
+
+    /// 409 when a record of `list` other than `except` already holds `value`
+    /// in the shape's unique field (`null` is never taken).
+    fn check_unique(
+        shape: &Shape,
+        list: &[Map<String, Value>],
+        value: Option<&Value>,
+        except: Option<usize>,
+    ) -> Result<(), ServerError> {
+        let (Some(field), Some(value)) = (shape.unique, value.filter(|v| !v.is_null())) else {
+            return Ok(());
+        };
+        let taken = list
+            .iter()
+            .enumerate()
+            .any(|(i, r)| Some(i) != except && r.get(field) == Some(value));
+        if taken {
+            return Err(ServerError::conflict(format!(
+                "A record with {field} {} already exists",
+                text(value)
+            )));
+        }
+        Ok(())
+    }
+
     /// A new record in `collection`: SID, account, dates, defaults, then `assigned`.
     pub fn create(
         &self,
@@ -195,16 +241,7 @@ impl MemoryStore {
         Self::fill_derived(ctx, shape, &mut record, &own_path);
         let mut records = self.lock();
         let list = records.entry(Self::key(ctx, collection)).or_default();
-        if let Some(field) = shape.unique {
-            if let Some(value) = record.get(field).filter(|v| !v.is_null()) {
-                if list.iter().any(|r| r.get(field) == Some(value)) {
-                    return Err(ServerError::conflict(format!(
-                        "A record with {field} {} already exists",
-                        text(value)
-                    )));
-                }
-            }
-        }
+        Self::check_unique(shape, list, shape.unique.and_then(|f| record.get(f)), None)?;
         list.push(record.clone());
         Ok(record)
     }
@@ -235,27 +272,12 @@ impl MemoryStore {
         assigned: Vec<(&'static str, Value)>,
     ) -> Result<Map<String, Value>, ServerError> {
         let mut records = self.lock();
-        let list = records
-            .get_mut(&Self::key(ctx, collection))
-            .ok_or_else(|| ServerError::not_found(format!("{collection}/{id}")))?;
-        let index = list
-            .iter()
-            .position(|r| Self::matches(shape, r, id))
-            .ok_or_else(|| ServerError::not_found(format!("{collection}/{id}")))?;
-        if let Some(field) = shape.unique {
-            if let Some((_, value)) = assigned.iter().find(|(f, v)| *f == field && !v.is_null()) {
-                if list
-                    .iter()
-                    .enumerate()
-                    .any(|(i, r)| i != index && r.get(field) == Some(value))
-                {
-                    return Err(ServerError::conflict(format!(
-                        "A record with {field} {} already exists",
-                        text(value)
-                    )));
-                }
-            }
-        }
+        let (list, index) = Self::find(&mut records, ctx, shape, collection, id)?;
+        let new_value = shape
+            .unique
+            .and_then(|field| assigned.iter().find(|(f, _)| *f == field))
+            .map(|(_, v)| v);
+        Self::check_unique(shape, list, new_value, Some(index))?;
         let record = &mut list[index];
         for (field, value) in assigned {
             record.insert(field.into(), value);
@@ -275,13 +297,7 @@ impl MemoryStore {
         id: &str,
     ) -> Result<(), ServerError> {
         let mut records = self.lock();
-        let list = records
-            .get_mut(&Self::key(ctx, collection))
-            .ok_or_else(|| ServerError::not_found(format!("{collection}/{id}")))?;
-        let index = list
-            .iter()
-            .position(|r| Self::matches(shape, r, id))
-            .ok_or_else(|| ServerError::not_found(format!("{collection}/{id}")))?;
+        let (list, index) = Self::find(&mut records, ctx, shape, collection, id)?;
         list.remove(index);
         Ok(())
     }

@@ -104,7 +104,7 @@ fn node_methods(
                     }
                 }
             });
-            emit_scope(node, types, items);
+            emit_navigator(node, types, items, false);
         }
     }
     let children = if own { &node.children } else { &node.scoped };
@@ -123,7 +123,7 @@ fn node_methods(
                     }
                 }
             });
-            emit_handle(child, types, items);
+            emit_navigator(child, types, items, true);
         } else {
             let scope = ident(&child.scope_name());
             let ty = child.scope_type.as_ref().expect("a scope has an id type");
@@ -138,36 +138,30 @@ fn node_methods(
                     }
                 }
             });
-            emit_scope(child, types, items);
+            emit_navigator(child, types, items, false);
         }
     }
     methods
 }
 
-fn emit_handle(node: &Node, types: &Types, items: &mut Vec<TokenStream>) {
-    let name = ident(&node.handle_name());
-    let methods = node_methods(node, types, items, true);
-    let hdoc = format!(" The `{}` resources: `{}`.", node.literal, node.type_base);
+/// A handle (`own`: the node's operations and literal children) or a scope
+/// (the children below one of its records): a client and the path so far.
+fn emit_navigator(node: &Node, types: &Types, items: &mut Vec<TokenStream>, own: bool) {
+    let (name, ndoc) = if own {
+        (
+            node.handle_name(),
+            format!(" The `{}` resources: `{}`.", node.literal, node.type_base),
+        )
+    } else {
+        (
+            node.scope_name(),
+            format!(" The resources below one of the `{}`.", node.literal),
+        )
+    };
+    let name = ident(&name);
+    let methods = node_methods(node, types, items, own);
     items.push(quote! {
-        #[doc = #hdoc]
-        #[derive(Debug, Clone)]
-        pub struct #name {
-            client: crate::client::Client,
-            path: ::std::string::String,
-        }
-
-        impl #name {
-            #(#methods)*
-        }
-    });
-}
-
-fn emit_scope(node: &Node, types: &Types, items: &mut Vec<TokenStream>) {
-    let name = ident(&node.scope_name());
-    let methods = node_methods(node, types, items, false);
-    let sdoc = format!(" The resources below one of the `{}`.", node.literal);
-    items.push(quote! {
-        #[doc = #sdoc]
+        #[doc = #ndoc]
         #[derive(Debug, Clone)]
         pub struct #name {
             client: crate::client::Client,

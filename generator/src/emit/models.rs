@@ -117,7 +117,7 @@ fn model(m: &Model, types: &Types, defaults: &mut Vec<TokenStream>) -> TokenStre
         }
     }
     let mdoc = doc(m.description.as_deref(), &format!("A `{}` record.", m.id));
-    let name_str = m.rust_name.as_str();
+    let pii_impls = pii_impls(&m.rust_name, &debug_fields, &pii_entries);
     quote! {
         #mdoc
         #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -125,15 +125,28 @@ fn model(m: &Model, types: &Types, defaults: &mut Vec<TokenStream>) -> TokenStre
             #(#fields)*
         }
 
-        impl ::std::fmt::Debug for #name {
+        #pii_impls
+    }
+}
+
+/// `Debug` that shows PII fields' handling instead of their values, and the
+/// `Pii` impl listing them: what models and params structs share.
+pub fn pii_impls(
+    name: &str,
+    debug_fields: &[TokenStream],
+    pii_entries: &[TokenStream],
+) -> TokenStream {
+    let ty = ident(name);
+    quote! {
+        impl ::std::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name_str)
+                f.debug_struct(#name)
                     #(#debug_fields)*
                     .finish()
             }
         }
 
-        impl crate::pii::Pii for #name {
+        impl crate::pii::Pii for #ty {
             const PII_FIELDS: &'static [crate::pii::PiiField] = &[#(#pii_entries),*];
         }
     }

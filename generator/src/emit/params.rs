@@ -1,7 +1,7 @@
 //! Operation inputs of one API -> `<module>/params.rs`: one struct per
 //! operation with query, header or body inputs, shared by client and server.
 
-use super::models::{debug_field, pii_entry};
+use super::models::{debug_field, pii_entry, pii_impls};
 use super::rust::{doc, ident};
 use super::types::{is_string, widen_to_i64, Types};
 use crate::ir::{Api, Operation, Param, ParamIn, TypeRef};
@@ -162,7 +162,7 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
     }
     let sdoc = format!(" Inputs of `{}`.", op.operation_id);
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
-    let name_str = params_name(op);
+    let pii_impls = pii_impls(&params_name(op), &debug_fields, &pii_entries);
     quote! {
         #[doc = #sdoc]
         #[derive(Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
@@ -193,17 +193,7 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name_str)
-                    #(#debug_fields)*
-                    .finish()
-            }
-        }
-
-        impl crate::pii::Pii for #name {
-            const PII_FIELDS: &'static [crate::pii::PiiField] = &[#(#pii_entries),*];
-        }
+        #pii_impls
     }
 }
 
