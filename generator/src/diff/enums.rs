@@ -1,0 +1,162 @@
+//! Enums, matched by id, and their values, matched by wire value: added,
+//! removed, renamed. A value added is breaking for servers only when an
+//! operation takes the enum as input.
+
+use super::api::ApiDiff;
+use super::named_types;
+use super::pairing::{self, Pair};
+use super::{change, Change, ChangeKind, Verdict};
+use crate::ir::{Api, Enum, EnumValue, TypeRef};
+
+impl ApiDiff<'_> {
+    pub(super) fn enums(&self, out: &mut Vec<Change>) {
+        for (id, pair) in pairing::by_key(&self.old.api.enums, &self.new.api.enums) {
+            let loc = self.loc(format!("enum {id}"));
+            match pair {
+                Pair::Added(e) => out.push(named_types::added(
+                    ChangeKind::EnumAdded,
+                    loc,
+                    values(e),
+                    &e.rust_name,
+                    "inputs and fields using it",
+                )),
+                Pair::Removed(e) => out.push(named_types::removed(
+                    ChangeKind::EnumRemoved,
+                    loc,
+                    values(e),
+                    &e.rust_name,
+                    "naming",
+                )),
+                Pair::Both(o, n) => self.enum_values(o, n, &loc, out),
+            }
+        }
+    }
+
+    fn enum_values(&self, old: &Enum, new: &Enum, loc: &str, out: &mut Vec<Change>) {
+        if old.rust_name != new.rust_name {
+            out.push(named_types::renamed(
+                loc,
+                &old.rust_name,
+                &new.rust_name,
+                "naming",
+            ));
+        }
+        let name = &new.rust_name;
+        let uses = enum_uses(self.new.api, &new.id);
+        let same = |a: &EnumValue, b: &EnumValue| a.wire == b.wire;
+        for pair in pairing::in_order(&old.values, &new.values, same) {
+            match pair {
+                Pair::Both(o, v) if o.rust_name != v.rust_name => {
+                    let why = format!(
+                        "variant `{name}::{}` becomes `{name}::{}`: code naming it no longer compiles",
+                        o.rust_name, v.rust_name
+                    );
+                    out.push(change(
+                        ChangeKind::RustNameChanged,
+                        value_loc(loc, v),
+                        Some(o.rust_name.clone()),
+                        Some(v.rust_name.clone()),
+                        Verdict::breaking(why.clone()),
+                        Verdict::breaking(why),
+                    ));
+                }
+                Pair::Both(..) => {}
+                Pair::Added(v) => out.push(value_added(v, name, &uses, value_loc(loc, v))),
+                Pair::Removed(o) => out.push(change(
+                    ChangeKind::EnumValueRemoved,
+                    value_loc(loc, o),
+                    Some(format!("{:?}", o.wire)),
+                    None,
+                    Verdict::breaking(format!(
+                        "variant `{}::{}` is gone: code naming it no longer compiles ({:?} now reads as `Unknown`)",
+                        old.rust_name, o.rust_name, o.wire
+                    )),
+                    Verdict::breaking(format!(
+                        "variant `{}::{}` is gone: handlers naming it no longer compile",
+                        old.rust_name, o.rust_name
+                    )),
+                )),
+            }
+        }
+    }
+}
+
+/// A new value of enum `name`: old crates read it as `Unknown`; servers
+/// break when an operation takes the enum as input.
+fn value_added(v: &EnumValue, name: &str, uses: &Uses, loc: String) -> Change {
+    let server = if uses.inputs.is_empty() {
+        Verdict::ok(if uses.records {
+            "only records use it: implementations may start returning it, and need not"
+        } else {
+            "no input or record uses it"
+        })
+    } else {
+        Verdict::breaking(format!(
+            "{} {} it as input: the router now hands handlers `{name}::{}` (before: rejected or `Unknown`), which they were never written for",
+            uses.inputs.join(", "),
+            if uses.inputs.len() == 1 { "takes" } else { "take" },
+            v.rust_name
+        ))
+    };
+    change(
+        ChangeKind::EnumValueAdded,
+        loc,
+        None,
+        Some(format!("{:?}", v.wire)),
+        Verdict::ok(format!(
+            "crates from the old spec read it as `Unknown({:?})`; this one adds `{name}::{}` (a `match` with no `_` arm needs a new arm)",
+            v.wire, v.rust_name
+        )),
+        server,
+    )
+}
+
+/// `<enum> value active`.
+fn value_loc(enum_loc: &str, v: &EnumValue) -> String {
+    format!("{enum_loc} value {}", v.wire)
+}
+
+/// `"active", "inactive"`.
+fn values(e: &Enum) -> String {
+    e.values
+        .iter()
+        .map(|v| format!("{:?}", v.wire))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Uses {
+    /// Operation ids taking the enum as an input.
+    inputs: Vec<String>,
+    /// Whether a model field holds it.
+    records: bool,
+}
+
+fn mentions(ty: &TypeRef, id: &str) -> bool {
+    match ty {
+        TypeRef::Enum { id: e } => e == id,
+        TypeRef::Array { items } => mentions(items, id),
+        _ => false,
+    }
+}
+
+fn enum_uses(api: &Api, id: &str) -> Uses {
+    let inputs = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .filter(|op| {
+            op.path_params
+                .iter()
+                .chain(op.named_inputs())
+                .any(|p| mentions(&p.ty, id))
+        })
+        .map(|op| format!("`{}`", op.operation_id))
+        .collect();
+    let records = api
+        .models
+        .values()
+        .flat_map(|m| &m.fields)
+        .any(|f| mentions(&f.ty, id));
+    Uses { inputs, records }
+}

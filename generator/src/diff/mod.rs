@@ -1,0 +1,414 @@
+//! Comparing two specs at the IR level: what changed, and whether it breaks
+//! code written against the crates generated from the old spec.
+//!
+//! `cargo xtask diff OLD NEW` builds both specs' IR and calls [`diff`]. Every
+//! [`Change`] carries two verdicts, one per audience, each `Breaking` or
+//! `Compatible` with a one-line reason:
+//!
+//! - **client**: someone using the client crate (`twilio-users`). Breaking
+//!   when code that compiled against the old crate stops compiling, or keeps
+//!   compiling but a call that worked now fails: `validate()` rejects it
+//!   before sending, or the API rejects it for lacking a now-required input.
+//! - **server**: someone implementing the server crate's traits
+//!   (`twilio-users-server`). Breaking when an existing implementation stops
+//!   compiling (trait methods added, removed or re-typed; params or model
+//!   fields removed or re-typed; model fields added, since models are built
+//!   with struct literals and have no `Default`), or keeps compiling but the
+//!   router now hands it requests it has no way to interpret (a required
+//!   input it ignores, an enum variant it has never seen).
+//!
+//! The rules, from what the emitted code does:
+//!
+//! | Change | client | server |
+//! | --- | --- | --- |
+//! | resource / operation added | ok: new navigation and request | BREAKING: the trait gains required methods (or a new trait the router needs) |
+//! | resource / operation removed | BREAKING: request and navigation gone | BREAKING: impls of methods no longer in the trait fail (E0407) |
+//! | optional input added | ok: new setter, unset = old request | ok: params struct gains an `Option`/`Vec` field; BREAKING if it is the operation's first input (the trait method gains a `params` argument) |
+//! | required input added | BREAKING: new `new(..)`/navigation argument (header: `validate()` rejects; list: the API rejects) | BREAKING: every request carries it and an old handler ignores it |
+//! | input removed | BREAKING: setter or argument gone | BREAKING: handlers reading the field fail to compile |
+//! | input optional -> required | BREAKING: setter becomes an argument (header: `validate()` rejects; list: the API rejects) | BREAKING: `Option<T>` becomes `T` (header, list: ok, type unchanged) |
+//! | input required -> optional | BREAKING: argument becomes a setter (header, list: ok) | BREAKING: `T` becomes `Option<T>` (header, list: ok) |
+//! | type / format changed | BREAKING when the Rust type changes (`String` -> `i64`, `UserSid` -> `RoleSid`, `DateTime` -> `String`); ok when it does not (`phone-number` -> plain string) | same |
+//! | input bounds narrowed (maximum lowered, minimum raised, added) | BREAKING: `validate()` rejects values that passed | ok: the router rejects them before the handler |
+//! | input bounds widened | ok | ok: the handler sees larger values of the same type |
+//! | bounds on model fields, path values, array items; string pattern or length | ok: neither crate checks them | ok |
+//! | enum value added | ok: crates from the old spec read it as `Unknown`, this one has a variant | BREAKING if an operation takes the enum as input (the router now hands handlers the new variant), ok if only records use it |
+//! | enum value removed, enum removed | BREAKING: variant/type gone | BREAKING |
+//! | model field nullability / required / default changed | BREAKING when `Option<T>` and `T` swap; ok when the field stays `Option<T>` or `T` | same |
+//! | model field added | ok: a new field to read | BREAKING: `Model { .. }` literals must set it |
+//! | model field / model removed | BREAKING | BREAKING |
+//! | response changed (model -> page, other model, empty) | BREAKING unless the Rust type is the same | BREAKING unless the Rust type is the same |
+//! | success status, records key, HTTP method, body encoding | ok: the generated code handles the wire | ok |
+//! | Rust name changed (Namer collisions) | BREAKING | BREAKING (operation renamed: client ok, its names come from the operation id) |
+//! | navigation of children flips between `xs(id)` and `xs().at(id)` | BREAKING | ok |
+//!
+//! **PII** (`x-twilio.pii` added, removed, handling or deleteSla changed, on
+//! inputs and model fields) changes no Rust type, so both verdicts are
+//! `Compatible`; such changes are marked `review` instead, because they
+//! change `Debug` redaction and `Pii::PII_FIELDS` for clients and what an
+//! implementation that stores the value must do (handling, deletion deadline).
+//!
+//! **Exhaustive matches.** Emitted enums are not `#[non_exhaustive]`; a new
+//! value adds a variant, which breaks a `match` that names every variant and
+//! has no `_` arm. That is not counted as breaking (the `Unknown` case exists
+//! so matches have a catch-all); the reason says so.
+//!
+//! APIs are paired by module; two projects of one API each (what
+//! `cargo xtask diff` builds) are paired whatever their file names. Resources
+//! are matched by path, operations by operation id within a resource,
+//! inputs by location and wire name, models and enums by id. The order is
+//! deterministic: APIs by module, resources by path, operations and inputs
+//! in the new spec's order followed by the removed ones.
+//!
+//! The walk, one file per part of the spec it compares:
+//!
+//! - this file: the report's types, [`diff`] (SID type names, then each
+//!   pair of APIs) and [`run`];
+//! - `pairing`: matching APIs, resources, operations, inputs, models,
+//!   fields and enum values across the two specs;
+//! - `api`: the walk over one pair of APIs, and the Rust name each side
+//!   gives an IR type;
+//! - `resources`: resources and operations (method, kind, Rust name, body
+//!   encoding, status, response);
+//! - `inputs`: path, query, header and body inputs (added, removed,
+//!   renamed, required);
+//! - `types`: type, format, bound, pattern and length changes, of inputs
+//!   and model fields alike;
+//! - `models`: models and their fields (nullability, required, default);
+//! - `enums`: enums and their values;
+//! - `named_types`: what models and enums share (added, removed, renamed);
+//! - `pii`: `x-twilio.pii` changes;
+//! - `navigation`: children flipping between `xs(id)` and `xs().at(id)`;
+//! - `render`: the report as text and as JSON.
+
+mod api;
+mod enums;
+mod inputs;
+mod models;
+mod named_types;
+mod navigation;
+mod pairing;
+mod pii;
+mod render;
+mod resources;
+mod types;
+
+use crate::ir::Project;
+use api::ApiDiff;
+use pairing::Pair;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    ApiAdded,
+    ApiRemoved,
+    SidTypeRenamed,
+    ResourceAdded,
+    ResourceRemoved,
+    NavigationChanged,
+    OperationAdded,
+    OperationRemoved,
+    MethodChanged,
+    OperationKindChanged,
+    RustNameChanged,
+    RequiredParamAdded,
+    OptionalParamAdded,
+    ParamRemoved,
+    RequiredBodyFieldAdded,
+    OptionalBodyFieldAdded,
+    BodyFieldRemoved,
+    BodyEncodingChanged,
+    BecameRequired,
+    BecameOptional,
+    TypeChanged,
+    FormatChanged,
+    MaximumLowered,
+    MaximumRaised,
+    MinimumRaised,
+    MinimumLowered,
+    PatternChanged,
+    LengthChanged,
+    EnumAdded,
+    EnumRemoved,
+    EnumValueAdded,
+    EnumValueRemoved,
+    BecameNonNullable,
+    BecameNullable,
+    DefaultChanged,
+    PiiAdded,
+    PiiRemoved,
+    PiiHandlingChanged,
+    PiiDeleteSlaChanged,
+    ModelAdded,
+    ModelRemoved,
+    ModelFieldAdded,
+    ModelFieldRemoved,
+    ResponseChanged,
+    SuccessStatusChanged,
+    RecordsKeyChanged,
+}
+
+impl ChangeKind {
+    /// The snake_case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        use ChangeKind::*;
+        match self {
+            ApiAdded => "api_added",
+            ApiRemoved => "api_removed",
+            SidTypeRenamed => "sid_type_renamed",
+            ResourceAdded => "resource_added",
+            ResourceRemoved => "resource_removed",
+            NavigationChanged => "navigation_changed",
+            OperationAdded => "operation_added",
+            OperationRemoved => "operation_removed",
+            MethodChanged => "method_changed",
+            OperationKindChanged => "operation_kind_changed",
+            RustNameChanged => "rust_name_changed",
+            RequiredParamAdded => "required_param_added",
+            OptionalParamAdded => "optional_param_added",
+            ParamRemoved => "param_removed",
+            RequiredBodyFieldAdded => "required_body_field_added",
+            OptionalBodyFieldAdded => "optional_body_field_added",
+            BodyFieldRemoved => "body_field_removed",
+            BodyEncodingChanged => "body_encoding_changed",
+            BecameRequired => "became_required",
+            BecameOptional => "became_optional",
+            TypeChanged => "type_changed",
+            FormatChanged => "format_changed",
+            MaximumLowered => "maximum_lowered",
+            MaximumRaised => "maximum_raised",
+            MinimumRaised => "minimum_raised",
+            MinimumLowered => "minimum_lowered",
+            PatternChanged => "pattern_changed",
+            LengthChanged => "length_changed",
+            EnumAdded => "enum_added",
+            EnumRemoved => "enum_removed",
+            EnumValueAdded => "enum_value_added",
+            EnumValueRemoved => "enum_value_removed",
+            BecameNonNullable => "became_non_nullable",
+            BecameNullable => "became_nullable",
+            DefaultChanged => "default_changed",
+            PiiAdded => "pii_added",
+            PiiRemoved => "pii_removed",
+            PiiHandlingChanged => "pii_handling_changed",
+            PiiDeleteSlaChanged => "pii_delete_sla_changed",
+            ModelAdded => "model_added",
+            ModelRemoved => "model_removed",
+            ModelFieldAdded => "model_field_added",
+            ModelFieldRemoved => "model_field_removed",
+            ResponseChanged => "response_changed",
+            SuccessStatusChanged => "success_status_changed",
+            RecordsKeyChanged => "records_key_changed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level {
+    Compatible,
+    Breaking,
+}
+
+/// One audience's verdict on a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub level: Level,
+    pub reason: String,
+}
+
+impl Verdict {
+    fn ok(reason: impl Into<String>) -> Self {
+        Verdict {
+            level: Level::Compatible,
+            reason: reason.into(),
+        }
+    }
+
+    fn breaking(reason: impl Into<String>) -> Self {
+        Verdict {
+            level: Level::Breaking,
+            reason: reason.into(),
+        }
+    }
+
+    fn is_breaking(&self) -> bool {
+        self.level == Level::Breaking
+    }
+}
+
+/// One change, with its verdict for client users and server implementers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Where: `chat_v2 /v2/Services/{ServiceSid}/Users POST CreateUser body.FriendlyName`.
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    pub client: Verdict,
+    pub server: Verdict,
+    /// Not breaking, but a person should look (PII handling changes).
+    #[serde(default)]
+    pub review: bool,
+}
+
+impl Change {
+    pub fn is_breaking(&self) -> bool {
+        self.client.is_breaking() || self.server.is_breaking()
+    }
+}
+
+/// Changes to one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationChanges {
+    pub operation_id: String,
+    pub method: String,
+    pub changes: Vec<Change>,
+}
+
+/// Changes to one resource (path): its own, then its operations'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceChanges {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<OperationChanges>,
+}
+
+/// Changes to one API: its own (models, enums, navigation), then its resources'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiChanges {
+    pub module: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<ResourceChanges>,
+}
+
+/// Counts over every change of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub changes: usize,
+    pub client_breaking: usize,
+    pub server_breaking: usize,
+    pub review: usize,
+}
+
+/// Everything that changed between two projects, grouped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub summary: Summary,
+    /// Project-wide changes (SID type names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub apis: Vec<ApiChanges>,
+}
+
+impl Report {
+    /// Every change, in report order.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().chain(self.apis.iter().flat_map(|a| {
+            a.changes.iter().chain(a.resources.iter().flat_map(|r| {
+                r.changes
+                    .iter()
+                    .chain(r.operations.iter().flat_map(|o| &o.changes))
+            }))
+        }))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes().next().is_none()
+    }
+
+    /// Whether any change breaks either audience.
+    pub fn is_breaking(&self) -> bool {
+        self.changes().any(Change::is_breaking)
+    }
+
+    fn summarise(&mut self) {
+        let mut s = Summary::default();
+        for c in self.changes() {
+            s.changes += 1;
+            s.client_breaking += usize::from(c.client.is_breaking());
+            s.server_breaking += usize::from(c.server.is_breaking());
+            s.review += usize::from(c.review);
+        }
+        self.summary = s;
+    }
+}
+
+/// `cargo xtask diff`: the report on `old` -> `new` in `format` (`text` or
+/// `json`), and whether anything in it is breaking.
+pub fn run(old: &Path, new: &Path, format: &str) -> crate::Result<(String, bool)> {
+    let render: fn(&Report) -> String = match format {
+        "text" => Report::render_text,
+        "json" => Report::render_json,
+        other => {
+            return Err(crate::Error::Other(format!(
+                "unknown format {other:?}: expected \"text\" or \"json\""
+            )))
+        }
+    };
+    let old = crate::ir_of_file(old)?;
+    let new = crate::ir_of_file(new)?;
+    let report = diff(&old, &new);
+    Ok((render(&report), report.is_breaking()))
+}
+
+/// Compares two projects.
+pub fn diff(old: &Project, new: &Project) -> Report {
+    let mut report = Report::default();
+    for (prefix, old_name) in &old.sids {
+        if let Some(new_name) = new.sids.get(prefix).filter(|n| *n != old_name) {
+            let why = format!(
+                "the `{prefix}` SID type is renamed `{new_name}`: code naming `{old_name}` no longer compiles"
+            );
+            report.changes.push(change(
+                ChangeKind::SidTypeRenamed,
+                format!("sid {prefix}"),
+                Some(old_name.clone()),
+                Some(new_name.clone()),
+                Verdict::breaking(why.clone()),
+                Verdict::breaking(why),
+            ));
+        }
+    }
+    for pair in pairing::apis(old, new) {
+        let api_changes = match pair {
+            Pair::Both(o, n) => ApiDiff::new((old, o), (new, n)).run(),
+            Pair::Added(n) => api::added(n),
+            Pair::Removed(o) => api::removed(o),
+        };
+        if !api_changes.changes.is_empty() || !api_changes.resources.is_empty() {
+            report.apis.push(api_changes);
+        }
+    }
+    report.summarise();
+    report
+}
+
+/// A change that needs no review.
+fn change(
+    kind: ChangeKind,
+    location: String,
+    old: Option<String>,
+    new: Option<String>,
+    client: Verdict,
+    server: Verdict,
+) -> Change {
+    Change {
+        kind,
+        location,
+        old,
+        new,
+        client,
+        server,
+        review: false,
+    }
+}

@@ -1,0 +1,394 @@
+//! Resources, matched by path, and their operations, matched by operation
+//! id: added, removed, and what changed about an operation besides its
+//! inputs (HTTP method, kind, Rust name, body encoding, success status,
+//! response).
+
+use super::api::ApiDiff;
+use super::pairing::{self, Pair};
+use super::{change, Change, ChangeKind, OperationChanges, ResourceChanges, Verdict};
+use crate::ir::{Api, Body, BodyEncoding, CrudKind, Operation, Resource, ResponseKind};
+use crate::names::pascal;
+use std::collections::BTreeMap;
+
+impl ApiDiff<'_> {
+    /// Every resource with a change, by path.
+    pub(super) fn resources(&self) -> Vec<ResourceChanges> {
+        let (old_by, new_by) = (by_path(self.old.api), by_path(self.new.api));
+        let mut resources = Vec::new();
+        for (path, pair) in pairing::by_key(&old_by, &new_by) {
+            let (changes, operations) = match pair {
+                Pair::Added(n) => (vec![self.resource_added(n)], Vec::new()),
+                Pair::Removed(o) => (vec![self.resource_removed(o)], Vec::new()),
+                Pair::Both(o, n) => (Vec::new(), self.operations(o, n)),
+            };
+            if !changes.is_empty() || !operations.is_empty() {
+                resources.push(ResourceChanges {
+                    path: path.to_string(),
+                    changes,
+                    operations,
+                });
+            }
+        }
+        resources
+    }
+
+    fn resource_added(&self, r: &Resource) -> Change {
+        let (ops, methods) = requests_and_methods(r);
+        let trait_existed = self
+            .old
+            .api
+            .resources
+            .iter()
+            .any(|o| o.collection == r.collection && !o.operations.is_empty());
+        let (client, server) = if r.operations.is_empty() {
+            (
+                Verdict::ok("no operations: nothing new to call"),
+                Verdict::ok("no operations: nothing to implement"),
+            )
+        } else {
+            let client = Verdict::ok(format!(
+                "new {} {}",
+                plural(ops.len(), "request"),
+                ops.join(", ")
+            ));
+            let methods = format!("{} {}", plural(methods.len(), "method"), methods.join(", "));
+            let server = if trait_existed {
+                Verdict::breaking(format!(
+                    "the trait for `{}` gains required {methods}: existing impls no longer compile",
+                    r.collection
+                ))
+            } else {
+                Verdict::breaking(format!(
+                    "the new trait for `{}` ({methods}) must be implemented: the router requires it",
+                    r.collection
+                ))
+            };
+            (client, server)
+        };
+        change(
+            ChangeKind::ResourceAdded,
+            self.loc(&r.path),
+            None,
+            Some(ops.join(", ")),
+            client,
+            server,
+        )
+    }
+
+    fn resource_removed(&self, r: &Resource) -> Change {
+        let (ops, methods) = requests_and_methods(r);
+        let (client, server) = if r.operations.is_empty() {
+            (
+                Verdict::ok("it had no operations"),
+                Verdict::ok("it had no operations"),
+            )
+        } else {
+            (
+                Verdict::breaking(format!(
+                    "{} {} and {} navigation are gone: code calling {} no longer compiles",
+                    plural(ops.len(), "request"),
+                    ops.join(", "),
+                    if ops.len() == 1 { "its" } else { "their" },
+                    if ops.len() == 1 { "it" } else { "them" }
+                )),
+                Verdict::breaking(format!(
+                    "trait {} {} {} gone: impls defining {} no longer compile",
+                    plural(methods.len(), "method"),
+                    methods.join(", "),
+                    if methods.len() == 1 { "is" } else { "are" },
+                    if methods.len() == 1 { "it" } else { "them" }
+                )),
+            )
+        };
+        change(
+            ChangeKind::ResourceRemoved,
+            self.loc(&r.path),
+            Some(ops.join(", ")),
+            None,
+            client,
+            server,
+        )
+    }
+
+    /// Every operation of a resource in both specs with a change: the new
+    /// spec's order, then the removed ones.
+    fn operations(&self, old: &Resource, new: &Resource) -> Vec<OperationChanges> {
+        let mut out = Vec::new();
+        let same = |a: &Operation, b: &Operation| a.operation_id == b.operation_id;
+        for pair in pairing::in_order(&old.operations, &new.operations, same) {
+            let (op, changes) = match pair {
+                Pair::Both(o, n) => (n, self.operation(o, n)),
+                Pair::Added(n) => (n, vec![self.operation_added(n)]),
+                Pair::Removed(o) => (o, vec![self.operation_removed(o)]),
+            };
+            if !changes.is_empty() {
+                out.push(OperationChanges {
+                    operation_id: op.operation_id.clone(),
+                    method: op.method.as_str().to_string(),
+                    changes,
+                });
+            }
+        }
+        out
+    }
+
+    fn operation_added(&self, n: &Operation) -> Change {
+        change(
+            ChangeKind::OperationAdded,
+            self.op_loc(n),
+            None,
+            Some(signature(n)),
+            Verdict::ok(format!(
+                "new request `{}Request`, reached with `{}`",
+                pascal(&n.operation_id),
+                n.kind.verb()
+            )),
+            Verdict::breaking(format!(
+                "the trait gains required method `{}`: existing impls no longer compile",
+                n.rust_name
+            )),
+        )
+    }
+
+    fn operation_removed(&self, o: &Operation) -> Change {
+        change(
+            ChangeKind::OperationRemoved,
+            self.op_loc(o),
+            Some(signature(o)),
+            None,
+            Verdict::breaking(format!(
+                "`{}Request` and its `{}` method are gone: code calling them no longer compiles",
+                pascal(&o.operation_id),
+                o.kind.verb()
+            )),
+            Verdict::breaking(format!(
+                "`{}` is no longer a trait method: impls defining it no longer compile",
+                o.rust_name
+            )),
+        )
+    }
+
+    fn operation(&self, old: &Operation, new: &Operation) -> Vec<Change> {
+        let mut out = Vec::new();
+        let loc = self.op_loc(new);
+        if old.method != new.method {
+            out.push(change(
+                ChangeKind::MethodChanged,
+                loc.clone(),
+                Some(old.method.as_str().into()),
+                Some(new.method.as_str().into()),
+                Verdict::ok(
+                    "the generated request sends the new method; its Rust API is unchanged",
+                ),
+                Verdict::ok("the generated router routes the new method to the same trait method"),
+            ));
+        }
+        if old.kind != new.kind {
+            out.push(kind_changed(old, new, &loc));
+        }
+        if old.rust_name != new.rust_name {
+            out.push(change(
+                ChangeKind::RustNameChanged,
+                loc.clone(),
+                Some(old.rust_name.clone()),
+                Some(new.rust_name.clone()),
+                Verdict::ok(
+                    "client names come from the operation id and kind, which are unchanged",
+                ),
+                Verdict::breaking(format!(
+                    "trait method `{}` becomes `{}`: impls no longer compile",
+                    old.rust_name, new.rust_name
+                )),
+            ));
+        }
+        self.inputs(old, new, &loc, &mut out);
+        if let (Some(ob), Some(nb)) = (&old.body, &new.body) {
+            if ob.encoding != nb.encoding {
+                out.push(change(
+                    ChangeKind::BodyEncodingChanged,
+                    format!("{loc} body"),
+                    Some(encoding(ob).into()),
+                    Some(encoding(nb).into()),
+                    Verdict::ok("the generated request encodes the params struct the new way"),
+                    Verdict::ok(
+                        "the generated router decodes the new encoding into the same params struct",
+                    ),
+                ));
+            }
+        }
+        if old.success_status != new.success_status {
+            out.push(change(
+                ChangeKind::SuccessStatusChanged,
+                format!("{loc} status"),
+                Some(old.success_status.to_string()),
+                Some(new.success_status.to_string()),
+                Verdict::ok("any 2xx is success to the client; the result type is unchanged"),
+                Verdict::ok(
+                    "the generated router sends the new status; handlers return the same type",
+                ),
+            ));
+        }
+        self.response(old, new, &loc, &mut out);
+        out
+    }
+
+    fn response(&self, old: &Operation, new: &Operation, loc: &str, out: &mut Vec<Change>) {
+        let rloc = format!("{loc} response");
+        let (oc, os) = self.old.output(&old.response);
+        let (nc, ns) = self.new.output(&new.response);
+        let same_shape = matches!(
+            (&old.response, &new.response),
+            (ResponseKind::Model { .. }, ResponseKind::Model { .. })
+                | (ResponseKind::Page { .. }, ResponseKind::Page { .. })
+                | (ResponseKind::Empty, ResponseKind::Empty)
+        );
+        let model_of = |r: &ResponseKind| match r {
+            ResponseKind::Model { model } | ResponseKind::Page { model, .. } => Some(model.clone()),
+            ResponseKind::Empty => None,
+        };
+        if !same_shape || model_of(&old.response) != model_of(&new.response) {
+            let (client, server) = if oc == nc && os == ns {
+                (
+                    Verdict::ok(format!(
+                        "`send()` still returns `{nc}`; changes to its fields are listed under the model"
+                    )),
+                    Verdict::ok(format!(
+                        "`{}` still returns `{ns}`; changes to its fields are listed under the model",
+                        new.rust_name
+                    )),
+                )
+            } else {
+                (
+                    Verdict::breaking(format!(
+                        "`send()` returns `{nc}` instead of `{oc}`: code using the result no longer compiles"
+                    )),
+                    Verdict::breaking(format!(
+                        "`{}` must return `{ns}` instead of `{os}`: impls no longer compile",
+                        new.rust_name
+                    )),
+                )
+            };
+            out.push(change(
+                ChangeKind::ResponseChanged,
+                rloc.clone(),
+                Some(describe_response(&old.response)),
+                Some(describe_response(&new.response)),
+                client,
+                server,
+            ));
+        }
+        if let (
+            ResponseKind::Page {
+                records_key: ok, ..
+            },
+            ResponseKind::Page {
+                records_key: nk, ..
+            },
+        ) = (&old.response, &new.response)
+        {
+            if ok != nk {
+                out.push(change(
+                    ChangeKind::RecordsKeyChanged,
+                    rloc,
+                    Some(ok.clone()),
+                    Some(nk.clone()),
+                    Verdict::ok(format!(
+                        "the generated pager reads records from {nk:?}; crates from the old spec would find none"
+                    )),
+                    Verdict::ok(format!(
+                        "the generated router writes the page under {nk:?}; handlers return the same `ListPage`"
+                    )),
+                ));
+            }
+        }
+    }
+}
+
+/// The operation's kind (create, fetch, list, ...) changed: its navigation
+/// method is renamed, and its trait method gains or loses `paging` when
+/// listing comes or goes.
+fn kind_changed(old: &Operation, new: &Operation, loc: &str) -> Change {
+    let paging = (old.kind == CrudKind::List) != (new.kind == CrudKind::List);
+    change(
+        ChangeKind::OperationKindChanged,
+        loc.to_string(),
+        Some(old.kind.verb().into()),
+        Some(new.kind.verb().into()),
+        Verdict::breaking(format!(
+            "the navigation method `{}` becomes `{}`",
+            old.kind.verb(),
+            new.kind.verb()
+        )),
+        if paging {
+            Verdict::breaking(format!(
+                "`{}` {} a `paging` argument",
+                new.rust_name,
+                if new.kind == CrudKind::List {
+                    "gains"
+                } else {
+                    "loses"
+                }
+            ))
+        } else {
+            Verdict::ok(format!(
+                "the trait method is still `{}` with the same arguments",
+                new.rust_name
+            ))
+        },
+    )
+}
+
+/// An API's resources by path.
+fn by_path(api: &Api) -> BTreeMap<&str, &Resource> {
+    api.resources.iter().map(|r| (r.path.as_str(), r)).collect()
+}
+
+/// A resource's operations as requests (`POST CreateUser`) and as trait
+/// methods (`` `create_user` ``).
+fn requests_and_methods(r: &Resource) -> (Vec<String>, Vec<String>) {
+    let ops = r.operations.iter().map(op_summary).collect();
+    let methods = r
+        .operations
+        .iter()
+        .map(|o| format!("`{}`", o.rust_name))
+        .collect();
+    (ops, methods)
+}
+
+/// `POST CreateUser returning model user`: an added or removed operation.
+fn signature(op: &Operation) -> String {
+    format!(
+        "{} returning {}",
+        op_summary(op),
+        describe_response(&op.response)
+    )
+}
+
+fn op_summary(op: &Operation) -> String {
+    format!("{} {}", op.method.as_str(), op.operation_id)
+}
+
+fn describe_response(r: &ResponseKind) -> String {
+    match r {
+        ResponseKind::Empty => "empty".into(),
+        ResponseKind::Model { model } => format!("model {model}"),
+        ResponseKind::Page { records_key, model } => {
+            format!("page of {model} under {records_key:?}")
+        }
+    }
+}
+
+fn encoding(b: &Body) -> &'static str {
+    match b.encoding {
+        BodyEncoding::Form => "form",
+        BodyEncoding::Json => "json",
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
