@@ -96,27 +96,20 @@ fn emit_client(
             #[cfg(feature = "client")]
             pub mod client;
         };
-        put(
-            files,
-            &format!("src/{module}/mod.rs"),
-            format_file("mod.rs", mod_rs)?,
-        );
-        put(
-            files,
-            &format!("src/{module}/models.rs"),
-            format_file("models.rs", models::models_file(api, &types))?,
-        );
-        put(
-            files,
-            &format!("src/{module}/params.rs"),
-            format_file("params.rs", params::params_file(api, &types))?,
-        );
         let client = client::client_file(api, &types).map_err(Error::Other)?;
-        put(
-            files,
-            &format!("src/{module}/client.rs"),
-            format_file("client.rs", client)?,
-        );
+        let module_files = [
+            ("mod.rs", mod_rs),
+            ("models.rs", models::models_file(api, &types)),
+            ("params.rs", params::params_file(api, &types)),
+            ("client.rs", client),
+        ];
+        for (file, tokens) in module_files {
+            put(
+                files,
+                &format!("src/{module}/{file}"),
+                format_file(file, tokens)?,
+            );
+        }
     }
     Ok(())
 }
@@ -210,26 +203,19 @@ fn emit_server(
             pub mod memory;
             pub mod router;
         };
-        put(
-            files,
-            &format!("src/{module}/mod.rs"),
-            format_file("mod.rs", mod_rs)?,
-        );
-        put(
-            files,
-            &format!("src/{module}/api.rs"),
-            format_file("api.rs", server::api_file(api, &types))?,
-        );
-        put(
-            files,
-            &format!("src/{module}/router.rs"),
-            format_file("router.rs", server::router_file(api, &types))?,
-        );
-        put(
-            files,
-            &format!("src/{module}/memory.rs"),
-            format_file("memory.rs", server::memory_file(api, &types))?,
-        );
+        let module_files = [
+            ("mod.rs", mod_rs),
+            ("api.rs", server::api_file(api, &types)),
+            ("router.rs", server::router_file(api, &types)),
+            ("memory.rs", server::memory_file(api, &types)),
+        ];
+        for (file, tokens) in module_files {
+            put(
+                files,
+                &format!("src/{module}/{file}"),
+                format_file(file, tokens)?,
+            );
+        }
     }
     Ok(())
 }
