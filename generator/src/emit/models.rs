@@ -4,7 +4,7 @@ use super::rust::{doc, ident};
 use super::types::Types;
 use crate::ir::{Api, Enum, Model, Pii, TypeRef};
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 pub fn models_file(api: &Api, types: &Types) -> TokenStream {
     let mut defaults = Vec::new();
@@ -63,8 +63,6 @@ pub fn default_literal(
         _ => None,
     }
 }
-
-use quote::ToTokens;
 
 /// Field types: `Option<T>` where the value may be null or missing, `T` where
 /// it is always there (required, or filled from the spec's default); never

@@ -61,11 +61,14 @@ fn segments(path: &str) -> Vec<Seg<'_>> {
         .collect()
 }
 
-fn param_type(op: &Operation, name: &str) -> Option<TypeRef> {
+/// The IR builder rejects a path whose `{Param}`s are not all declared, so
+/// every placeholder has a typed parameter.
+fn param_type(op: &Operation, name: &str) -> TypeRef {
     op.path_params
         .iter()
         .find(|p| p.wire_name == name)
         .map(|p| p.ty.clone())
+        .expect("the IR declares every path parameter")
 }
 
 /// Builds the tree of one API. The root's literal is the version prefix
@@ -123,14 +126,7 @@ fn insert<'a>(root: &mut Node<'a>, op: &'a Operation) -> Result<(), String> {
                 i += 1;
             }
             (Seg::Param(p), None) => {
-                node.id_type.get_or_insert_with(|| {
-                    param_type(op, p).unwrap_or(TypeRef::String {
-                        format: None,
-                        pattern: None,
-                        min_length: None,
-                        max_length: None,
-                    })
-                });
+                node.id_type.get_or_insert_with(|| param_type(op, p));
                 node.id_ops.push(op);
                 return Ok(());
             }
@@ -138,14 +134,7 @@ fn insert<'a>(root: &mut Node<'a>, op: &'a Operation) -> Result<(), String> {
                 if node.literal.is_empty() {
                     return Err(format!("{}: a path cannot start with a parameter", op.path));
                 }
-                node.scope_type.get_or_insert_with(|| {
-                    param_type(op, p).unwrap_or(TypeRef::String {
-                        format: None,
-                        pattern: None,
-                        min_length: None,
-                        max_length: None,
-                    })
-                });
+                node.scope_type.get_or_insert_with(|| param_type(op, p));
                 let base = format!("{}{}", node.type_base, pascal(lit));
                 node = node.scoped.entry(lit.to_string()).or_insert_with(|| Node {
                     literal: lit.to_string(),
