@@ -7,10 +7,21 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The version both emitted crates carry.
+    #[serde(default = "first_version")]
+    pub version: String,
+    /// Whether an operation that cannot be modelled fails the run instead of
+    /// being left out with a warning.
+    #[serde(default)]
+    pub strict: bool,
     pub client: CrateConfig,
     pub server: CrateConfig,
     #[serde(rename = "spec")]
     pub specs: Vec<SpecConfig>,
+}
+
+fn first_version() -> String {
+    "0.1.0".to_string()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +61,8 @@ impl Config {
         let module = module_for(spec);
         let krate = format!("twilio-{}", module.replace('_', "-"));
         Config {
+            version: first_version(),
+            strict: false,
             client: CrateConfig {
                 name: krate.clone(),
             },

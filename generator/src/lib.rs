@@ -1,7 +1,8 @@
 //! Twilio OpenAPI specs -> IR -> Rust client and server crates.
 //!
 //! The pipeline is `load` (text -> checked `openapiv3` document), `ir`
-//! (document -> plain data the emitters read) and `emit` (IR -> files).
+//! (document -> plain data), `view` (IR -> every Rust-facing fact: names,
+//! types, shapes) and `emit` (view -> files), which `output` writes.
 //! See ARCHITECTURE.md.
 
 pub mod config;
@@ -12,13 +13,15 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod output;
+pub mod view;
 
 pub use error::{Error, Result, SpecError};
 
 use std::path::Path;
 
 /// Loads and builds the IR of every spec in `config`, reading paths relative to `base`.
-/// Errors name files as `display_base/file`.
+/// Errors name files as `display_base/file`. An operation that cannot be
+/// modelled is left out (listed in `Api::skipped`) unless the config is strict.
 pub fn build_project(
     config: &config::Config,
     base: &Path,
@@ -33,14 +36,20 @@ pub fn build_project(
             format!("{display_base}/{}", spec.file.display())
         };
         let loaded = load::load_file(&path, &display)?;
-        apis.push(ir::build_api(&loaded, &spec.module)?);
+        apis.push(ir::build_api(&loaded, &spec.module, config.strict)?);
     }
-    Ok(ir::Project::new(apis))
+    Ok(ir::Project { apis })
 }
 
-/// The IR of one spec file, for `cargo xtask ir`.
-pub fn ir_of_file(path: &Path) -> Result<ir::Project> {
+/// The IR of one spec file, for `cargo xtask ir` and `diff`; with `strict`,
+/// an operation that cannot be modelled is an error rather than skipped.
+pub fn ir_of_file(path: &Path, strict: bool) -> Result<ir::Project> {
     let spec = load::load_file(path, &path.display().to_string())?;
-    let api = ir::build_api(&spec, &config::module_for(path))?;
-    Ok(ir::Project::new(vec![api]))
+    let api = ir::build_api(&spec, &config::module_for(path), strict)?;
+    Ok(ir::Project { apis: vec![api] })
+}
+
+/// Both crates' files for `project`: its Rust view, emitted.
+pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output::FileSet> {
+    emit::emit_project(&view::View::new(project), config)
 }

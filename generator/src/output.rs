@@ -7,11 +7,23 @@
 //! Killed at any moment, the output directory is either the old tree or the
 //! new one, never a mix; leftovers of a killed run are removed by the next.
 
-use crate::emit::FileSet;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// Emitted files: path relative to the output directory -> contents.
+/// Ordered, so writing and comparing are deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileSet {
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl FileSet {
+    pub fn insert(&mut self, path: impl Into<String>, contents: String) {
+        self.files.insert(path.into(), contents);
+    }
+}
 
 /// What a write did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -1,1 +1,46 @@
-//! Tests live in `tests/`; this crate has no library code.
+//! Helpers the tests in `tests/` share.
+
+use twilio_users::wire::{Incoming, Outgoing, Received};
+
+/// What a server receives for `out`: its query, form body and headers, read
+/// back as the emitted server reads them.
+pub fn received(out: &Outgoing) -> Incoming {
+    Incoming {
+        query: Received::parse(out.query.as_str().as_bytes())
+            .expect("the client writes valid pairs"),
+        form: Received::parse(out.form.as_str().as_bytes()).expect("the client writes valid pairs"),
+        headers: Received::headers(
+            out.headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        ),
+        json: out.json_body.clone().or_else(|| {
+            (!out.json.is_empty()).then(|| serde_json::Value::Object(out.json.clone()))
+        }),
+    }
+}
+
+/// `../shared/<sub>` beside the workspace, where Twilio's upstream specs and
+/// the seed documents live. Without it a test that reads it is skipped,
+/// saying so, except under `CI=true`, where a missing `../shared` is a
+/// failure: CI must never pass by skipping.
+pub fn shared(sub: &str, test: &str) -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(sub);
+    if dir.exists() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "{test}: {} is missing, and CI=true: CI runs with ../shared beside the checkout",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED {test}: it reads {}, which is not there (../shared beside the workspace)",
+        dir.display()
+    );
+    None
+}

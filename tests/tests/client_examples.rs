@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
+use twilio_users::wire::{Incoming, Outgoing, Received};
 use twilio_users::{chat_v2, conversations_v1, PageMeta};
 
 const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");
@@ -162,10 +163,49 @@ fn response_examples(spec: &str) -> usize {
     checked
 }
 
-/// Decodes a request body example into the operation's params struct.
-fn params<T: DeserializeOwned + Serialize>(what: &str, example: &Value, validate: fn(&T) -> bool) {
-    let decoded: T = round_trip(what, example);
-    assert!(validate(&decoded), "{what}: the example does not validate");
+type Decode<T> = fn(&Incoming) -> Result<T, twilio_users::InvalidParameter>;
+type Encode<T> = fn(&T, &mut Outgoing) -> Result<(), twilio_users::InvalidParameter>;
+
+/// The `key=value` pairs of a form, sorted.
+fn sorted_pairs(form: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Decodes a request body example, sent as the form a client would send,
+/// into the operation's params struct (which must validate) and encodes it
+/// back to the same pairs.
+fn params<T>(what: &str, example: &Value, decode: Decode<T>, encode: Encode<T>) {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in example.as_object().expect("a form example is an object") {
+        let values = match value {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        for v in values {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            form.append_pair(key, &text);
+        }
+    }
+    let form = form.finish();
+    let incoming = Incoming {
+        form: Received::parse(form.as_bytes()).expect("valid pairs"),
+        ..Incoming::default()
+    };
+    let decoded = decode(&incoming).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let mut out = Outgoing::default();
+    encode(&decoded, &mut out).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(
+        sorted_pairs(out.form.as_str()),
+        sorted_pairs(&form),
+        "{what}"
+    );
 }
 
 /// Walks `paths.*.*.requestBody.content.application/x-www-form-urlencoded.examples.*.value`.
@@ -190,28 +230,66 @@ fn request_examples(spec: &str) -> usize {
                 use chat_v2::params as chat;
                 use conversations_v1::params as conv;
                 match (spec, id) {
-                    ("chat_v2.yaml", "CreateUser") => {
-                        params::<chat::CreateUserParams>(&what, value, |p| p.validate().is_ok())
-                    }
-                    ("chat_v2.yaml", "UpdateUser") => {
-                        params::<chat::UpdateUserParams>(&what, value, |p| p.validate().is_ok())
-                    }
-                    ("conversations_v1.yaml", "CreateUser") => {
-                        params::<conv::CreateUserParams>(&what, value, |p| p.validate().is_ok())
-                    }
-                    ("conversations_v1.yaml", "UpdateUser") => {
-                        params::<conv::UpdateUserParams>(&what, value, |p| p.validate().is_ok())
-                    }
-                    ("conversations_v1.yaml", "CreateServiceUser") => {
-                        params::<conv::CreateServiceUserParams>(&what, value, |p| {
-                            p.validate().is_ok()
-                        })
-                    }
-                    ("conversations_v1.yaml", "UpdateServiceUser") => {
-                        params::<conv::UpdateServiceUserParams>(&what, value, |p| {
-                            p.validate().is_ok()
-                        })
-                    }
+                    ("chat_v2.yaml", "CreateUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = chat::CreateUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        chat::CreateUserParams::encode,
+                    ),
+                    ("chat_v2.yaml", "UpdateUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = chat::UpdateUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        chat::UpdateUserParams::encode,
+                    ),
+                    ("conversations_v1.yaml", "CreateUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = conv::CreateUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        conv::CreateUserParams::encode,
+                    ),
+                    ("conversations_v1.yaml", "UpdateUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = conv::UpdateUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        conv::UpdateUserParams::encode,
+                    ),
+                    ("conversations_v1.yaml", "CreateServiceUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = conv::CreateServiceUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        conv::CreateServiceUserParams::encode,
+                    ),
+                    ("conversations_v1.yaml", "UpdateServiceUser") => params(
+                        &what,
+                        value,
+                        |i| {
+                            let p = conv::UpdateServiceUserParams::decode(i)?;
+                            p.validate()?;
+                            Ok(p)
+                        },
+                        conv::UpdateServiceUserParams::encode,
+                    ),
                     _ => panic!("{what}: no params type known for {id}: add it here"),
                 }
                 checked += 1;

@@ -3,6 +3,7 @@
 //! `cargo xtask conformance tests/fixtures/conformance`).
 
 use generator::ir::{Project, TypeRef};
+use generator::view::View;
 use std::path::Path;
 
 fn project() -> Project {
@@ -10,18 +11,15 @@ fn project() -> Project {
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/conformance/twilio_edge_cases.yaml"
     ));
-    generator::ir_of_file(path).expect("the edge-case spec builds")
+    generator::ir_of_file(path, true).expect("the edge-case spec builds")
 }
 
 fn inputs(project: &Project, op: &str) -> Vec<(String, String)> {
-    let op = project.apis[0]
-        .resources
+    let view = View::new(project);
+    let op = view.apis[0].op(op).expect("operation exists");
+    op.inputs
         .iter()
-        .flat_map(|r| &r.operations)
-        .find(|o| o.operation_id == op)
-        .expect("operation exists");
-    op.named_inputs()
-        .map(|p| (p.wire_name.clone(), p.rust_name.clone()))
+        .map(|i| (i.ir.wire_name.clone(), i.name.clone()))
         .collect()
 }
 
@@ -73,12 +71,15 @@ fn colliding_keyword_and_reserved_inputs_are_renamed() {
 #[test]
 fn model_fields_enums_and_formats() {
     let project = project();
+    let view = View::new(&project);
     let api = &project.apis[0];
     let widget = &api.models["edge.v1.widget"];
+    let widget_view = &view.apis[0].models["edge.v1.widget"];
     let field = |wire: &str| widget.field(wire).unwrap_or_else(|| panic!("field {wire}"));
-    assert_eq!(field("type").rust_name, "type_");
-    assert_eq!(field("self").rust_name, "self_");
-    assert_eq!(field("3d_secure").rust_name, "n3d_secure");
+    let name = |wire: &str| widget_view.field(wire).expect("field").name.clone();
+    assert_eq!(name("type"), "type_");
+    assert_eq!(name("self"), "self_");
+    assert_eq!(name("3d_secure"), "n3d_secure");
     assert_eq!(field("links").ty, TypeRef::UriMap);
     assert_eq!(
         field("capabilities").ty,
@@ -98,12 +99,12 @@ fn model_fields_enums_and_formats() {
         }
     );
     assert!(status.nullable, "the $ref's nullable sibling is kept");
-    let values: Vec<_> = api.enums["widget_enum_status"]
-        .values
+    let values: Vec<_> = view.apis[0].enums["widget_enum_status"]
+        .variants
         .iter()
-        .map(|v| v.rust_name.as_str())
+        .map(|v| v.name.as_str())
         .collect();
     // `Unknown` is the emitted catch-all, so a spec value of that name moves aside.
     assert_eq!(values, ["Active", "InReview", "V3d", "Type", "Unknown2"]);
-    assert_eq!(project.sids["WG"], "WidgetSid");
+    assert_eq!(view.sids["WG"].name, "WidgetSid");
 }

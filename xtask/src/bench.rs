@@ -37,14 +37,14 @@ pub fn run(specs: &[PathBuf], iterations: usize) -> Result<(), String> {
         let load = time(iterations, || {
             generator::load::parse(&text, &name).map(|_| ())
         });
-        let api = generator::ir::build_api(&loaded, &module).map_err(|e| e.to_string())?;
+        let api = generator::ir::build_api(&loaded, &module, false).map_err(|e| e.to_string())?;
         let ir = time(iterations, || {
-            generator::ir::build_api(&loaded, &module).map(|_| ())
+            generator::ir::build_api(&loaded, &module, false).map(|_| ())
         });
-        let project = generator::ir::Project::new(vec![api]);
+        let project = generator::ir::Project { apis: vec![api] };
         let config = generator::config::Config::single(spec);
         let emit = time(iterations, || {
-            generator::emit::emit_project(&project, &config).map(|_| ())
+            generator::generate(&project, &config).map(|_| ())
         });
         let total = load + ir + emit;
         println!(

@@ -84,7 +84,7 @@ fn generate(spec: &Path, work: &Path) -> Result<(PathBuf, Vec<String>, usize), S
     let config = generator::config::Config::single(spec);
     let project =
         generator::build_project(&config, Path::new(""), "").map_err(|e| e.to_string())?;
-    let files = generator::emit::emit_project(&project, &config).map_err(|e| e.to_string())?;
+    let files = generator::generate(&project, &config).map_err(|e| e.to_string())?;
     let out = work.join(config.specs[0].module.as_str());
     generator::output::write_tree(&files, &out).map_err(|e| e.to_string())?;
     let operations = project

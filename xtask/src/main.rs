@@ -18,10 +18,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print the IR of a spec as YAML.
+    /// Print the IR of a spec as YAML (operations it cannot model are listed under `skipped`).
     Ir {
         /// An OpenAPI 3.0 spec (YAML or JSON).
         spec: PathBuf,
+        /// Fail on an operation that cannot be modelled instead of skipping it.
+        #[arg(long)]
+        strict: bool,
     },
     /// Generate the client and server crates from specs/ into generated/.
     Codegen {
@@ -34,6 +37,10 @@ enum Command {
         /// Where to write the crates (default: generated/).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Fail on an operation that cannot be modelled instead of skipping it
+        /// (specs/codegen.toml can also ask for this: `strict = true`).
+        #[arg(long)]
+        strict: bool,
     },
     /// Time each pipeline stage per spec against a YAML-parsing baseline.
     Bench {
@@ -70,14 +77,19 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Ir { spec } => generator::ir_of_file(&spec).map(|project| {
+        Command::Ir { spec, strict } => generator::ir_of_file(&spec, strict).map(|project| {
             print!(
                 "{}",
                 serde_yaml::to_string(&project).expect("the IR always serialises")
             );
             ExitCode::SUCCESS
         }),
-        Command::Codegen { check, spec, out } => codegen(check, spec, out),
+        Command::Codegen {
+            check,
+            spec,
+            out,
+            strict,
+        } => codegen(check, spec, out, strict),
         Command::Bench { specs, iterations } => {
             let specs = if specs.is_empty() {
                 let r = root();
@@ -119,10 +131,11 @@ fn codegen(
     check: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
+    strict: bool,
 ) -> generator::Result<ExitCode> {
     let started = Instant::now();
     let root = root();
-    let (config, base, display_base) = match &spec {
+    let (mut config, base, display_base) = match &spec {
         Some(spec) => (Config::single(spec), PathBuf::new(), String::new()),
         None => (
             Config::load(&root.join("specs/codegen.toml"))?,
@@ -130,9 +143,10 @@ fn codegen(
             "specs".to_string(),
         ),
     };
+    config.strict |= strict;
     let out = out.unwrap_or_else(|| root.join("generated"));
     let project = generator::build_project(&config, &base, &display_base)?;
-    let files = generator::emit::emit_project(&project, &config)?;
+    let files = generator::generate(&project, &config)?;
     if check {
         let stale = generator::output::compare(&files, &out)?;
         if stale.is_empty() {
@@ -193,11 +207,19 @@ fn codegen(
             api.enums.len()
         );
     }
+    for api in &project.apis {
+        for s in &api.skipped {
+            println!(
+                "  warning: {}: skipped {}: {}: {}",
+                api.module, s.operation, s.location, s.reason
+            );
+        }
+    }
     println!(
-        "  {} operations, {} models, {} SID types; files: {} written, {} unchanged, {} removed; {:.2?}",
+        "  {} operations ({} skipped), {} models; files: {} written, {} unchanged, {} removed; {:.2?}",
         operations,
+        project.apis.iter().map(|a| a.skipped.len()).sum::<usize>(),
         models,
-        project.sids.len(),
         report.written.len(),
         report.unchanged.len(),
         report.removed.len(),

@@ -8,10 +8,13 @@ pub mod error;
 pub mod extract;
 pub mod memory_store;
 pub mod paging;
+
 /// Twilio - Chat (chat_v2).
 pub mod chat_v2;
+
 /// Twilio - Conversations (conversations_v1).
 pub mod conversations_v1;
+
 /// The models, SIDs and parameters this server shares with its clients.
 pub use api_types;
 /// Every API of this crate, served from one in-memory store behind `auth`.
@@ -34,6 +37,7 @@ pub fn emulator(
         );
     crate::app::finish(routes, auth)
 }
+
 /// Every route of every API, as (method, path template).
 pub fn routes() -> ::std::vec::Vec<(&'static str, &'static str)> {
     let mut all = ::std::vec::Vec::new();

@@ -32,12 +32,21 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// From the optional `PageSize`, `Page` and `PageToken` query values.
-    pub fn new(page_size: Option<i64>, page: Option<i64>, page_token: Option<String>) -> Self {
+    /// From the optional `PageSize`, `Page` and `PageToken` query values. A
+    /// page size above the spec's `maximum` is served as pages of the maximum,
+    /// as Twilio does: SDKs send the caller's limit as the page size.
+    pub fn new(
+        page_size: Option<i64>,
+        page: Option<i64>,
+        page_token: Option<String>,
+        maximum: Option<i64>,
+    ) -> Self {
+        let cap = maximum.and_then(|m| u64::try_from(m).ok()).unwrap_or(u64::MAX);
         PageRequest {
             page_size: page_size
                 .and_then(|n| u64::try_from(n).ok())
-                .unwrap_or(DEFAULT_PAGE_SIZE),
+                .unwrap_or(DEFAULT_PAGE_SIZE)
+                .min(cap),
             page: page.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
             page_token,
         }

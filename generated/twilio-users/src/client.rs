@@ -124,6 +124,17 @@ pub struct Response<T> {
     pub value: T,
 }
 
+impl<T> Response<T> {
+    /// A decoded answer.
+    pub fn new(status: u16, headers: reqwest::header::HeaderMap, value: T) -> Self {
+        Response {
+            status,
+            headers,
+            value,
+        }
+    }
+}
+
 /// A request the generated code has fully described.
 #[doc(hidden)]
 #[derive(Debug, Clone)]
@@ -139,6 +150,10 @@ pub struct ApiRequest {
     pub headers: Vec<(&'static str, String)>,
     /// Whether retrying cannot create a second record.
     pub retryable: bool,
+    /// Where a list page holds its records.
+    pub records_key: &'static str,
+    /// Whether a 3xx is the answer (its `Location`) rather than an error.
+    pub redirect: bool,
 }
 
 struct Inner {
@@ -227,6 +242,9 @@ impl ClientBuilder {
                 env!("CARGO_PKG_VERSION")
             ))
             .timeout(self.timeout)
+            // A redirect is an answer some operations give (its Location is
+            // the result); credentials must not follow it to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?;
         Ok(Client {
@@ -344,7 +362,7 @@ impl Client {
             let outcome = self.attempt(req, url).await;
             let policy = match (&self.inner.retry, req.retryable) {
                 (Some(p), true) if attempt < p.max_retries => p,
-                _ => return outcome.and_then(check_status),
+                _ => return outcome.and_then(|o| check_status(o, req.redirect)),
             };
             let retry_after = match &outcome {
                 Ok((status, headers, _)) if *status == 429 || *status == 503 => Some(
@@ -362,7 +380,7 @@ impl Client {
                     tokio::time::sleep(policy.delay(attempt, after)).await;
                     attempt += 1;
                 }
-                None => return outcome.and_then(check_status),
+                None => return outcome.and_then(|o| check_status(o, req.redirect)),
             }
         }
     }
@@ -409,8 +427,9 @@ fn is_connect_error(e: &(dyn std::error::Error + 'static)) -> bool {
 /// A non-success status becomes [`Error::Api`], decoded from Twilio's error body.
 fn check_status(
     (status, headers, body): (u16, reqwest::header::HeaderMap, Vec<u8>),
+    redirect: bool,
 ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
-    if (200..300).contains(&status) {
+    if (200..300).contains(&status) || (redirect && (300..400).contains(&status)) {
         return Ok((status, headers, body));
     }
     let mut error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| ApiError {
@@ -456,32 +475,6 @@ pub fn rewrite_host(base: &str, region: Option<&str>, edge: Option<&str>) -> Str
         None => format!("{product_name}.{region}.twilio.com"),
     };
     format!("{scheme}://{host}")
-}
-
-/// Sends `req` and decodes the JSON record it answers with.
-#[doc(hidden)]
-pub async fn send_json<T: serde::de::DeserializeOwned>(
-    client: &Client,
-    req: &ApiRequest,
-) -> Result<Response<T>> {
-    let (status, headers, body) = client.execute(req).await?;
-    let value = decode(status, &body)?;
-    Ok(Response {
-        status,
-        headers,
-        value,
-    })
-}
-
-/// Sends `req`, which answers with no body.
-#[doc(hidden)]
-pub async fn send_empty(client: &Client, req: &ApiRequest) -> Result<Response<()>> {
-    let (status, headers, _) = client.execute(req).await?;
-    Ok(Response {
-        status,
-        headers,
-        value: (),
-    })
 }
 
 /// Decodes a JSON body, or says what it was.

@@ -8,12 +8,20 @@ pub mod path;
 pub mod sid;
 mod sid_macro;
 pub mod validate;
+pub mod wire;
+
 #[cfg(feature = "client")]
 pub mod client;
+
 #[cfg(feature = "client")]
 pub mod page;
+
+#[cfg(feature = "client")]
+pub mod request;
+
 /// Twilio - Chat (chat_v2).
 pub mod chat_v2;
+
 /// Twilio - Conversations (conversations_v1).
 pub mod conversations_v1;
 pub use error::{ApiError, Error, InvalidParameter, Result};
@@ -21,6 +29,8 @@ pub use error::{ApiError, Error, InvalidParameter, Result};
 pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
 #[cfg(feature = "client")]
 pub use page::{Page, PageMeta};
+#[cfg(feature = "client")]
+pub use request::Request;
 pub use chrono;
 pub use serde_json;
 pub use url;

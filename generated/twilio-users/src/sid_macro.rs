@@ -114,6 +114,15 @@ macro_rules! sid_type {
                 Self::parse(s).map_err(::serde::de::Error::custom)
             }
         }
+
+        impl $crate::wire::WireText for $name {
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(&self.0)
+            }
+            fn parse_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                Self::parse(text).map_err(|e| e.to_string())
+            }
+        }
     };
 }
 
@@ -176,6 +185,16 @@ macro_rules! sid_or_identity_type {
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(identity: ::std::string::String) -> Self {
                 Self::from_segment(&identity)
+            }
+        }
+
+        impl $crate::wire::WireText for $name {
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+            /// A valid SID is a SID, anything else an identity.
+            fn parse_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                ::std::result::Result::Ok(Self::from_segment(text))
             }
         }
     };

@@ -3,7 +3,8 @@
 //! an IR type.
 
 use super::{change, ApiChanges, ChangeKind, Verdict};
-use crate::ir::{Api, IntFormat, Operation, Project, ResponseKind, TypeRef};
+use crate::ir::{Api, Operation, TypeRef};
+use crate::view::{ApiView, OpView, Output};
 
 /// An API that only the new spec has.
 pub(super) fn added(n: &Api) -> ApiChanges {
@@ -56,20 +57,17 @@ pub(super) struct ApiDiff<'a> {
 }
 
 impl<'a> ApiDiff<'a> {
-    pub(super) fn new(
-        (old_project, old_api): (&'a Project, &'a Api),
-        (new_project, new_api): (&'a Project, &'a Api),
-    ) -> Self {
+    pub(super) fn new(old: &'a ApiView<'a>, new: &'a ApiView<'a>) -> Self {
         ApiDiff {
             old: Side {
-                project: old_project,
-                api: old_api,
+                view: old,
+                api: old.ir,
             },
             new: Side {
-                project: new_project,
-                api: new_api,
+                view: new,
+                api: new.ir,
             },
-            module: &new_api.module,
+            module: &new.ir.module,
         }
     }
 
@@ -102,70 +100,51 @@ impl<'a> ApiDiff<'a> {
     }
 }
 
-/// One spec's side of the comparison.
+/// One spec's side of the comparison: its IR and its Rust view.
 #[derive(Clone, Copy)]
 pub(super) struct Side<'a> {
-    /// For SID type names.
-    project: &'a Project,
+    pub(super) view: &'a ApiView<'a>,
     pub(super) api: &'a Api,
 }
 
-impl Side<'_> {
-    /// The Rust type that holds `ty` in the emitted crates (as `emit::types` spells it, unqualified).
+impl<'a> Side<'a> {
+    /// The Rust type that holds `ty` in the emitted crates, unqualified.
     pub(super) fn rust(&self, ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::String { .. } => "String".into(),
-            TypeRef::Sid { prefix } => self.sid_name(prefix),
-            TypeRef::SidOrIdentity { prefix } => format!("{}OrIdentity", self.sid_name(prefix)),
-            TypeRef::Integer {
-                format: Some(IntFormat::Int32),
-                ..
-            } => "i32".into(),
-            TypeRef::Integer { .. } => "i64".into(),
-            TypeRef::Number => "f64".into(),
-            TypeRef::Boolean => "bool".into(),
-            TypeRef::DateTime => "DateTime<Utc>".into(),
-            TypeRef::Date => "NaiveDate".into(),
-            TypeRef::Uri => "Url".into(),
-            TypeRef::UriMap => "BTreeMap<String, Url>".into(),
-            TypeRef::Array { items } => format!("Vec<{}>", self.rust(items)),
-            TypeRef::Enum { id } => self
-                .api
-                .enums
-                .get(id)
-                .map_or_else(|| id.clone(), |e| e.rust_name.clone()),
-            TypeRef::Model { id } => self.model_name(id),
-            TypeRef::Json { .. } => "serde_json::Value".into(),
-        }
+        self.view.rust_type(ty).spell()
     }
 
-    fn sid_name(&self, prefix: &str) -> String {
-        self.project
-            .sids
-            .get(prefix)
-            .cloned()
-            .unwrap_or_else(|| format!("{prefix}Sid"))
-    }
-
-    fn model_name(&self, id: &str) -> String {
-        self.api
+    pub(super) fn model_name(&self, id: &str) -> String {
+        self.view
             .models
             .get(id)
-            .map_or_else(|| id.to_string(), |m| m.rust_name.clone())
+            .map_or_else(|| id.to_string(), |m| m.name.clone())
     }
 
-    /// What the trait method / `send()` returns for a response.
-    pub(super) fn output(&self, r: &ResponseKind) -> (String, String) {
-        match r {
-            ResponseKind::Empty => ("()".into(), "()".into()),
-            ResponseKind::Model { model } => {
-                let t = self.model_name(model);
-                (t.clone(), t)
-            }
-            ResponseKind::Page { model, .. } => {
-                let t = self.model_name(model);
+    pub(super) fn enum_name(&self, id: &str) -> String {
+        self.view
+            .enums
+            .get(id)
+            .map_or_else(|| id.to_string(), |e| e.name.clone())
+    }
+
+    /// The view of operation `op` of this side.
+    pub(super) fn op(&self, op: &Operation) -> &'a OpView<'a> {
+        self.view
+            .op(&op.operation_id)
+            .expect("every operation of the IR is in its view")
+    }
+
+    /// What `send()` returns and what the trait method returns for `op`.
+    pub(super) fn output(&self, op: &Operation) -> (String, String) {
+        match &self.op(op).output {
+            Output::Empty => ("()".into(), "()".into()),
+            Output::Value(t) => (t.spell(), t.spell()),
+            Output::Page { model, .. } => {
+                let t = model.spell();
                 (format!("Vec<{t}>"), format!("ListPage<{t}>"))
             }
+            Output::Redirect => ("Url".into(), "Url".into()),
+            Output::Bytes => ("Vec<u8>".into(), "Vec<u8>".into()),
         }
     }
 }

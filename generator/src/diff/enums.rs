@@ -6,7 +6,8 @@ use super::api::ApiDiff;
 use super::named_types;
 use super::pairing::{self, Pair};
 use super::{change, Change, ChangeKind, Verdict};
-use crate::ir::{Api, Enum, EnumValue, TypeRef};
+use crate::ir::{Api, Enum, TypeRef};
+use crate::view::Variant;
 
 impl ApiDiff<'_> {
     pub(super) fn enums(&self, out: &mut Vec<Change>) {
@@ -17,14 +18,14 @@ impl ApiDiff<'_> {
                     ChangeKind::EnumAdded,
                     loc,
                     values(e),
-                    &e.rust_name,
+                    &self.new.enum_name(&e.id),
                     "inputs and fields using it",
                 )),
                 Pair::Removed(e) => out.push(named_types::removed(
                     ChangeKind::EnumRemoved,
                     loc,
                     values(e),
-                    &e.rust_name,
+                    &self.old.enum_name(&e.id),
                     "naming",
                 )),
                 Pair::Both(o, n) => self.enum_values(o, n, &loc, out),
@@ -33,29 +34,26 @@ impl ApiDiff<'_> {
     }
 
     fn enum_values(&self, old: &Enum, new: &Enum, loc: &str, out: &mut Vec<Change>) {
-        if old.rust_name != new.rust_name {
-            out.push(named_types::renamed(
-                loc,
-                &old.rust_name,
-                &new.rust_name,
-                "naming",
-            ));
+        let (old_view, new_view) = (&self.old.view.enums[&old.id], &self.new.view.enums[&new.id]);
+        let old_name = &old_view.name;
+        let name = &new_view.name;
+        if old_name != name {
+            out.push(named_types::renamed(loc, old_name, name, "naming"));
         }
-        let name = &new.rust_name;
         let uses = enum_uses(self.new.api, &new.id);
-        let same = |a: &EnumValue, b: &EnumValue| a.wire == b.wire;
-        for pair in pairing::in_order(&old.values, &new.values, same) {
+        let same = |a: &Variant, b: &Variant| a.wire == b.wire;
+        for pair in pairing::in_order(&old_view.variants, &new_view.variants, same) {
             match pair {
-                Pair::Both(o, v) if o.rust_name != v.rust_name => {
+                Pair::Both(o, v) if o.name != v.name => {
                     let why = format!(
                         "variant `{name}::{}` becomes `{name}::{}`: code naming it no longer compiles",
-                        o.rust_name, v.rust_name
+                        o.name, v.name
                     );
                     out.push(change(
                         ChangeKind::RustNameChanged,
                         value_loc(loc, v),
-                        Some(o.rust_name.clone()),
-                        Some(v.rust_name.clone()),
+                        Some(o.name.clone()),
+                        Some(v.name.clone()),
                         Verdict::breaking(why.clone()),
                         Verdict::breaking(why),
                     ));
@@ -68,12 +66,12 @@ impl ApiDiff<'_> {
                     Some(format!("{:?}", o.wire)),
                     None,
                     Verdict::breaking(format!(
-                        "variant `{}::{}` is gone: code naming it no longer compiles ({:?} now reads as `Unknown`)",
-                        old.rust_name, o.rust_name, o.wire
+                        "variant `{old_name}::{}` is gone: code naming it no longer compiles ({:?} now reads as `Unknown`)",
+                        o.name, o.wire
                     )),
                     Verdict::breaking(format!(
-                        "variant `{}::{}` is gone: handlers naming it no longer compile",
-                        old.rust_name, o.rust_name
+                        "variant `{old_name}::{}` is gone: handlers naming it no longer compile",
+                        o.name
                     )),
                 )),
             }
@@ -83,7 +81,7 @@ impl ApiDiff<'_> {
 
 /// A new value of enum `name`: old crates read it as `Unknown`; servers
 /// break when an operation takes the enum as input.
-fn value_added(v: &EnumValue, name: &str, uses: &Uses, loc: String) -> Change {
+fn value_added(v: &Variant, name: &str, uses: &Uses, loc: String) -> Change {
     let server = if uses.inputs.is_empty() {
         Verdict::ok(if uses.records {
             "only records use it: implementations may start returning it, and need not"
@@ -95,7 +93,7 @@ fn value_added(v: &EnumValue, name: &str, uses: &Uses, loc: String) -> Change {
             "{} {} it as input: the router now hands handlers `{name}::{}` (before: rejected or `Unknown`), which they were never written for",
             uses.inputs.join(", "),
             if uses.inputs.len() == 1 { "takes" } else { "take" },
-            v.rust_name
+            v.name
         ))
     };
     change(
@@ -105,14 +103,14 @@ fn value_added(v: &EnumValue, name: &str, uses: &Uses, loc: String) -> Change {
         Some(format!("{:?}", v.wire)),
         Verdict::ok(format!(
             "crates from the old spec read it as `Unknown({:?})`; this one adds `{name}::{}` (a `match` with no `_` arm needs a new arm)",
-            v.wire, v.rust_name
+            v.wire, v.name
         )),
         server,
     )
 }
 
 /// `<enum> value active`.
-fn value_loc(enum_loc: &str, v: &EnumValue) -> String {
+fn value_loc(enum_loc: &str, v: &Variant) -> String {
     format!("{enum_loc} value {}", v.wire)
 }
 
@@ -120,7 +118,7 @@ fn value_loc(enum_loc: &str, v: &EnumValue) -> String {
 fn values(e: &Enum) -> String {
     e.values
         .iter()
-        .map(|v| format!("{:?}", v.wire))
+        .map(|v| format!("{v:?}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -135,7 +133,7 @@ struct Uses {
 fn mentions(ty: &TypeRef, id: &str) -> bool {
     match ty {
         TypeRef::Enum { id: e } => e == id,
-        TypeRef::Array { items } => mentions(items, id),
+        TypeRef::Array { items } | TypeRef::Map { values: items } => mentions(items, id),
         _ => false,
     }
 }

@@ -6,8 +6,8 @@ use super::api::ApiDiff;
 use super::pairing::{self, Pair};
 use super::types::{describe, Role, Site};
 use super::{change, Change, ChangeKind, Verdict};
-use crate::ir::{Operation, Param, ParamIn, TypeRef};
-use crate::names::pascal;
+use crate::ir::{Operation, Param, ParamIn};
+use crate::view::{Arity, InputView, OpView};
 
 impl ApiDiff<'_> {
     pub(super) fn inputs(
@@ -17,21 +17,27 @@ impl ApiDiff<'_> {
         loc: &str,
         out: &mut Vec<Change>,
     ) {
+        let (old, new) = (self.old.op(old), self.new.op(new));
         let (olds, news) = (all_inputs(old), all_inputs(new));
-        let same = |a: &&Param, b: &&Param| a.location == b.location && a.wire_name == b.wire_name;
+        let same = |a: &&InputView, b: &&InputView| {
+            a.ir.location == b.ir.location && a.ir.wire_name == b.ir.wire_name
+        };
         for pair in pairing::in_order(&olds, &news, same) {
             match pair {
-                Pair::Both(o, n) => self.input(o, n, new, &input_loc(loc, n), out),
-                Pair::Added(n) => out.push(self.input_added(n, old, new, input_loc(loc, n))),
-                Pair::Removed(o) => out.push(self.input_removed(o, old, new, input_loc(loc, o))),
+                Pair::Both(o, n) => self.input(o, n, new, &input_loc(loc, n.ir), out),
+                Pair::Added(n) => out.push(self.input_added(n, old, new, input_loc(loc, n.ir))),
+                Pair::Removed(o) => out.push(self.input_removed(o, old, input_loc(loc, o.ir))),
             }
         }
     }
 
-    fn input_added(&self, p: &Param, old_op: &Operation, op: &Operation, loc: String) -> Change {
-        let t = self.new.rust(&p.ty);
-        let field = &p.rust_name;
-        let params = params_name(op);
+    fn input_added(&self, input: &InputView, old_op: &OpView, op: &OpView, loc: String) -> Change {
+        let p = input.ir;
+        let t = input.ty.spell();
+        let field = &input.name;
+        let params = &op.params;
+        let method = &op.method;
+        let op = op.ir;
         let body = p.location == ParamIn::Body;
         let kind = match (body, p.required) {
             (true, true) => ChangeKind::RequiredBodyFieldAdded,
@@ -50,20 +56,17 @@ impl ApiDiff<'_> {
                     op.path, p.wire_name
                 )),
                 Verdict::breaking(format!(
-                    "`{}` takes a new argument `{field}: {t}`: impls no longer compile",
-                    op.rust_name
+                    "`{method}` takes a new argument `{field}: {t}`: impls no longer compile"
                 )),
             );
         }
-        let shape = shape_of(p);
-        let had_required = old_op
-            .named_inputs()
-            .any(|q| shape_of(q) == Shape::Required);
-        let client = match shape {
-            Shape::Required => Verdict::breaking(format!(
+        let arity = input.arity;
+        let had_required = old_op.inputs.iter().any(|q| q.arity == Arity::Required);
+        let client = match arity {
+            Arity::Required => Verdict::breaking(format!(
                 "`{}(..)` and `{params}::new` take a new argument `{field}: {t}`{}: existing calls no longer compile",
                 op.kind.verb(),
-                if had_required || !has_inputs(old_op) {
+                if had_required {
                     ""
                 } else {
                     ", and `Default` is no longer derived"
@@ -81,28 +84,26 @@ impl ApiDiff<'_> {
                 "new setter `{field}`; requests that leave it unset are what they were"
             )),
         };
-        let server = if !has_inputs(old_op) {
-            Verdict::breaking(format!(
-                "`{}` gains a `params: {params}` argument (it had no inputs): impls no longer compile",
-                op.rust_name
-            ))
-        } else if p.required {
+        let server = if p.required {
             Verdict::breaking(format!(
                 "`{params}` gains `{field}: {}`, which every request now carries: a handler that ignores it does not implement the operation",
-                held(shape, &t)
+                held(arity, &t)
             ))
         } else {
             Verdict::ok(format!(
                 "`{params}` gains `{field}: {}`; handlers compile unchanged, and ignoring it is what they did when a client left it out",
-                held(shape, &t)
+                held(arity, &t)
             ))
         };
         change(kind, loc, None, Some(summary(p)), client, server)
     }
 
-    fn input_removed(&self, p: &Param, op: &Operation, new_op: &Operation, loc: String) -> Change {
-        let field = &p.rust_name;
-        let params = params_name(op);
+    fn input_removed(&self, input: &InputView, op: &OpView, loc: String) -> Change {
+        let p = input.ir;
+        let field = &input.name;
+        let params = &op.params;
+        let method = &op.method;
+        let op = op.ir;
         let kind = if p.location == ParamIn::Body {
             ChangeKind::BodyFieldRemoved
         } else {
@@ -119,13 +120,12 @@ impl ApiDiff<'_> {
                     p.wire_name
                 )),
                 Verdict::breaking(format!(
-                    "`{}` loses its `{field}` argument: impls no longer compile",
-                    op.rust_name
+                    "`{method}` loses its `{field}` argument: impls no longer compile"
                 )),
             );
         }
-        let client = match shape_of(p) {
-            Shape::Required => Verdict::breaking(format!(
+        let client = match input.arity {
+            Arity::Required => Verdict::breaking(format!(
                 "`{}(..)` and `{params}::new` lose the `{field}` argument: existing calls no longer compile",
                 op.kind.verb()
             )),
@@ -133,58 +133,52 @@ impl ApiDiff<'_> {
                 "setter `{field}` is gone: code calling it no longer compiles"
             )),
         };
-        let server = if has_inputs(new_op) {
-            Verdict::breaking(format!(
-                "`{params}` loses field `{field}`: handlers reading it no longer compile"
-            ))
-        } else {
-            Verdict::breaking(format!(
-                "`{}` loses its `params` argument (no inputs left): impls no longer compile",
-                new_op.rust_name
-            ))
-        };
+        let server = Verdict::breaking(format!(
+            "`{params}` loses field `{field}`: handlers reading it no longer compile"
+        ));
         change(kind, loc, Some(summary(p)), None, client, server)
     }
 
     /// An input in both operations: its Rust name, whether it is required,
     /// its type and its PII.
-    fn input(&self, o: &Param, n: &Param, op: &Operation, loc: &str, out: &mut Vec<Change>) {
-        let params = params_name(op);
-        let path = n.location == ParamIn::Path;
-        if o.rust_name != n.rust_name {
+    fn input(&self, o: &InputView, n: &InputView, op: &OpView, loc: &str, out: &mut Vec<Change>) {
+        let params = &op.params;
+        let path = n.ir.location == ParamIn::Path;
+        if o.name != n.name {
             out.push(renamed(o, n, op, loc));
         }
-        if o.required != n.required && !path {
+        if o.ir.required != n.ir.required && !path {
             out.push(self.input_required(o, n, op, loc));
         }
         let site = if path {
             Site {
                 loc: loc.to_string(),
                 role: Role::Path,
-                what: format!("path value `{}`", n.rust_name),
+                what: format!("path value `{}`", n.name),
                 checked: false,
             }
         } else {
             Site {
                 loc: loc.to_string(),
                 role: Role::Input,
-                what: format!("`{params}.{}`", n.rust_name),
+                what: format!("`{params}.{}`", n.name),
                 checked: true,
             }
         };
-        self.types(&o.ty, &n.ty, &site, out);
-        self.pii(&o.pii, &n.pii, loc, Role::Input, out);
+        self.types(&o.ir.ty, &n.ir.ty, &site, out);
+        self.pii(&o.ir.pii, &n.ir.pii, loc, Role::Input, out);
     }
 
-    fn input_required(&self, o: &Param, n: &Param, op: &Operation, loc: &str) -> Change {
-        let params = params_name(op);
-        let t = self.new.rust(&n.ty);
-        let field = &n.rust_name;
-        let verb = op.kind.verb();
-        let (before, after) = (shape_of(o), shape_of(n));
+    fn input_required(&self, o: &InputView, n: &InputView, op: &OpView, loc: &str) -> Change {
+        let params = &op.params;
+        let t = n.ty.spell();
+        let field = &n.name;
+        let verb = op.ir.kind.verb();
+        let (before, after) = (o.arity, n.arity);
+        let (o, n) = (o.ir, n.ir);
         let (kind, client, server) = if n.required {
             let (client, server) = match (before, after) {
-                (Shape::Optional, Shape::Required) => (
+                (Arity::Optional, Arity::Required) => (
                     Verdict::breaking(format!(
                         "`{verb}(..)` and `{params}::new` take `{field}: {t}` as an argument and its setter is gone: existing calls no longer compile"
                     )),
@@ -192,7 +186,7 @@ impl ApiDiff<'_> {
                         "`{params}.{field}` changes from `Option<{t}>` to `{t}`: handlers matching on the Option no longer compile"
                     )),
                 ),
-                (_, Shape::List) => (
+                (_, Arity::List) => (
                     Verdict::breaking(format!(
                         "the API now requires `{}`, which the crate does not check: requests that leave the list empty fail",
                         n.wire_name
@@ -212,7 +206,7 @@ impl ApiDiff<'_> {
             (ChangeKind::BecameRequired, client, server)
         } else {
             let (client, server) = match (before, after) {
-                (Shape::Required, Shape::Optional) => (
+                (Arity::Required, Arity::Optional) => (
                     Verdict::breaking(format!(
                         "`{verb}(..)` and `{params}::new` lose the `{field}` argument (it becomes a setter): existing calls no longer compile"
                     )),
@@ -220,7 +214,7 @@ impl ApiDiff<'_> {
                         "`{params}.{field}` changes from `{t}` to `Option<{t}>`: handlers must handle its absence"
                     )),
                 ),
-                (_, Shape::List) => (
+                (_, Arity::List) => (
                     Verdict::ok(format!(
                         "`{params}.{field}` stays `{t}`; an empty list is now allowed"
                     )),
@@ -253,78 +247,58 @@ impl ApiDiff<'_> {
 
 /// The input's Rust name changed: a setter, an argument and a params field
 /// are renamed, unless it is a path value (passed by position).
-fn renamed(o: &Param, n: &Param, op: &Operation, loc: &str) -> Change {
-    let params = params_name(op);
-    let (client, server) = if n.location == ParamIn::Path {
+fn renamed(o: &InputView, n: &InputView, op: &OpView, loc: &str) -> Change {
+    let params = &op.params;
+    let (client, server) = if n.ir.location == ParamIn::Path {
         (
             Verdict::ok("navigation arguments are positional"),
             Verdict::ok("argument names in an impl need not match the trait's"),
         )
-    } else if let Some(other) = op.named_inputs().find(|q| q.rust_name == o.rust_name) {
+    } else if let Some(other) = op.inputs.iter().find(|q| q.name == o.name) {
         // The old name now belongs to another input: old code compiles and means something else.
         (
             Verdict::breaking(format!(
                 "`{}` now sets `{}` (this input is `{}`): existing calls compile but send a different input",
-                o.rust_name, other.wire_name, n.rust_name
+                o.name, other.ir.wire_name, n.name
             )),
             Verdict::breaking(format!(
                 "`{params}.{}` now holds `{}` (this input is `.{}`): handlers compile but read a different input",
-                o.rust_name, other.wire_name, n.rust_name
+                o.name, other.ir.wire_name, n.name
             )),
         )
     } else {
         (
             Verdict::breaking(format!(
                 "setter/argument `{}` becomes `{}`: existing calls no longer compile",
-                o.rust_name, n.rust_name
+                o.name, n.name
             )),
             Verdict::breaking(format!(
                 "`{params}.{}` becomes `.{}`: handlers reading it no longer compile",
-                o.rust_name, n.rust_name
+                o.name, n.name
             )),
         )
     };
     change(
         ChangeKind::RustNameChanged,
         loc.to_string(),
-        Some(o.rust_name.clone()),
-        Some(n.rust_name.clone()),
+        Some(o.name.clone()),
+        Some(n.name.clone()),
         client,
         server,
     )
 }
 
-/// How an emitted params struct holds an input (mirrors `emit::params::shape`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// `T`, an argument of `new(..)` and of the navigation method.
-    Required,
-    /// `Vec<T>`, a setter; empty when unset.
-    List,
-    /// `Option<T>`, a setter.
-    Optional,
-}
-
-fn shape_of(p: &Param) -> Shape {
-    match (p.location, &p.ty, p.required) {
-        (ParamIn::Header, _, _) => Shape::Optional,
-        (_, TypeRef::Array { .. }, _) => Shape::List,
-        (_, _, true) => Shape::Required,
-        (_, _, false) => Shape::Optional,
-    }
-}
-
 /// The field type for an input of Rust type `t` (a list's `t` is already its `Vec`).
-fn held(shape: Shape, t: &str) -> String {
-    match shape {
-        Shape::Required | Shape::List => t.to_string(),
-        Shape::Optional => format!("Option<{t}>"),
+fn held(arity: Arity, t: &str) -> String {
+    match arity {
+        Arity::Required | Arity::List => t.to_string(),
+        Arity::Optional => format!("Option<{t}>"),
     }
 }
 
 /// Path, query, header and body inputs, in that order.
-fn all_inputs(op: &Operation) -> Vec<&Param> {
-    op.path_params.iter().chain(op.named_inputs()).collect()
+fn all_inputs<'v, 'ir>(op: &'v OpView<'ir>) -> Vec<&'v InputView<'ir>> {
+    op.path.iter().chain(&op.inputs).collect()
 }
 
 /// `<operation> body.FriendlyName`.
@@ -345,12 +319,4 @@ fn summary(p: &Param) -> String {
         describe(&p.ty),
         if p.required { ", required" } else { "" }
     )
-}
-
-fn params_name(op: &Operation) -> String {
-    format!("{}Params", pascal(&op.operation_id))
-}
-
-fn has_inputs(op: &Operation) -> bool {
-    op.named_inputs().next().is_some()
 }

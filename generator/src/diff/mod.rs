@@ -94,6 +94,7 @@ mod resources;
 mod types;
 
 use crate::ir::Project;
+use crate::view::View;
 use api::ApiDiff;
 use pairing::Pair;
 use serde::{Deserialize, Serialize};
@@ -355,17 +356,24 @@ pub fn run(old: &Path, new: &Path, format: &str) -> crate::Result<(String, bool)
             )))
         }
     };
-    let old = crate::ir_of_file(old)?;
-    let new = crate::ir_of_file(new)?;
+    let old = crate::ir_of_file(old, false)?;
+    let new = crate::ir_of_file(new, false)?;
     let report = diff(&old, &new);
     Ok((render(&report), report.is_breaking()))
 }
 
 /// Compares two projects.
 pub fn diff(old: &Project, new: &Project) -> Report {
+    let (old, new) = (View::new(old), View::new(new));
     let mut report = Report::default();
-    for (prefix, old_name) in &old.sids {
-        if let Some(new_name) = new.sids.get(prefix).filter(|n| *n != old_name) {
+    for (prefix, old_sid) in &old.sids {
+        let old_name = &old_sid.name;
+        if let Some(new_name) = new
+            .sids
+            .get(prefix)
+            .map(|s| &s.name)
+            .filter(|n| *n != old_name)
+        {
             let why = format!(
                 "the `{prefix}` SID type is renamed `{new_name}`: code naming `{old_name}` no longer compiles"
             );
@@ -379,11 +387,11 @@ pub fn diff(old: &Project, new: &Project) -> Report {
             ));
         }
     }
-    for pair in pairing::apis(old, new) {
+    for pair in pairing::apis(&old, &new) {
         let api_changes = match pair {
-            Pair::Both(o, n) => ApiDiff::new((old, o), (new, n)).run(),
-            Pair::Added(n) => api::added(n),
-            Pair::Removed(o) => api::removed(o),
+            Pair::Both(o, n) => ApiDiff::new(o, n).run(),
+            Pair::Added(n) => api::added(n.ir),
+            Pair::Removed(o) => api::removed(o.ir),
         };
         if !api_changes.changes.is_empty() || !api_changes.resources.is_empty() {
             report.apis.push(api_changes);

@@ -8,55 +8,70 @@ use super::named_types;
 use super::pairing::{self, Pair};
 use super::types::{describe, Role, Site};
 use super::{change, Change, ChangeKind, Verdict};
-use crate::ir::{Field, IntFormat, Model, TypeRef};
+use crate::ir::{Field, Model};
+use crate::view::{holding, ModelView};
 
 impl ApiDiff<'_> {
     pub(super) fn models(&self, out: &mut Vec<Change>) {
         for (id, pair) in pairing::by_key(&self.old.api.models, &self.new.api.models) {
             let loc = self.loc(format!("model {id}"));
             match pair {
-                Pair::Added(m) => out.push(named_types::added(
-                    ChangeKind::ModelAdded,
-                    loc,
-                    m.rust_name.clone(),
-                    &m.rust_name,
-                    "operations returning it",
-                )),
-                Pair::Removed(m) => out.push(named_types::removed(
-                    ChangeKind::ModelRemoved,
-                    loc,
-                    m.rust_name.clone(),
-                    &m.rust_name,
-                    "building",
-                )),
+                Pair::Added(m) => {
+                    let name = self.new.model_name(&m.id);
+                    out.push(named_types::added(
+                        ChangeKind::ModelAdded,
+                        loc,
+                        name.clone(),
+                        &name,
+                        "operations returning it",
+                    ))
+                }
+                Pair::Removed(m) => {
+                    let name = self.old.model_name(&m.id);
+                    out.push(named_types::removed(
+                        ChangeKind::ModelRemoved,
+                        loc,
+                        name.clone(),
+                        &name,
+                        "building",
+                    ))
+                }
                 Pair::Both(o, n) => self.model(o, n, &loc, out),
             }
         }
     }
 
     fn model(&self, old: &Model, new: &Model, loc: &str, out: &mut Vec<Change>) {
-        if old.rust_name != new.rust_name {
+        let (old_view, new_view) = (
+            &self.old.view.models[&old.id],
+            &self.new.view.models[&new.id],
+        );
+        if old_view.name != new_view.name {
             out.push(named_types::renamed(
                 loc,
-                &old.rust_name,
-                &new.rust_name,
+                &old_view.name,
+                &new_view.name,
                 "building",
             ));
         }
         let same = |a: &Field, b: &Field| a.wire_name == b.wire_name;
         for pair in pairing::in_order(&old.fields, &new.fields, same) {
             match pair {
-                Pair::Both(o, n) => self.field(o, n, new, &field_loc(loc, n), out),
-                Pair::Added(n) => out.push(self.field_added(n, new, field_loc(loc, n))),
-                Pair::Removed(o) => out.push(field_removed(o, old, field_loc(loc, o))),
+                Pair::Both(o, n) => self.field(o, n, old_view, new_view, &field_loc(loc, n), out),
+                Pair::Added(n) => out.push(self.field_added(n, new_view, field_loc(loc, n))),
+                Pair::Removed(o) => out.push(field_removed(o, old_view, field_loc(loc, o))),
             }
         }
     }
 
-    fn field_added(&self, n: &Field, model: &Model, loc: String) -> Change {
-        let name = &model.rust_name;
+    fn field_added(&self, n: &Field, model: &ModelView, loc: String) -> Change {
+        let name = &model.name;
+        let field = &model
+            .field(&n.wire_name)
+            .expect("a field of the model")
+            .name;
         let t = self.new.rust(&n.ty);
-        let held = if field_is_option(n) {
+        let held = if holding(n).is_option() {
             format!("Option<{t}>")
         } else {
             t
@@ -67,22 +82,36 @@ impl ApiDiff<'_> {
             None,
             Some(describe(&n.ty)),
             Verdict::ok(format!(
-                "new field `{name}.{}: {held}`; existing reads compile",
-                n.rust_name
+                "new field `{name}.{field}: {held}`; existing reads compile"
             )),
             Verdict::breaking(format!(
-                "`{name}` has no `Default` or builder: every `{name} {{ .. }}` literal must now set `{}`",
-                n.rust_name
+                "`{name}` has no `Default` or builder: every `{name} {{ .. }}` literal must now set `{field}`"
             )),
         )
     }
 
     /// A field in both models: its Rust name, type, how it is held, and its PII.
-    fn field(&self, o: &Field, n: &Field, new_model: &Model, loc: &str, out: &mut Vec<Change>) {
-        let model = &new_model.rust_name;
-        let what = format!("`{model}.{}`", n.rust_name);
-        if o.rust_name != n.rust_name {
-            out.push(field_renamed(o, n, new_model, loc));
+    fn field(
+        &self,
+        o: &Field,
+        n: &Field,
+        old_model: &ModelView,
+        new_model: &ModelView,
+        loc: &str,
+        out: &mut Vec<Change>,
+    ) {
+        let model = &new_model.name;
+        let old_name = &old_model
+            .field(&o.wire_name)
+            .expect("a field of the model")
+            .name;
+        let new_name = &new_model
+            .field(&n.wire_name)
+            .expect("a field of the model")
+            .name;
+        let what = format!("`{model}.{new_name}`");
+        if old_name != new_name {
+            out.push(field_renamed(old_name, new_name, new_model, loc));
         }
         self.types(
             &o.ty,
@@ -190,53 +219,57 @@ impl ApiDiff<'_> {
     }
 }
 
-fn field_removed(o: &Field, old_model: &Model, loc: String) -> Change {
+fn field_removed(o: &Field, old_model: &ModelView, loc: String) -> Change {
+    let (model, field) = (
+        &old_model.name,
+        &old_model
+            .field(&o.wire_name)
+            .expect("a field of the model")
+            .name,
+    );
     change(
         ChangeKind::ModelFieldRemoved,
         loc,
         Some(describe(&o.ty)),
         None,
         Verdict::breaking(format!(
-            "field `{}.{}` is gone: code reading it no longer compiles",
-            old_model.rust_name, o.rust_name
+            "field `{model}.{field}` is gone: code reading it no longer compiles"
         )),
         Verdict::breaking(format!(
-            "field `{}.{}` is gone: struct literals setting it no longer compile",
-            old_model.rust_name, o.rust_name
+            "field `{model}.{field}` is gone: struct literals setting it no longer compile"
         )),
     )
 }
 
-fn field_renamed(o: &Field, n: &Field, new_model: &Model, loc: &str) -> Change {
-    let model = &new_model.rust_name;
-    let (client, server) = match new_model.fields.iter().find(|f| f.rust_name == o.rust_name) {
+fn field_renamed(old: &str, new: &str, new_model: &ModelView, loc: &str) -> Change {
+    let model = &new_model.name;
+    let (client, server) = match new_model.fields.iter().find(|f| f.name == old) {
         // The old name now belongs to another field: old code may compile and mean something else.
-        Some(other) => (
-            Verdict::breaking(format!(
-                "`{model}.{}` now holds `{}` (this field is `.{}`): code reading it reads a different field",
-                o.rust_name, other.wire_name, n.rust_name
-            )),
-            Verdict::breaking(format!(
-                "`{model}.{}` now holds `{}` (this field is `.{}`): struct literals fill a different field",
-                o.rust_name, other.wire_name, n.rust_name
-            )),
-        ),
+        Some(other) => {
+            let other = &other.ir.wire_name;
+            (
+                Verdict::breaking(format!(
+                    "`{model}.{old}` now holds `{other}` (this field is `.{new}`): code reading it reads a different field"
+                )),
+                Verdict::breaking(format!(
+                    "`{model}.{old}` now holds `{other}` (this field is `.{new}`): struct literals fill a different field"
+                )),
+            )
+        }
         None => (
             Verdict::breaking(format!(
-                "field `{}` becomes `{}`: code reading it no longer compiles",
-                o.rust_name, n.rust_name
+                "field `{old}` becomes `{new}`: code reading it no longer compiles"
             )),
             Verdict::breaking(format!(
-                "field `{}` becomes `{}`: struct literals no longer compile",
-                o.rust_name, n.rust_name
+                "field `{old}` becomes `{new}`: struct literals no longer compile"
             )),
         ),
     };
     change(
         ChangeKind::RustNameChanged,
         loc.to_string(),
-        Some(o.rust_name.clone()),
-        Some(n.rust_name.clone()),
+        Some(old.to_string()),
+        Some(new.to_string()),
         client,
         server,
     )
@@ -252,7 +285,7 @@ fn field_held(
     (before, after): (&Field, &Field),
     (client_same, server_same): (&str, &str),
 ) -> Change {
-    let (client, server) = match (field_is_option(before), field_is_option(after)) {
+    let (client, server) = match (holding(before).is_option(), holding(after).is_option()) {
         (true, false) => (
             Verdict::breaking(format!(
                 "{what} changes from `Option<{t}>` to `{t}`: code handling `None` no longer compiles"
@@ -284,25 +317,4 @@ fn field_held(
 /// `<model> field friendly_name`.
 fn field_loc(model_loc: &str, f: &Field) -> String {
     format!("{model_loc} field {}", f.wire_name)
-}
-
-/// Whether the emitted model field is `Option<T>` (mirrors `emit::models::model`).
-fn field_is_option(f: &Field) -> bool {
-    let has_default = !f.nullable && f.default.as_ref().is_some_and(|d| default_fits(&f.ty, d));
-    !has_default && (f.nullable || !f.required)
-}
-
-/// Whether a model field's spec default becomes a Rust literal (mirrors `emit::models::default_literal`).
-fn default_fits(ty: &TypeRef, value: &serde_json::Value) -> bool {
-    match ty {
-        TypeRef::Integer {
-            format: Some(IntFormat::Int32),
-            ..
-        } => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-        TypeRef::Integer { .. } => value.as_i64().is_some(),
-        TypeRef::Number => value.as_f64().is_some(),
-        TypeRef::Boolean => value.is_boolean(),
-        TypeRef::String { .. } | TypeRef::Enum { .. } => value.is_string(),
-        _ => false,
-    }
 }

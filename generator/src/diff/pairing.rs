@@ -2,7 +2,7 @@
 //! resources, models and enums by key, operations, inputs, model fields and
 //! enum values by an identity within their list.
 
-use crate::ir::{Api, Project};
+use crate::view::{ApiView, View};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One item matched across the two specs.
@@ -58,10 +58,11 @@ pub(super) fn by_key<'a, K: Ord, V>(
 
 /// APIs by module, in module order; a lone unmatched API on each side is
 /// paired too (two single-spec projects built from differently named files).
-pub(super) fn apis<'a>(old: &'a Project, new: &'a Project) -> Vec<Pair<&'a Api>> {
-    let old_by: BTreeMap<&str, &Api> = old.apis.iter().map(|a| (a.module.as_str(), a)).collect();
-    let new_by: BTreeMap<&str, &Api> = new.apis.iter().map(|a| (a.module.as_str(), a)).collect();
-    let mut pairs: Vec<(&str, Pair<&Api>)> = Vec::new();
+pub(super) fn apis<'a, 'ir>(old: &'a View<'ir>, new: &'a View<'ir>) -> Vec<Pair<&'a ApiView<'ir>>> {
+    let module = |a: &'a ApiView<'ir>| (a.ir.module.as_str(), a);
+    let old_by: BTreeMap<&str, &ApiView> = old.apis.iter().map(module).collect();
+    let new_by: BTreeMap<&str, &ApiView> = new.apis.iter().map(module).collect();
+    let mut pairs: Vec<(&str, Pair<&ApiView>)> = Vec::new();
     let (mut only_old, mut only_new) = (Vec::new(), Vec::new());
     for (module, pair) in by_key(&old_by, &new_by) {
         match pair {
@@ -71,17 +72,17 @@ pub(super) fn apis<'a>(old: &'a Project, new: &'a Project) -> Vec<Pair<&'a Api>>
         }
     }
     if let ([o], [n]) = (only_old.as_slice(), only_new.as_slice()) {
-        pairs.push((n.module.as_str(), Pair::Both(*o, *n)));
+        pairs.push((n.ir.module.as_str(), Pair::Both(*o, *n)));
     } else {
         pairs.extend(
             only_old
                 .iter()
-                .map(|o| (o.module.as_str(), Pair::Removed(*o))),
+                .map(|o| (o.ir.module.as_str(), Pair::Removed(*o))),
         );
         pairs.extend(
             only_new
                 .iter()
-                .map(|n| (n.module.as_str(), Pair::Added(*n))),
+                .map(|n| (n.ir.module.as_str(), Pair::Added(*n))),
         );
     }
     pairs.sort_by(|a, b| a.0.cmp(b.0));

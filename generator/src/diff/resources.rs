@@ -4,10 +4,10 @@
 //! response).
 
 use super::api::ApiDiff;
+use super::api::Side;
 use super::pairing::{self, Pair};
 use super::{change, Change, ChangeKind, OperationChanges, ResourceChanges, Verdict};
-use crate::ir::{Api, Body, BodyEncoding, CrudKind, Operation, Resource, ResponseKind};
-use crate::names::pascal;
+use crate::ir::{Api, Body, BodyEncoding, CrudKind, Operation, Resource, ResponseKind, TypeRef};
 use std::collections::BTreeMap;
 
 impl ApiDiff<'_> {
@@ -33,7 +33,7 @@ impl ApiDiff<'_> {
     }
 
     fn resource_added(&self, r: &Resource) -> Change {
-        let (ops, methods) = requests_and_methods(r);
+        let (ops, methods) = requests_and_methods(&self.new, r);
         let trait_existed = self
             .old
             .api
@@ -76,7 +76,7 @@ impl ApiDiff<'_> {
     }
 
     fn resource_removed(&self, r: &Resource) -> Change {
-        let (ops, methods) = requests_and_methods(r);
+        let (ops, methods) = requests_and_methods(&self.old, r);
         let (client, server) = if r.operations.is_empty() {
             (
                 Verdict::ok("it had no operations"),
@@ -139,13 +139,13 @@ impl ApiDiff<'_> {
             None,
             Some(signature(n)),
             Verdict::ok(format!(
-                "new request `{}Request`, reached with `{}`",
-                pascal(&n.operation_id),
+                "new request `{}`, reached with `{}`",
+                self.new.op(n).request,
                 n.kind.verb()
             )),
             Verdict::breaking(format!(
                 "the trait gains required method `{}`: existing impls no longer compile",
-                n.rust_name
+                self.new.op(n).method
             )),
         )
     }
@@ -157,13 +157,13 @@ impl ApiDiff<'_> {
             Some(signature(o)),
             None,
             Verdict::breaking(format!(
-                "`{}Request` and its `{}` method are gone: code calling them no longer compiles",
-                pascal(&o.operation_id),
+                "`{}` and its `{}` method are gone: code calling them no longer compiles",
+                self.old.op(o).request,
                 o.kind.verb()
             )),
             Verdict::breaking(format!(
                 "`{}` is no longer a trait method: impls defining it no longer compile",
-                o.rust_name
+                self.old.op(o).method
             )),
         )
     }
@@ -183,21 +183,21 @@ impl ApiDiff<'_> {
                 Verdict::ok("the generated router routes the new method to the same trait method"),
             ));
         }
+        let (old_method, new_method) = (&self.old.op(old).method, &self.new.op(new).method);
         if old.kind != new.kind {
-            out.push(kind_changed(old, new, &loc));
+            out.push(kind_changed(old, new, new_method, &loc));
         }
-        if old.rust_name != new.rust_name {
+        if old_method != new_method {
             out.push(change(
                 ChangeKind::RustNameChanged,
                 loc.clone(),
-                Some(old.rust_name.clone()),
-                Some(new.rust_name.clone()),
+                Some(old_method.clone()),
+                Some(new_method.clone()),
                 Verdict::ok(
                     "client names come from the operation id and kind, which are unchanged",
                 ),
                 Verdict::breaking(format!(
-                    "trait method `{}` becomes `{}`: impls no longer compile",
-                    old.rust_name, new.rust_name
+                    "trait method `{old_method}` becomes `{new_method}`: impls no longer compile"
                 )),
             ));
         }
@@ -234,19 +234,15 @@ impl ApiDiff<'_> {
 
     fn response(&self, old: &Operation, new: &Operation, loc: &str, out: &mut Vec<Change>) {
         let rloc = format!("{loc} response");
-        let (oc, os) = self.old.output(&old.response);
-        let (nc, ns) = self.new.output(&new.response);
-        let same_shape = matches!(
-            (&old.response, &new.response),
-            (ResponseKind::Model { .. }, ResponseKind::Model { .. })
-                | (ResponseKind::Page { .. }, ResponseKind::Page { .. })
-                | (ResponseKind::Empty, ResponseKind::Empty)
-        );
-        let model_of = |r: &ResponseKind| match r {
-            ResponseKind::Model { model } | ResponseKind::Page { model, .. } => Some(model.clone()),
-            ResponseKind::Empty => None,
+        let (oc, os) = self.old.output(old);
+        let (nc, ns) = self.new.output(new);
+        let same_shape =
+            std::mem::discriminant(&old.response) == std::mem::discriminant(&new.response);
+        let same_type = match (&old.response, &new.response) {
+            (ResponseKind::Value { ty: a, .. }, ResponseKind::Value { ty: b, .. }) => a == b,
+            (a, b) => a.model() == b.model(),
         };
-        if !same_shape || model_of(&old.response) != model_of(&new.response) {
+        if !same_shape || !same_type {
             let (client, server) = if oc == nc && os == ns {
                 (
                     Verdict::ok(format!(
@@ -254,7 +250,7 @@ impl ApiDiff<'_> {
                     )),
                     Verdict::ok(format!(
                         "`{}` still returns `{ns}`; changes to its fields are listed under the model",
-                        new.rust_name
+                        self.new.op(new).method
                     )),
                 )
             } else {
@@ -264,7 +260,7 @@ impl ApiDiff<'_> {
                     )),
                     Verdict::breaking(format!(
                         "`{}` must return `{ns}` instead of `{os}`: impls no longer compile",
-                        new.rust_name
+                        self.new.op(new).method
                     )),
                 )
             };
@@ -307,7 +303,7 @@ impl ApiDiff<'_> {
 /// The operation's kind (create, fetch, list, ...) changed: its navigation
 /// method is renamed, and its trait method gains or loses `paging` when
 /// listing comes or goes.
-fn kind_changed(old: &Operation, new: &Operation, loc: &str) -> Change {
+fn kind_changed(old: &Operation, new: &Operation, method: &str, loc: &str) -> Change {
     let paging = (old.kind == CrudKind::List) != (new.kind == CrudKind::List);
     change(
         ChangeKind::OperationKindChanged,
@@ -321,8 +317,7 @@ fn kind_changed(old: &Operation, new: &Operation, loc: &str) -> Change {
         )),
         if paging {
             Verdict::breaking(format!(
-                "`{}` {} a `paging` argument",
-                new.rust_name,
+                "`{method}` {} a `paging` argument",
                 if new.kind == CrudKind::List {
                     "gains"
                 } else {
@@ -331,8 +326,7 @@ fn kind_changed(old: &Operation, new: &Operation, loc: &str) -> Change {
             ))
         } else {
             Verdict::ok(format!(
-                "the trait method is still `{}` with the same arguments",
-                new.rust_name
+                "the trait method is still `{method}` with the same arguments"
             ))
         },
     )
@@ -345,12 +339,12 @@ fn by_path(api: &Api) -> BTreeMap<&str, &Resource> {
 
 /// A resource's operations as requests (`POST CreateUser`) and as trait
 /// methods (`` `create_user` ``).
-fn requests_and_methods(r: &Resource) -> (Vec<String>, Vec<String>) {
+fn requests_and_methods(side: &Side, r: &Resource) -> (Vec<String>, Vec<String>) {
     let ops = r.operations.iter().map(op_summary).collect();
     let methods = r
         .operations
         .iter()
-        .map(|o| format!("`{}`", o.rust_name))
+        .map(|o| format!("`{}`", side.op(o).method))
         .collect();
     (ops, methods)
 }
@@ -371,10 +365,16 @@ fn op_summary(op: &Operation) -> String {
 fn describe_response(r: &ResponseKind) -> String {
     match r {
         ResponseKind::Empty => "empty".into(),
-        ResponseKind::Model { model } => format!("model {model}"),
+        ResponseKind::Value {
+            ty: TypeRef::Model { id },
+            ..
+        } => format!("model {id}"),
+        ResponseKind::Value { ty, .. } => format!("value {}", super::types::describe(ty)),
         ResponseKind::Page { records_key, model } => {
             format!("page of {model} under {records_key:?}")
         }
+        ResponseKind::Redirect => "redirect".into(),
+        ResponseKind::Bytes { media_type } => format!("bytes ({media_type})"),
     }
 }
 

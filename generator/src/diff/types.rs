@@ -130,6 +130,7 @@ impl ApiDiff<'_> {
                 }
             }
             (T::Array { items: a }, T::Array { items: b }) => self.types(a, b, &site.items(), out),
+            (T::Map { values: a }, T::Map { values: b }) => self.types(a, b, &site.items(), out),
             _ if old == new => {}
             _ if same_family(old, new) => {
                 self.retyped(ChangeKind::FormatChanged, old, new, site, out)
@@ -311,6 +312,8 @@ pub(super) fn describe(ty: &TypeRef) -> String {
         TypeRef::Date => "date".into(),
         TypeRef::Uri => "uri".into(),
         TypeRef::UriMap => "uri-map".into(),
+        TypeRef::PrefixedMap { prefix } => format!("map sent as {prefix}.<name>"),
+        TypeRef::Map { values } => format!("map of {}", describe(values)),
         TypeRef::Array { items } => format!("array of {}", describe(items)),
         TypeRef::Enum { id } => format!("enum {id}"),
         TypeRef::Model { id } => format!("model {id}"),

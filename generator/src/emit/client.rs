@@ -1,43 +1,32 @@
-//! Navigation handles and request builders of one API -> `<module>/client.rs`.
+//! Navigation handles, and each operation as a [`Request`] of its params,
+//! of one API -> `<module>/client.rs`.
+//!
+//! [`Request`]: ../../templates/client/src/request.rs
 
-use super::nav::{self, Node};
-use super::params::{arg_type, has_params, is_constructor_arg, params_name, shape, Shape};
-use super::rust::{doc, ident};
-use super::types::{is_string, Types};
-use crate::ir::{Api, BodyEncoding, CrudKind, Method, Operation, ResponseKind, TypeRef};
-use crate::names::{pascal, snake, Namer};
-use proc_macro2::TokenStream;
+use super::rust::{arg_value, doc, ident, Paths};
+use crate::ir::Method;
+use crate::view::nav::{Child, IdStep, Node, OpCall};
+use crate::view::{ApiView, Arity, OpView, Output, RustType};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// `CreateUser` -> `CreateUserRequest`.
-pub fn request_name(op: &Operation) -> String {
-    format!("{}Request", pascal(&op.operation_id))
-}
-
-pub fn client_file(api: &Api, types: &Types) -> Result<TokenStream, String> {
-    let root = nav::tree(api)?;
-    let module = ident(&snake(&api.module));
+pub fn client_file(api: &ApiView, paths: &Paths) -> TokenStream {
+    let title = format!(" The HTTP client for {} ({}).", api.ir.title, api.ir.module);
+    if api.ops.is_empty() {
+        // Nothing to call: no entry point whose fields nothing reads.
+        return quote! { #![doc = #title] };
+    }
+    let module = &paths.module;
     let api_doc = format!(
         " Entry point of {} ({}): `client.{}()`.",
-        api.title, api.module, api.module
+        api.ir.title, api.ir.module, api.module
     );
+    let accessor_doc = format!(" {}.", api.ir.title);
     let mut items = Vec::new();
-    let root_methods = node_methods(&root, types, &mut items, true);
-    let requests = api
-        .resources
-        .iter()
-        .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
-        .map(|(r, op)| request_builder(op, &r.base_url, types));
-    let title = format!(" The HTTP client for {} ({}).", api.title, api.module);
-    let accessor_doc = format!(" {}.", api.title);
-    // The tree skips the version segment every path shares (`v2`) in names,
-    // not on the wire: paths start with it.
-    let root_path = if root.literal.is_empty() {
-        String::new()
-    } else {
-        format!("/{}", root.literal)
-    };
-    Ok(quote! {
+    let root_methods = node_methods(&api.nav.root, api, paths, &mut items, true);
+    let requests = api.ops.iter().map(|op| request(op, paths));
+    let root_path = &api.nav.root_path;
+    quote! {
         #![doc = #title]
 
         impl crate::client::Client {
@@ -60,106 +49,124 @@ pub fn client_file(api: &Api, types: &Types) -> Result<TokenStream, String> {
 
         #(#items)*
         #(#requests)*
-    })
+    }
 }
 
-fn id_arg(ty: &TypeRef, types: &Types) -> TokenStream {
-    if is_string(ty) {
+/// The argument type of an id of type `t`.
+fn id_arg(t: &RustType, paths: &Paths) -> TokenStream {
+    if t.is_string() {
         quote!(impl ::std::convert::Into<::std::string::String>)
     } else {
-        let t = types.ty(ty);
+        let t = paths.ty(t);
         quote!(impl ::std::convert::Into<#t>)
     }
 }
 
+/// `crate::path::join(&self.path, prefix, &id.into(), suffix)`: the path one id further.
+fn id_path(step: &IdStep) -> TokenStream {
+    let (prefix, suffix) = (&step.prefix, &step.suffix);
+    quote!(crate::path::join(&self.path, #prefix, &id.into(), #suffix))
+}
+
 /// The methods a handle offers for `node`'s operations and children; emits
-/// the child handle types into `items`. `own` says whether `node`'s own and id
-/// operations belong here (a handle) or not (a scope).
+/// the child handle and scope types into `items`. `own` says whether the
+/// node's own and id operations belong here (a handle) or not (a scope).
 fn node_methods(
     node: &Node,
-    types: &Types,
+    api: &ApiView,
+    paths: &Paths,
     items: &mut Vec<TokenStream>,
     own: bool,
 ) -> Vec<TokenStream> {
-    let mut names = Namer::new();
-    names.reserve("at");
     let mut methods = Vec::new();
     if own {
-        for op in &node.own_ops {
-            methods.push(op_method(op, None, types, &mut names));
+        for call in &node.own_ops {
+            methods.push(op_method(call, &api.ops[call.op], None, paths));
         }
-        for op in &node.id_ops {
-            methods.push(op_method(op, node.id_type.as_ref(), types, &mut names));
+        for call in &node.id_ops {
+            methods.push(op_method(call, &api.ops[call.op], node.id.as_ref(), paths));
         }
-        if !node.scoped.is_empty() {
-            let scope = ident(&node.scope_name());
-            let ty = node.scope_type.as_ref().expect("a scope has an id type");
-            let arg = id_arg(ty, types);
+        if let (Some(scope), Some(step)) = (&node.scope, &node.scope_id) {
+            let scope = ident(scope);
+            let arg = id_arg(&step.ty, paths);
+            let path = id_path(step);
             methods.push(quote! {
                 /// The resources below one record of this collection.
                 pub fn at(&self, id: #arg) -> #scope {
-                    #scope {
-                        client: self.client.clone(),
-                        path: ::std::format!("{}/{}", self.path, crate::path::encode_segment(id.into())),
-                    }
+                    #scope { client: self.client.clone(), path: #path }
                 }
             });
-            emit_navigator(node, types, items, false);
+            emit_navigator(node, api, paths, items, false);
         }
     }
     let children = if own { &node.children } else { &node.scoped };
-    for child in children.values() {
-        let literal = &child.literal;
-        let method = ident(&names.unique(snake(literal)));
-        if child.has_handle() {
-            let handle = ident(&child.handle_name());
-            let mdoc = format!(" The `{literal}` resources.");
-            methods.push(quote! {
-                #[doc = #mdoc]
-                pub fn #method(&self) -> #handle {
-                    #handle {
-                        client: self.client.clone(),
-                        path: ::std::format!("{}/{}", self.path, #literal),
-                    }
-                }
-            });
-            emit_navigator(child, types, items, true);
+    for child in children {
+        methods.push(child_method(child, paths));
+        if child.node.has_handle() {
+            emit_navigator(&child.node, api, paths, items, true);
         } else {
-            let scope = ident(&child.scope_name());
-            let ty = child.scope_type.as_ref().expect("a scope has an id type");
-            let arg = id_arg(ty, types);
-            let mdoc = format!(" The resources below one of the `{literal}`.");
-            methods.push(quote! {
-                #[doc = #mdoc]
-                pub fn #method(&self, id: #arg) -> #scope {
-                    #scope {
-                        client: self.client.clone(),
-                        path: ::std::format!("{}/{}/{}", self.path, #literal, crate::path::encode_segment(id.into())),
-                    }
-                }
-            });
-            emit_navigator(child, types, items, false);
+            emit_navigator(&child.node, api, paths, items, false);
         }
     }
     methods
 }
 
+fn child_method(child: &Child, paths: &Paths) -> TokenStream {
+    let node = &child.node;
+    let literal = &node.literal;
+    let method = ident(&child.method);
+    match (&node.handle, &node.scope, &node.scope_id) {
+        (Some(handle), _, _) => {
+            let handle = ident(handle);
+            let mdoc = format!(" The `{literal}` resources.");
+            quote! {
+                #[doc = #mdoc]
+                pub fn #method(&self) -> #handle {
+                    #handle { client: self.client.clone(), path: crate::path::child(&self.path, #literal) }
+                }
+            }
+        }
+        (None, Some(scope), Some(step)) => {
+            let scope = ident(scope);
+            let arg = id_arg(&step.ty, paths);
+            let (prefix, suffix) = (&step.prefix, &step.suffix);
+            let mdoc = format!(" The resources below one of the `{literal}`.");
+            quote! {
+                #[doc = #mdoc]
+                pub fn #method(&self, id: #arg) -> #scope {
+                    let path = crate::path::child(&self.path, #literal);
+                    #scope { client: self.client.clone(), path: crate::path::join(&path, #prefix, &id.into(), #suffix) }
+                }
+            }
+        }
+        _ => unreachable!("a child without a handle has scoped children"),
+    }
+}
+
 /// A handle (`own`: the node's operations and literal children) or a scope
 /// (the children below one of its records): a client and the path so far.
-fn emit_navigator(node: &Node, types: &Types, items: &mut Vec<TokenStream>, own: bool) {
+fn emit_navigator(
+    node: &Node,
+    api: &ApiView,
+    paths: &Paths,
+    items: &mut Vec<TokenStream>,
+    own: bool,
+) {
     let (name, ndoc) = if own {
         (
-            node.handle_name(),
-            format!(" The `{}` resources: `{}`.", node.literal, node.type_base),
+            node.handle
+                .clone()
+                .expect("a handle node has a handle name"),
+            format!(" The `{}` resources.", node.literal),
         )
     } else {
         (
-            node.scope_name(),
+            node.scope.clone().expect("a scope node has a scope name"),
             format!(" The resources below one of the `{}`.", node.literal),
         )
     };
     let name = ident(&name);
-    let methods = node_methods(node, types, items, own);
+    let methods = node_methods(node, api, paths, items, own);
     items.push(quote! {
         #[doc = #ndoc]
         #[derive(Debug, Clone)]
@@ -174,313 +181,173 @@ fn emit_navigator(node: &Node, types: &Types, items: &mut Vec<TokenStream>, own:
     });
 }
 
-/// `create(identity)`, `fetch(sid)`, `list()`: starts a request builder.
-fn op_method(
-    op: &Operation,
-    id: Option<&TypeRef>,
-    types: &Types,
-    names: &mut Namer,
-) -> TokenStream {
-    let method = ident(&names.unique(op.kind.verb().to_string()));
-    let request = ident(&request_name(op));
+/// `create(identity)`, `fetch(sid)`, `list()`: starts a request.
+fn op_method(call: &OpCall, op: &OpView, id: Option<&IdStep>, paths: &Paths) -> TokenStream {
+    let method = ident(&call.method);
+    let request = ident(&op.request);
+    let params = paths.item("params", &op.params);
     let mdoc = doc(
-        op.description.as_deref(),
-        &format!("`{} {}`.", op.method.as_str(), op.path),
+        op.ir.description.as_deref(),
+        &format!("`{} {}`.", op.ir.method.as_str(), op.ir.path),
     );
     let mut args = Vec::new();
     let path = match id {
-        Some(ty) => {
-            let arg = id_arg(ty, types);
+        Some(step) => {
+            let arg = id_arg(&step.ty, paths);
             args.push(quote!(id: #arg));
-            quote!(::std::format!(
-                "{}/{}",
-                self.path,
-                crate::path::encode_segment(id.into())
-            ))
+            id_path(step)
         }
         None => quote!(self.path.clone()),
     };
-    let mut fields = vec![quote!(client: self.client.clone(), path: #path,)];
-    if has_params(op) {
-        let params = ident(&params_name(op));
-        let mut new_args = Vec::new();
-        for p in op.named_inputs().filter(|p| is_constructor_arg(p)) {
-            let a = ident(&p.rust_name);
-            let ty = arg_type(p, types);
-            args.push(quote!(#a: #ty));
-            new_args.push(a);
-        }
-        let module = ident(&snake(types.module));
-        fields.push(quote!(params: crate::#module::params::#params::new(#(#new_args),*),));
-    }
-    match op.kind {
-        CrudKind::Create => fields.push(quote!(retry: false,)),
-        CrudKind::List => fields.push(quote!(limit: ::std::option::Option::None,)),
-        _ => {}
+    let mut new_args = Vec::new();
+    for input in op.inputs.iter().filter(|i| i.ctor_arg) {
+        let a = ident(&input.name);
+        let ty = paths.arg(&input.ty);
+        args.push(quote!(#a: #ty));
+        new_args.push(a);
     }
     quote! {
         #mdoc
         pub fn #method(&self, #(#args),*) -> #request {
-            #request { #(#fields)* }
+            crate::request::Request::new(self.client.clone(), #path, #params::new(#(#new_args),*))
         }
     }
 }
 
 fn method_tokens(m: Method) -> TokenStream {
-    match m {
-        Method::Get => quote!(::reqwest::Method::GET),
-        Method::Post => quote!(::reqwest::Method::POST),
-        Method::Put => quote!(::reqwest::Method::PUT),
-        Method::Patch => quote!(::reqwest::Method::PATCH),
-        Method::Delete => quote!(::reqwest::Method::DELETE),
+    let name = ident(m.as_str());
+    quote!(::reqwest::Method::#name)
+}
+
+/// The operation's `Operation` impl, its request type, and the request's setters.
+fn request(op: &OpView, paths: &Paths) -> TokenStream {
+    let name = ident(&op.request);
+    let params = paths.item("params", &op.params);
+    let answer = match &op.output {
+        Output::Empty => quote!(crate::request::Empty),
+        Output::Value(t) => {
+            let t = paths.ty(t);
+            quote!(crate::request::Json<#t>)
+        }
+        Output::Page { model, .. } => {
+            let t = paths.ty(model);
+            quote!(crate::request::Records<#t>)
+        }
+        Output::Redirect => quote!(crate::request::Redirect),
+        Output::Bytes => quote!(crate::request::Bytes),
+    };
+    let id = op.ir.operation_id.as_str();
+    let method = method_tokens(op.ir.method);
+    let base = op.resource.base_url.as_str();
+    let template = &op.resource.template;
+    let stem = template.stem(&template.segments);
+    let extension = template.extension.as_str();
+    let body = match &op.ir.body {
+        None => quote!(crate::request::BodyKind::None),
+        Some(b) if b.encoding == crate::ir::BodyEncoding::Form => {
+            quote!(crate::request::BodyKind::Form)
+        }
+        Some(b) => {
+            let media = b.media_type.as_str();
+            quote!(crate::request::BodyKind::Json(#media))
+        }
+    };
+    let retry = op.ir.kind != crate::ir::CrudKind::Create;
+    let records_key = match &op.output {
+        Output::Page { records_key, .. } => {
+            Some(quote!(const RECORDS_KEY: &'static str = #records_key;))
+        }
+        _ => None,
+    };
+    let page_size = op.paging.as_ref().and_then(|p| {
+        let input = &op.inputs[p.size?];
+        let f = ident(&input.name);
+        let (min, max) = (
+            Literal::i64_suffixed(p.size_min),
+            Literal::i64_suffixed(p.size_max),
+        );
+        let narrow = match item_type(&input.ty) {
+            RustType::I32 => quote!(i32::try_from(size).ok()),
+            _ => quote!(::std::option::Option::Some(size)),
+        };
+        let store = match input.arity {
+            Arity::Optional => quote! {
+                if self.#f.is_none() {
+                    self.#f = #narrow;
+                }
+            },
+            _ => return None,
+        };
+        Some(quote! {
+            fn page_size_hint(&mut self, size: usize) {
+                let size = i64::try_from(size).unwrap_or(i64::MAX).clamp(#min, #max);
+                #store
+            }
+        })
+    });
+    let setters: Vec<TokenStream> = op
+        .inputs
+        .iter()
+        .filter(|i| i.arity != Arity::Required)
+        .map(|i| {
+            let setter = ident(&i.name);
+            let sdoc = doc(
+                i.ir.description.as_deref(),
+                &format!("Sets `{}`.", i.ir.wire_name),
+            );
+            let arg = paths.arg(&i.ty);
+            let _ = arg_value;
+            quote! {
+                #sdoc
+                pub fn #setter(self, value: #arg) -> Self {
+                    self.map(|p| p.#setter(value))
+                }
+            }
+        })
+        .collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#setters)*
+            }
+        }
+    });
+    let rdoc = format!(
+        " `{} {}` ({}): set inputs, then `.await` it or call `send`.",
+        op.ir.method.as_str(),
+        op.ir.path,
+        op.ir.operation_id
+    );
+    quote! {
+        impl crate::request::Operation for #params {
+            type Answer = #answer;
+            const ID: &'static str = #id;
+            const METHOD: ::reqwest::Method = #method;
+            const BASE: &'static str = #base;
+            const TEMPLATE: &'static str = #stem;
+            const EXTENSION: &'static str = #extension;
+            const BODY: crate::request::BodyKind = #body;
+            const RETRY: bool = #retry;
+            #records_key
+
+            fn write(&self, out: &mut crate::wire::Outgoing) -> ::std::result::Result<(), crate::error::InvalidParameter> {
+                self.validate()?;
+                self.encode(out)
+            }
+
+            #page_size
+        }
+
+        #[doc = #rdoc]
+        pub type #name = crate::request::Request<#params>;
+
+        #setters
     }
 }
 
-fn request_builder(op: &Operation, base_url: &str, types: &Types) -> TokenStream {
-    let name = ident(&request_name(op));
-    let module = ident(&snake(types.module));
-    let with_params = has_params(op);
-    let params_ty = ident(&params_name(op));
-    let mut fields = vec![
-        quote!(client: crate::client::Client,),
-        quote!(path: ::std::string::String,),
-    ];
-    let mut methods = Vec::new();
-    if with_params {
-        fields.push(quote!(params: crate::#module::params::#params_ty,));
-        for p in op.named_inputs() {
-            let setter = ident(&p.rust_name);
-            let sdoc = doc(
-                p.description.as_deref(),
-                &format!("Sets `{}`.", p.wire_name),
-            );
-            if let Shape::Required = shape(p) {
-                continue;
-            }
-            let (arg, argname) = (arg_type(p, types), quote!(value));
-            methods.push(quote! {
-                #sdoc
-                pub fn #setter(mut self, #argname: #arg) -> Self {
-                    self.params = self.params.#setter(#argname);
-                    self
-                }
-            });
-        }
-        methods.push(quote! {
-            /// Replaces every input at once.
-            pub fn params(mut self, params: crate::#module::params::#params_ty) -> Self {
-                self.params = params;
-                self
-            }
-        });
-    }
-    let is_list = op.kind == CrudKind::List;
-    if op.kind == CrudKind::Create {
-        fields.push(quote!(retry: bool,));
-        methods.push(quote! {
-            /// Lets the client's retry policy retry this create. Off by default:
-            /// a create retried after a lost response can create the record twice.
-            pub fn retry(mut self, retry: bool) -> Self {
-                self.retry = retry;
-                self
-            }
-        });
-    }
-    if is_list {
-        fields.push(quote!(limit: ::std::option::Option<usize>,));
-        methods.push(quote! {
-            /// Stops after `limit` records, asking for pages no larger than needed.
-            pub fn limit(mut self, limit: usize) -> Self {
-                self.limit = ::std::option::Option::Some(limit);
-                self
-            }
-        });
-    }
-    let retryable = match op.kind {
-        CrudKind::Create => quote!(self.retry),
-        _ => quote!(true),
-    };
-    let method = method_tokens(op.method);
-    let has_query = !op.query_params.is_empty();
-    let body = op.body.as_ref();
-    let prepare = if with_params {
-        let page_size = op.query_params.iter().find(|p| p.wire_name == "PageSize");
-        let fill_page_size = match (is_list, page_size) {
-            (true, Some(p)) => {
-                let f = ident(&p.rust_name);
-                let (min, max) = match &p.ty {
-                    TypeRef::Integer {
-                        minimum, maximum, ..
-                    } => (minimum.unwrap_or(1), maximum.unwrap_or(i64::MAX)),
-                    _ => (1, i64::MAX),
-                };
-                let narrow = match &p.ty {
-                    TypeRef::Integer {
-                        format: Some(crate::ir::IntFormat::Int32),
-                        ..
-                    } => quote!(i32::try_from(size).ok()),
-                    _ => quote!(::std::option::Option::Some(size)),
-                };
-                quote! {
-                    if params.#f.is_none() {
-                        if let ::std::option::Option::Some(limit) = self.limit {
-                            let size = i64::try_from(limit).unwrap_or(i64::MAX).clamp(#min, #max);
-                            params.#f = #narrow;
-                        }
-                    }
-                }
-            }
-            _ => quote!(),
-        };
-        quote! {
-            #[allow(unused_mut)]
-            let mut params = self.params.clone();
-            #fill_page_size
-            params.validate()?;
-        }
-    } else {
-        quote!()
-    };
-    let op_id = op.operation_id.as_str();
-    let encode = quote! {
-        ::serde_html_form::to_string(&params)
-            .map_err(|e| crate::error::InvalidParameter::new(#op_id, e.to_string()))?
-    };
-    let query = if has_query {
-        encode.clone()
-    } else {
-        quote!(::std::string::String::new())
-    };
-    let body_tokens = match body {
-        Some(b) if b.encoding == BodyEncoding::Form => {
-            quote!(::std::option::Option::Some(("application/x-www-form-urlencoded", #encode)))
-        }
-        Some(_) => quote!(::std::option::Option::Some((
-            "application/json",
-            ::serde_json::to_string(&params)
-                .map_err(|e| crate::error::InvalidParameter::new(#op_id, e.to_string()))?
-        ))),
-        None => quote!(::std::option::Option::None),
-    };
-    let headers = if op.header_params.is_empty() {
-        quote!(::std::vec::Vec::new())
-    } else {
-        quote!(params.headers())
-    };
-    // A path value of "", "." or ".." would change which resource the URL names.
-    let check_path = if op.path.contains('{') {
-        let template = op.path.as_str();
-        quote!(crate::path::check_path(#template, &self.path)?;)
-    } else {
-        quote!()
-    };
-    let request_fn = quote! {
-        fn request(&self) -> crate::error::Result<crate::client::ApiRequest> {
-            #check_path
-            #prepare
-            ::std::result::Result::Ok(crate::client::ApiRequest {
-                method: #method,
-                base: #base_url,
-                path: self.path.clone(),
-                query: #query,
-                body: #body_tokens,
-                headers: #headers,
-                retryable: #retryable,
-            })
-        }
-    };
-    let (output, send_fns) = match &op.response {
-        ResponseKind::Empty => (
-            quote!(()),
-            quote! {
-                /// Sends the request; also returns the status and headers.
-                pub async fn send_with_response(self) -> crate::error::Result<crate::client::Response<()>> {
-                    let request = self.request()?;
-                    crate::client::send_empty(&self.client, &request).await
-                }
-
-                /// Sends the request.
-                pub async fn send(self) -> crate::error::Result<()> {
-                    self.send_with_response().await.map(|r| r.value)
-                }
-            },
-        ),
-        ResponseKind::Model { model } => {
-            let ty = types.ty(&TypeRef::Model { id: model.clone() });
-            (
-                ty.clone(),
-                quote! {
-                    /// Sends the request; also returns the status and headers.
-                    pub async fn send_with_response(self) -> crate::error::Result<crate::client::Response<#ty>> {
-                        let request = self.request()?;
-                        crate::client::send_json(&self.client, &request).await
-                    }
-
-                    /// Sends the request.
-                    pub async fn send(self) -> crate::error::Result<#ty> {
-                        self.send_with_response().await.map(|r| r.value)
-                    }
-                },
-            )
-        }
-        ResponseKind::Page { records_key, model } => {
-            let ty = types.ty(&TypeRef::Model { id: model.clone() });
-            (
-                quote!(::std::vec::Vec<#ty>),
-                quote! {
-                    /// Fetches the first page; also returns the status and headers.
-                    pub async fn first_page_with_response(self) -> crate::error::Result<crate::client::Response<crate::page::Page<#ty>>> {
-                        let request = self.request()?;
-                        crate::page::Page::first(self.client, request, #records_key).await
-                    }
-
-                    /// Fetches the first page; [`crate::page::Page::next_page`] goes on from there.
-                    pub async fn first_page(self) -> crate::error::Result<crate::page::Page<#ty>> {
-                        self.first_page_with_response().await.map(|r| r.value)
-                    }
-
-                    /// Every record, page after page (up to the limit, if one is set).
-                    pub fn stream(self) -> ::futures::stream::BoxStream<'static, crate::error::Result<#ty>> {
-                        match self.request() {
-                            ::std::result::Result::Ok(request) => crate::page::records(self.client, request, #records_key, self.limit),
-                            ::std::result::Result::Err(e) => ::std::boxed::Box::pin(::futures::stream::once(::std::future::ready(::std::result::Result::Err(e)))),
-                        }
-                    }
-
-                    /// Collects every record (up to the limit, if one is set).
-                    pub async fn send(self) -> crate::error::Result<::std::vec::Vec<#ty>> {
-                        ::futures::TryStreamExt::try_collect(self.stream()).await
-                    }
-                },
-            )
-        }
-    };
-    let sdoc = format!(
-        " `{} {}` ({}): set inputs, then `.await` it or call `send`.",
-        op.method.as_str(),
-        op.path,
-        op.operation_id
-    );
-    quote! {
-        #[doc = #sdoc]
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        impl #name {
-            #(#methods)*
-            #request_fn
-            #send_fns
-        }
-
-        impl ::std::future::IntoFuture for #name {
-            type Output = crate::error::Result<#output>;
-            type IntoFuture = ::futures::future::BoxFuture<'static, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
-        }
+fn item_type(t: &RustType) -> &RustType {
+    match t {
+        RustType::Vec(items) => items,
+        t => t,
     }
 }

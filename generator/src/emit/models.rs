@@ -1,17 +1,18 @@
 //! Models and enums of one API -> `<module>/models.rs`.
 
-use super::rust::{doc, ident};
-use super::types::Types;
-use crate::ir::{Api, Enum, Model, Pii, TypeRef};
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use super::rust::{doc, ident, Paths};
+use crate::ir::Pii;
+use crate::names::snake;
+use crate::view::{ApiView, EnumView, Holding, ModelView};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
-pub fn models_file(api: &Api, types: &Types) -> TokenStream {
+pub fn models_file(api: &ApiView, paths: &Paths) -> TokenStream {
     let mut defaults = Vec::new();
     let models = api
         .models
         .values()
-        .map(|m| model(m, types, &mut defaults))
+        .map(|m| model(m, paths, &mut defaults))
         .collect::<Vec<_>>();
     let enums = api.enums.values().map(string_enum);
     let defaults_mod = (!defaults.is_empty()).then(|| {
@@ -22,7 +23,10 @@ pub fn models_file(api: &Api, types: &Types) -> TokenStream {
             }
         }
     });
-    let title = format!(" Records and enums of {} ({}).", api.title, api.module);
+    let title = format!(
+        " Records and enums of {} ({}).",
+        api.ir.title, api.ir.module
+    );
     quote! {
         #![doc = #title]
         #(#models)*
@@ -31,91 +35,67 @@ pub fn models_file(api: &Api, types: &Types) -> TokenStream {
     }
 }
 
-/// The Rust literal for a spec `default`, where the type can hold it.
-pub fn default_literal(
-    ty: &TypeRef,
-    value: &serde_json::Value,
-    types: &Types,
-) -> Option<TokenStream> {
-    match (ty, value) {
-        (
-            TypeRef::Integer {
-                format: Some(crate::ir::IntFormat::Int32),
-                ..
-            },
-            v,
-        ) => {
-            let n = i32::try_from(v.as_i64()?).ok()?;
-            Some(Literal::i32_suffixed(n).into_token_stream())
-        }
-        (TypeRef::Integer { .. }, v) => {
-            Some(Literal::i64_suffixed(v.as_i64()?).into_token_stream())
-        }
-        (TypeRef::Number, v) => Some(Literal::f64_suffixed(v.as_f64()?).into_token_stream()),
-        (TypeRef::Boolean, serde_json::Value::Bool(b)) => Some(quote!(#b)),
-        (TypeRef::String { .. }, serde_json::Value::String(s)) => {
-            Some(quote!(::std::string::String::from(#s)))
-        }
-        (TypeRef::Enum { id }, serde_json::Value::String(s)) => {
-            let ty = types.ty(&TypeRef::Enum { id: id.clone() });
-            Some(quote!(#ty::from_wire(#s)))
-        }
-        _ => None,
+/// `#[serde(...)]` with the given parts, or nothing.
+fn serde_attr(parts: Vec<TokenStream>) -> TokenStream {
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#parts),*)])
     }
 }
 
-/// Field types: `Option<T>` where the value may be null or missing, `T` where
-/// it is always there (required, or filled from the spec's default); never
-/// `Option<Option<T>>`.
-fn model(m: &Model, types: &Types, defaults: &mut Vec<TokenStream>) -> TokenStream {
-    let name = ident(&m.rust_name);
+fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> TokenStream {
+    let name = ident(&m.name);
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let mut pii_entries = Vec::new();
     for f in &m.fields {
-        let fname = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        let ty = types.ty(&f.ty);
-        let fdoc = doc(f.description.as_deref(), &format!("The `{wire}` field."));
-        let default = (!f.nullable)
-            .then(|| {
-                f.default
-                    .as_ref()
-                    .and_then(|d| default_literal(&f.ty, d, types))
-            })
-            .flatten();
-        let has_default = default.is_some();
-        let (field_ty, attrs) = if let Some(lit) = default {
-            let fn_name = format_ident!("{}_{}", crate::names::snake(&m.rust_name), f.rust_name);
-            let path = format!("defaults::{fn_name}");
-            defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #lit } });
-            (
-                ty.clone(),
-                quote!(#[serde(rename = #wire, default = #path)]),
-            )
-        } else if f.required && !f.nullable {
-            (ty.clone(), quote!(#[serde(rename = #wire)]))
-        } else if f.nullable {
+        let fname = ident(&f.name);
+        let wire = f.ir.wire_name.as_str();
+        let ty = paths.ty(&f.ty);
+        let fdoc = doc(f.ir.description.as_deref(), &format!("The `{wire}` field."));
+        let mut serde = Vec::new();
+        if f.renamed() {
+            serde.push(quote!(rename = #wire));
+        }
+        let field_ty = match &f.holding {
+            Holding::Default(d) => {
+                let fn_name = format_ident!("{}_{}", snake(&m.name), f.name);
+                let path = format!("defaults::{fn_name}");
+                let value = paths.default_value(&f.ty, d);
+                defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #value } });
+                serde.push(quote!(default = #path));
+                ty
+            }
+            Holding::Value => ty,
             // Twilio always sends nullable keys, as `null` when empty: keep them on the way out.
-            (
-                quote!(::std::option::Option<#ty>),
-                quote!(#[serde(rename = #wire, default)]),
-            )
-        } else {
-            (
-                quote!(::std::option::Option<#ty>),
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]),
-            )
+            Holding::Option { sent_as_null: true } => {
+                serde.push(quote!(default));
+                quote!(::std::option::Option<#ty>)
+            }
+            Holding::Option {
+                sent_as_null: false,
+            } => {
+                serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                quote!(::std::option::Option<#ty>)
+            }
         };
-        let optional = (!f.required || f.nullable) && !has_default;
-        fields.push(quote! { #fdoc #attrs pub #fname: #field_ty, });
-        debug_fields.push(debug_field(&f.rust_name, f.pii.as_ref(), optional));
-        if let Some(p) = &f.pii {
+        let serde = serde_attr(serde);
+        fields.push(quote! { #fdoc #serde pub #fname: #field_ty, });
+        debug_fields.push(debug_field(
+            &f.name,
+            f.ir.pii.as_ref(),
+            f.holding.is_option(),
+        ));
+        if let Some(p) = &f.ir.pii {
             pii_entries.push(pii_entry(wire, p));
         }
     }
-    let mdoc = doc(m.description.as_deref(), &format!("A `{}` record.", m.id));
-    let pii_impls = pii_impls(&m.rust_name, &debug_fields, &pii_entries);
+    let mdoc = doc(
+        m.ir.description.as_deref(),
+        &format!("A `{}` record.", m.ir.id),
+    );
+    let pii_impls = pii_impls(&m.name, &debug_fields, &pii_entries);
     quote! {
         #mdoc
         #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -179,25 +159,28 @@ pub fn pii_entry(wire: &str, p: &Pii) -> TokenStream {
 
 /// A string enum that keeps values it does not know, so a new server value
 /// never breaks decoding.
-fn string_enum(e: &Enum) -> TokenStream {
-    let name = ident(&e.rust_name);
-    let edoc = doc(e.description.as_deref(), &format!("The `{}` values.", e.id));
-    let variants = e.values.iter().map(|v| {
-        let vname = ident(&v.rust_name);
+fn string_enum(e: &EnumView) -> TokenStream {
+    let name = ident(&e.name);
+    let edoc = doc(
+        e.ir.description.as_deref(),
+        &format!("The `{}` values.", e.ir.id),
+    );
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
         let vdoc = format!(" `{}`", v.wire);
         quote! { #[doc = #vdoc] #vname, }
     });
-    let to_wire = e.values.iter().map(|v| {
-        let vname = ident(&v.rust_name);
+    let to_wire = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
         let wire = &v.wire;
         quote! { Self::#vname => #wire, }
     });
-    let from_wire = e.values.iter().map(|v| {
-        let vname = ident(&v.rust_name);
+    let from_wire = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
         let wire = &v.wire;
         quote! { #wire => Self::#vname, }
     });
-    let known = e.values.iter().map(|v| &v.wire);
+    let known = e.variants.iter().map(|v| &v.wire);
     quote! {
         #edoc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -243,6 +226,17 @@ fn string_enum(e: &Enum) -> TokenStream {
             type Err = ::std::convert::Infallible;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 ::std::result::Result::Ok(Self::from_wire(s))
+            }
+        }
+
+        impl crate::wire::WireText for #name {
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+
+            /// Inputs take only the values the spec lists.
+            fn parse_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                crate::wire::known_value(text, Self::VALUES).map(Self::from_wire)
             }
         }
 

@@ -1,92 +1,36 @@
 //! Operation inputs of one API -> `<module>/params.rs`: one struct per
-//! operation with query, header or body inputs, shared by client and server.
+//! operation, shared by client and server, which builds, checks, writes
+//! (`encode`) and, for servers, reads (`decode`) itself.
 
 use super::models::{debug_field, pii_entry, pii_impls};
-use super::rust::{doc, ident};
-use super::types::{is_string, widen_to_i64, Types};
-use crate::ir::{Api, Operation, Param, ParamIn, TypeRef};
-use crate::names::pascal;
+use super::rust::{arg_value, doc, ident, Paths};
+use crate::ir::ParamIn;
+use crate::view::{ApiView, Arity, InputView, OpView, RustType, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `CreateUser` -> `CreateUserParams`.
-pub fn params_name(op: &Operation) -> String {
-    format!("{}Params", pascal(&op.operation_id))
-}
-
-pub fn has_params(op: &Operation) -> bool {
-    op.named_inputs().next().is_some()
-}
-
-/// How an input is held: required values plainly, arrays as (possibly empty)
-/// lists, everything else optional.
-pub enum Shape {
-    Required,
-    List,
-    Optional,
-}
-
-pub fn shape(p: &Param) -> Shape {
-    match (&p.ty, p.required, p.location) {
-        (_, _, ParamIn::Header) => Shape::Optional,
-        (TypeRef::Array { .. }, _, _) => Shape::List,
-        (_, true, _) => Shape::Required,
-        (_, false, _) => Shape::Optional,
-    }
-}
-
-/// Whether `p` is an argument of `new()` and of the client's operation method:
-/// every required input but headers, which are optional on the wire.
-pub fn is_constructor_arg(p: &Param) -> bool {
-    p.required && p.location != ParamIn::Header
-}
-
-/// The argument type that takes a value for `p`: strings, and lists of
-/// strings, accept anything `Into<String>`; lists accept any iterator.
-pub fn arg_type(p: &Param, types: &Types) -> TokenStream {
-    let into_string = quote!(impl ::std::convert::Into<::std::string::String>);
-    match &p.ty {
-        TypeRef::Array { items } if is_string(items) => {
-            quote!(impl ::std::iter::IntoIterator<Item = #into_string>)
-        }
-        TypeRef::Array { items } => {
-            let item = types.ty(items);
-            quote!(impl ::std::iter::IntoIterator<Item = #item>)
-        }
-        ty if is_string(ty) => into_string,
-        ty => types.ty(ty),
-    }
-}
-
-/// The field value made from argument `name` of [`arg_type`].
-pub fn arg_value(p: &Param, name: &proc_macro2::Ident) -> TokenStream {
-    match &p.ty {
-        TypeRef::Array { items } if is_string(items) => {
-            quote!(#name.into_iter().map(::std::convert::Into::into).collect())
-        }
-        TypeRef::Array { .. } => quote!(#name.into_iter().collect()),
-        ty if is_string(ty) => quote!(#name.into()),
-        _ => quote!(#name),
-    }
-}
-
-pub fn params_file(api: &Api, types: &Types) -> TokenStream {
-    let structs = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .filter(|op| has_params(op))
-        .map(|op| params_struct(op, types));
-    let title = format!(" Inputs of the {} ({}) operations.", api.title, api.module);
+pub fn params_file(api: &ApiView, paths: &Paths) -> TokenStream {
+    let structs = api.ops.iter().map(|op| params_struct(op, paths));
+    let title = format!(
+        " Inputs of the {} ({}) operations.",
+        api.ir.title, api.ir.module
+    );
     quote! {
         #![doc = #title]
         #(#structs)*
     }
 }
 
-fn params_struct(op: &Operation, types: &Types) -> TokenStream {
-    let name = ident(&params_name(op));
-    let inputs: Vec<&Param> = op.named_inputs().collect();
+/// The item type of a list, the value type of anything else.
+fn item_type(t: &RustType) -> &RustType {
+    match t {
+        RustType::Vec(items) => items,
+        t => t,
+    }
+}
+
+fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
+    let name = ident(&op.params);
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let mut pii_entries = Vec::new();
@@ -94,55 +38,58 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut checks = Vec::new();
-    let mut header_pairs = Vec::new();
-    for p in &inputs {
-        let fname = ident(&p.rust_name);
-        let wire = p.wire_name.as_str();
-        let ty = types.ty(&p.ty);
-        let fdoc = doc(p.description.as_deref(), &format!("`{wire}`."));
-        let shape = shape(p);
-        let serde_attr = match (&shape, p.location) {
-            (_, ParamIn::Header) => quote!(#[serde(skip)]),
-            (Shape::Required, _) => quote!(#[serde(rename = #wire)]),
-            (Shape::List, _) => {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Vec::is_empty")])
-            }
-            (Shape::Optional, _) => {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
-            }
+    let mut encodes = Vec::new();
+    let mut decodes = Vec::new();
+    let known_keys: Vec<&str> = op
+        .inputs
+        .iter()
+        .filter(|i| i.ir.location == ParamIn::Query)
+        .map(|i| i.ir.wire_name.as_str())
+        .collect();
+    let page_size = op.paging.as_ref().and_then(|p| p.size);
+    for (index, input) in op.inputs.iter().enumerate() {
+        let fname = ident(&input.name);
+        let wire = input.ir.wire_name.as_str();
+        let ty = paths.ty(&input.ty);
+        let fdoc = doc(
+            input.ir.description.as_deref(),
+            &if wire.is_empty() {
+                "The request body.".to_string()
+            } else {
+                format!("`{wire}`.")
+            },
+        );
+        let field_ty = match input.arity {
+            Arity::Required | Arity::List => ty.clone(),
+            Arity::Optional => quote!(::std::option::Option<#ty>),
         };
-        let field_ty = match shape {
-            Shape::Required | Shape::List => ty.clone(),
-            Shape::Optional => quote!(::std::option::Option<#ty>),
-        };
-        fields.push(quote! { #fdoc #serde_attr pub #fname: #field_ty, });
+        fields.push(quote! { #fdoc pub #fname: #field_ty, });
         debug_fields.push(debug_field(
-            &p.rust_name,
-            p.pii.as_ref(),
-            matches!(shape, Shape::Optional),
+            &input.name,
+            input.ir.pii.as_ref(),
+            input.arity == Arity::Optional,
         ));
-        if let Some(pii) = &p.pii {
+        if let Some(pii) = &input.ir.pii {
             pii_entries.push(pii_entry(wire, pii));
         }
-        let setter_doc = doc(p.description.as_deref(), &format!("Sets `{wire}`."));
-        let arg = arg_type(p, types);
-        if is_constructor_arg(p) {
-            let value = arg_value(p, &fname);
+        let arg = paths.arg(&input.ty);
+        if input.ctor_arg {
+            let value = arg_value(&input.ty, &quote!(#fname));
             new_args.push(quote!(#fname: #arg));
             new_inits.push(quote!(#fname: #value,));
         } else {
-            new_inits.push(match shape {
-                Shape::List => quote!(#fname: ::std::vec::Vec::new(),),
+            new_inits.push(match input.arity {
+                Arity::List => quote!(#fname: ::std::vec::Vec::new(),),
                 _ => quote!(#fname: ::std::option::Option::None,),
             });
         }
-        if !matches!(shape, Shape::Required) {
-            let value_name = proc_macro2::Ident::new("value", proc_macro2::Span::call_site());
-            let value = arg_value(p, &value_name);
-            let store = match shape {
-                Shape::List => value,
+        if input.arity != Arity::Required {
+            let value = arg_value(&input.ty, &quote!(value));
+            let store = match input.arity {
+                Arity::List => value,
                 _ => quote!(::std::option::Option::Some(#value)),
             };
+            let setter_doc = doc(input.ir.description.as_deref(), &format!("Sets `{wire}`."));
             setters.push(quote! {
                 #setter_doc
                 pub fn #fname(mut self, value: #arg) -> Self {
@@ -151,21 +98,25 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
                 }
             });
         }
-        checks.extend(check(p));
-        if p.location == ParamIn::Header {
-            header_pairs.push(quote! {
-                if let ::std::option::Option::Some(value) = &self.#fname {
-                    headers.push((#wire, value.to_string()));
-                }
-            });
-        }
+        // A page size above the maximum is capped by servers, not refused:
+        // Twilio's SDKs send the caller's limit as the page size.
+        checks.extend(check(input, page_size == Some(index)));
+        encodes.push(encode(input));
+        decodes.push(decode(input, paths, &known_keys));
     }
-    let sdoc = format!(" Inputs of `{}`.", op.operation_id);
+    let sdoc = format!(
+        " Inputs of `{}` (`{} {}`).",
+        op.ir.operation_id,
+        op.ir.method.as_str(),
+        op.ir.path
+    );
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
-    let pii_impls = pii_impls(&params_name(op), &debug_fields, &pii_entries);
+    let pii_impls = pii_impls(&op.params, &debug_fields, &pii_entries);
+    let unused = op.inputs.is_empty().then(|| quote!(let _ = incoming;));
+    let unused_out = op.inputs.is_empty().then(|| quote!(let _ = out;));
     quote! {
         #[doc = #sdoc]
-        #[derive(Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, PartialEq, #derive_default)]
         pub struct #name {
             #(#fields)*
         }
@@ -184,12 +135,18 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
                 ::std::result::Result::Ok(())
             }
 
-            /// The inputs that travel as HTTP headers.
-            pub fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                #[allow(unused_mut)]
-                let mut headers = ::std::vec::Vec::new();
-                #(#header_pairs)*
-                headers
+            /// Writes each input where the spec puts it: query, body or header.
+            pub fn encode(&self, out: &mut crate::wire::Outgoing) -> ::std::result::Result<(), crate::error::InvalidParameter> {
+                #unused_out
+                #(#encodes)*
+                ::std::result::Result::Ok(())
+            }
+
+            /// Reads each input from where the spec puts it.
+            #[cfg(feature = "server")]
+            pub fn decode(incoming: &crate::wire::Incoming) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
+                #unused
+                ::std::result::Result::Ok(Self { #(#decodes)* })
             }
         }
 
@@ -197,25 +154,121 @@ fn params_struct(op: &Operation, types: &Types) -> TokenStream {
     }
 }
 
-/// The spec's constraints on one input, as code.
-fn check(p: &Param) -> Option<TokenStream> {
-    let fname = ident(&p.rust_name);
-    let wire = p.wire_name.as_str();
+/// The values an input holds, as an iterator of references: one, maybe one, or many.
+fn values(input: &InputView) -> TokenStream {
+    let f = ident(&input.name);
+    match input.arity {
+        Arity::Required => quote!(::std::iter::once(&self.#f)),
+        Arity::List | Arity::Optional => quote!(&self.#f),
+    }
+}
+
+fn encode(input: &InputView) -> TokenStream {
+    let wire = input.ir.wire_name.as_str();
+    let values = values(input);
+    let pairs = match input.ir.location {
+        ParamIn::Query => quote!(out.query),
+        _ => quote!(out.form),
+    };
+    match &input.wire {
+        Wire::Path => quote!(),
+        Wire::Header => quote!(out.header(#wire, #values);),
+        Wire::Text | Wire::Repeated => quote!(#pairs.text(#wire, #values);),
+        Wire::Joined(sep) => quote!(#pairs.joined(#wire, #values, #sep);),
+        Wire::JsonText | Wire::RepeatedJson => quote!(#pairs.json(#wire, #values)?;),
+        Wire::Prefixed(prefix) => quote!(#pairs.prefixed(#prefix, #values);),
+        Wire::Deep => quote!(#pairs.deep(#wire, #values);),
+        Wire::Entries => quote!(#pairs.entries(#values);),
+        Wire::JsonField => quote!(out.json_field(#wire, #values)?;),
+        Wire::JsonBody => quote!(out.json_value(#values)?;),
+    }
+}
+
+fn decode(input: &InputView, paths: &Paths, known_keys: &[&str]) -> TokenStream {
+    let f = ident(&input.name);
+    let wire = input.ir.wire_name.as_str();
+    let item = paths.ty(item_type(&input.ty));
+    let required = input.arity == Arity::Required;
+    let pairs = match input.ir.location {
+        ParamIn::Query => quote!(incoming.query),
+        _ => quote!(incoming.form),
+    };
+    let value = match &input.wire {
+        Wire::Path => quote!(::std::default::Default::default()),
+        Wire::Header => quote!(incoming.headers.optional::<#item>(#wire)?),
+        Wire::Text if required => quote!(#pairs.required::<#item>(#wire)?),
+        Wire::Text => quote!(#pairs.optional::<#item>(#wire)?),
+        Wire::Repeated => quote!(#pairs.list::<#item>(#wire)?),
+        Wire::Joined(sep) => quote!(#pairs.joined::<#item>(#wire, #sep)?),
+        Wire::RepeatedJson => quote!(#pairs.json_list::<#item>(#wire)?),
+        Wire::JsonText if required => quote!(#pairs.json_required::<#item>(#wire)?),
+        Wire::JsonText => quote!(#pairs.json::<#item>(#wire)?),
+        Wire::Prefixed(prefix) => {
+            let value = quote!(#pairs.prefixed(#prefix)?);
+            if required {
+                quote!(#value.ok_or_else(|| crate::error::InvalidParameter::new(#prefix, "is required"))?)
+            } else {
+                value
+            }
+        }
+        Wire::Deep | Wire::Entries => {
+            let map = match (&input.wire, &input.ty) {
+                (Wire::Deep, RustType::Map(v)) => {
+                    let v = paths.ty(v);
+                    quote!(#pairs.deep::<#v>(#wire)?)
+                }
+                (Wire::Entries, RustType::Map(v)) => {
+                    let v = paths.ty(v);
+                    quote!(#pairs.entries::<#v>(&[#(#known_keys),*])?)
+                }
+                // Untyped objects take their entries as text.
+                (Wire::Deep, _) => {
+                    quote!(#pairs.deep::<::serde_json::Value>(#wire)?.map(|m| ::serde_json::Value::Object(m.into_iter().collect())))
+                }
+                _ => {
+                    quote!(#pairs.entries::<::serde_json::Value>(&[#(#known_keys),*])?.map(|m| ::serde_json::Value::Object(m.into_iter().collect())))
+                }
+            };
+            if required {
+                quote!(#map.ok_or_else(|| crate::error::InvalidParameter::new(#wire, "is required"))?)
+            } else {
+                map
+            }
+        }
+        Wire::JsonField if required => quote!(incoming.json_field_required::<#item>(#wire)?),
+        Wire::JsonField => quote!(incoming.json_field::<#item>(#wire)?),
+        Wire::JsonBody if required => quote!(incoming.json_value_required::<#item>()?),
+        Wire::JsonBody => quote!(incoming.json_value::<#item>()?),
+    };
+    quote!(#f: #value,)
+}
+
+/// The spec's constraints on one input, as code (for the page size, no maximum).
+fn check(input: &InputView, page_size: bool) -> Option<TokenStream> {
+    let fname = ident(&input.name);
+    let wire = if input.ir.wire_name.is_empty() {
+        "body"
+    } else {
+        input.ir.wire_name.as_str()
+    };
     let opt = |v: Option<i64>| match v {
         Some(n) => quote!(::std::option::Option::Some(#n)),
         None => quote!(::std::option::Option::None),
     };
-    match (&p.ty, shape(p)) {
+    let widen = |v: TokenStream| match input.ty {
+        RustType::I32 => quote!(i64::from(#v)),
+        _ => v,
+    };
+    match (&input.ir.ty, input.arity) {
         (
-            TypeRef::Integer {
+            crate::ir::TypeRef::Integer {
                 minimum, maximum, ..
             },
-            shape,
-        ) if minimum.is_some() || maximum.is_some() => {
-            let (min, max) = (opt(*minimum), opt(*maximum));
-            let widen = |v: TokenStream| widen_to_i64(&p.ty, v);
-            Some(match shape {
-                Shape::Optional => {
+            arity,
+        ) if minimum.is_some() || (maximum.is_some() && !page_size) => {
+            let (min, max) = (opt(*minimum), opt(maximum.filter(|_| !page_size)));
+            Some(match arity {
+                Arity::Optional => {
                     let value = widen(quote!(value));
                     quote! {
                         if let ::std::option::Option::Some(value) = self.#fname {
@@ -229,15 +282,15 @@ fn check(p: &Param) -> Option<TokenStream> {
                 }
             })
         }
-        (TypeRef::Array { .. }, Shape::List) if p.required => Some(quote! {
+        (_, Arity::List) if input.ir.required => Some(quote! {
             if self.#fname.is_empty() {
                 return ::std::result::Result::Err(crate::error::InvalidParameter::new(#wire, "is required and must not be empty"));
             }
         }),
-        (TypeRef::String { .. }, Shape::Required) => {
+        (crate::ir::TypeRef::String { .. }, Arity::Required) => {
             Some(quote! { crate::validate::check_not_empty(#wire, &self.#fname)?; })
         }
-        (_, Shape::Optional) if p.required => Some(quote! {
+        (_, Arity::Optional) if input.ir.required => Some(quote! {
             if self.#fname.is_none() {
                 return ::std::result::Result::Err(crate::error::InvalidParameter::new(#wire, "is required"));
             }

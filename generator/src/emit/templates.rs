@@ -32,8 +32,16 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/client/src/sid_macro.rs"),
     ),
     (
+        "src/request.rs",
+        include_str!("../../../templates/client/src/request.rs"),
+    ),
+    (
         "src/validate.rs",
         include_str!("../../../templates/client/src/validate.rs"),
+    ),
+    (
+        "src/wire.rs",
+        include_str!("../../../templates/client/src/wire.rs"),
     ),
 ];
 

@@ -1,46 +1,35 @@
-//! The intermediate representation: what the emitters need to know about an
-//! API, and nothing about OpenAPI's spelling of it.
+//! The intermediate representation: what an API is, and nothing about
+//! OpenAPI's spelling of it or about the Rust that will be emitted for it.
 //!
-//! Plain data, serialisable, no tokens. Models and enums are referred to by
-//! id (their component name); every map is a `BTreeMap` and every list keeps
-//! the spec's order, so the same spec always gives the same IR.
+//! Plain data, serialisable, no tokens and no Rust names (those are decided
+//! once, in [`crate::view`]). Models and enums are referred to by id: a
+//! component's name, or for an inline schema a path from its owner
+//! (`chat.v2.service.user/links`, `CreateUser()/Status`) that no component
+//! name can spell. Every map is a `BTreeMap` and every list keeps the spec's
+//! order, so the same spec always gives the same IR.
 
 mod build;
+mod operation;
+mod paths;
 mod schema;
-mod sids;
 
 pub use build::build_api;
-pub use sids::{sid_prefix, SidNames};
+pub use paths::{is_version, Segment, Template};
+pub use schema::sid_prefix;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Every API the generator was given, with what they share.
+/// Every API the generator was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub apis: Vec<Api>,
-    /// SID prefix (`US`) -> Rust type name (`UserSid`), one type per prefix across all APIs.
-    pub sids: BTreeMap<String, String>,
-}
-
-impl Project {
-    /// Builds the project IR, naming SID types across all APIs at once.
-    pub fn new(apis: Vec<Api>) -> Self {
-        let mut names = SidNames::default();
-        for api in &apis {
-            names.observe_api(api);
-        }
-        Project {
-            sids: names.finish(),
-            apis,
-        }
-    }
 }
 
 /// One OpenAPI document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
-    /// The Rust module it is emitted into, e.g. `chat_v2`.
+    /// The module it is emitted into, e.g. `chat_v2` (from the configuration).
     pub module: String,
     pub title: String,
     pub version: String,
@@ -52,6 +41,25 @@ pub struct Api {
     pub resources: Vec<Resource>,
     pub models: BTreeMap<String, Model>,
     pub enums: BTreeMap<String, Enum>,
+    /// Operations the generator cannot model, left out with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+impl Api {
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.resources.iter().flat_map(|r| &r.operations)
+    }
+}
+
+/// An operation left out of the emitted crates (not in strict mode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// `GET /v1/Foo`.
+    pub operation: String,
+    /// Where in the spec the problem is: `paths./v1/Foo.get.responses`.
+    pub location: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,19 +72,26 @@ pub enum PathType {
 /// One path of the spec, e.g. `/v1/Users/{Sid}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
+    /// As the spec writes it.
     pub path: String,
+    /// The path's segments and extension, parsed.
+    pub template: Template,
     pub path_type: PathType,
-    /// The list path this resource belongs with: itself for a list, the path
-    /// without its last `{Param}` for an instance. Emitters group by it.
+    /// The list path this resource belongs with (without any extension):
+    /// itself for a list, the path without its last `{Param}` for an
+    /// instance. Server traits group by it.
     pub collection: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// The base URL requests for this path go to.
     pub base_url: String,
-    /// `users`: what navigation calls this resource.
-    pub mount_name: String,
-    /// `User`: the resource's class name, without the API prefix.
-    pub class_name: String,
+    /// Twilio's names for the resource, which its SDKs use and keep stable:
+    /// `x-twilio.className` (or the first tag without the API prefix) and
+    /// `x-twilio.mountName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -105,7 +120,7 @@ pub enum CrudKind {
 }
 
 impl CrudKind {
-    /// The method name navigation uses: `create`, `fetch`, ...
+    /// The verb Twilio's operation ids start with: `create`, `fetch`, ...
     pub fn verb(self) -> &'static str {
         match self {
             CrudKind::Create => "create",
@@ -141,14 +156,19 @@ impl Method {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
+    /// The spec's `operationId`, or one derived from method and path.
     pub operation_id: String,
-    /// snake_case of the operation id, unique in the API: `create_service_user`.
-    pub rust_name: String,
+    /// The spec had no `operationId`: [`Operation::operation_id`] is
+    /// `<Verb><Path literals>` (`FetchExportsDays`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derived_id: bool,
     pub kind: CrudKind,
     pub method: Method,
+    /// As the spec writes it; the resource's [`Template`] is its parsed form.
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// In the order the path has them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path_params: Vec<Param>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -159,6 +179,9 @@ pub struct Operation {
     pub body: Option<Body>,
     pub success_status: u16,
     pub response: ResponseKind,
+    /// Error responses the spec documents (4xx/5xx), by status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorResponse>,
 }
 
 impl Operation {
@@ -168,6 +191,11 @@ impl Operation {
             .iter()
             .chain(&self.header_params)
             .chain(self.body.iter().flat_map(|b| &b.fields))
+    }
+
+    /// Path inputs, then the named ones.
+    pub fn inputs(&self) -> impl Iterator<Item = &Param> {
+        self.path_params.iter().chain(self.named_inputs())
     }
 }
 
@@ -180,18 +208,37 @@ pub enum ParamIn {
     Body,
 }
 
-/// An input of an operation: path, query or header parameter, or form body field.
+/// How an array or object travels in a query string or form body
+/// (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Style {
+    /// `Key=a&Key=b` (`form`, exploded: Twilio's way).
+    Repeated,
+    /// `Key=a,b` (`form`, not exploded).
+    Comma,
+    /// `Key=a%20b`.
+    Space,
+    /// `Key=a|b`.
+    Pipe,
+    /// `Key[x]=a&Key[y]=b`.
+    DeepObject,
+}
+
+/// An input of an operation: path, query or header parameter, or body field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// The name on the wire: `PageSize`, `X-Twilio-Webhook-Enabled`, `FriendlyName`.
+    /// A JSON body that is not an object is one input with the wire name `""`.
     pub wire_name: String,
-    /// Unique among the operation's inputs.
-    pub rust_name: String,
     #[serde(rename = "in")]
     pub location: ParamIn,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     pub required: bool,
+    /// How a list or map is written, where it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<Style>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,26 +251,69 @@ pub struct Param {
 pub enum BodyEncoding {
     #[serde(rename = "application/x-www-form-urlencoded")]
     Form,
-    #[serde(rename = "application/json")]
+    /// `application/json` or any `+json` type.
+    #[serde(rename = "json")]
     Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     pub encoding: BodyEncoding,
+    /// The media type sent, e.g. `application/scim+json`.
+    pub media_type: String,
     pub required: bool,
+    /// The body is one value (an array, a scalar, a free-form object), held
+    /// by the single field, rather than an object whose properties are fields.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
     pub fields: Vec<Param>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResponseKind {
-    /// One record of a model.
-    Model { model: String },
+    /// One value: a model, or any other type the spec gives.
+    Value {
+        #[serde(rename = "type")]
+        ty: TypeRef,
+        /// The media type it comes as, when not `application/json`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+    },
     /// A page of records under `records_key`, beside Twilio's `meta`.
     Page { records_key: String, model: String },
-    /// No body (204).
+    /// No body (204, or a response without content).
     Empty,
+    /// A 3xx answer whose `Location` is the result (OAuth authorize, export downloads).
+    Redirect,
+    /// A body that is not JSON (audio, CSV, ...), as bytes.
+    Bytes { media_type: String },
+}
+
+impl ResponseKind {
+    /// The model a response carries, for a record or a page of them.
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            ResponseKind::Value {
+                ty: TypeRef::Model { id },
+                ..
+            }
+            | ResponseKind::Page { model: id, .. } => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// A documented error answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    /// `400`, or `0` for `default`.
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The body's model, when the spec gives an object schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// `x-twilio.pii`: how a value must be handled, and how many days after a
@@ -235,13 +325,41 @@ pub struct Pii {
     pub delete_sla_days: Option<u32>,
 }
 
-/// A record type: a component schema with properties.
+/// Where a model or enum is defined: what its name is made from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// `components.schemas.<name>`.
+    Component {
+        name: String,
+    },
+    /// Inline in property `property` of model `model`.
+    Property {
+        model: String,
+        property: String,
+    },
+    /// Inline in an input (parameter or body field) of an operation.
+    Input {
+        operation: String,
+        location: ParamIn,
+        input: String,
+    },
+    /// Inline as an operation's response or whole request body.
+    Response {
+        operation: String,
+    },
+    Body {
+        operation: String,
+    },
+}
+
+/// A record type: an object schema with properties.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    /// The component name, e.g. `chat.v2.service.user`.
+    /// Unique in the API: the component name (`chat.v2.service.user`), or a
+    /// path from the owner for an inline schema.
     pub id: String,
-    /// `User`: unique among the API's models.
-    pub rust_name: String,
+    pub origin: Origin,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub fields: Vec<Field>,
@@ -250,13 +368,10 @@ pub struct Model {
 impl Model {
     /// The prefix of the `sid` field's pattern: the SID this model is identified by.
     pub fn own_sid_prefix(&self) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|f| f.wire_name == "sid")
-            .and_then(|f| match &f.ty {
-                TypeRef::Sid { prefix } => Some(prefix.as_str()),
-                _ => None,
-            })
+        self.field("sid").and_then(|f| match &f.ty {
+            TypeRef::Sid { prefix } => Some(prefix.as_str()),
+            _ => None,
+        })
     }
 
     pub fn field(&self, wire_name: &str) -> Option<&Field> {
@@ -267,7 +382,6 @@ impl Model {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub wire_name: String,
-    pub rust_name: String,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     /// The value may be JSON `null`.
@@ -282,20 +396,15 @@ pub struct Field {
     pub pii: Option<Pii>,
 }
 
-/// A string enum, named from its component (or from where it is written, if inline).
+/// A string enum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     pub id: String,
-    pub rust_name: String,
+    pub origin: Origin,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub values: Vec<EnumValue>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnumValue {
-    pub wire: String,
-    pub rust_name: String,
+    /// The values on the wire, in the spec's order.
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -342,8 +451,17 @@ pub enum TypeRef {
     DateTime,
     Date,
     Uri,
-    /// `format: uri-map`: an object of name -> URL.
+    /// `format: uri-map`: an object of name -> URL, where a URL may be `null`.
     UriMap,
+    /// `format: prefixed-collapsible-map-<Prefix>`: name -> text, sent as
+    /// `<Prefix>.<name>=<text>` pairs.
+    PrefixedMap {
+        prefix: String,
+    },
+    /// An object of name -> value (`additionalProperties` with a schema).
+    Map {
+        values: Box<TypeRef>,
+    },
     Array {
         items: Box<TypeRef>,
     },
@@ -353,7 +471,9 @@ pub enum TypeRef {
     Model {
         id: String,
     },
-    /// Any JSON: untyped schemas and objects without properties.
+    /// Any JSON: untyped schemas, objects without properties, and shapes the
+    /// generator does not model (`oneOf`, `anyOf`, `not`); `format` keeps a
+    /// format the spec gives.
     Json {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<String>,

@@ -1,18 +1,24 @@
-//! Schemas -> `TypeRef`s, registering the models and enums they name.
+//! Schemas -> `TypeRef`s, registering the models and enums they define.
+//!
+//! Every schema is first read into [`Keywords`], one flat view of what it
+//! says whichever of openapiv3's shapes it came in (typed, `allOf`, or the
+//! catch-all `Any` that keyword combinations such as `type` beside `$ref`
+//! land in), and then interpreted once. What the IR cannot type precisely
+//! (`oneOf`, `anyOf`, `not`, mixed `allOf`) becomes untyped JSON: the
+//! value still travels, never a failure.
 
-use super::build::Builder;
-use super::{Enum, EnumValue, Field, IntFormat, Model, Pii, TypeRef};
-use crate::error::{Loc, SpecError};
-use crate::ir::sid_prefix;
-use crate::names::{pascal, snake, Namer};
+use super::{Enum, Field, IntFormat, Model, Origin, ParamIn, Pii, TypeRef};
+use crate::error::{Ctx, Loc, SpecError};
 use openapiv3::{
-    ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A schema's type together with what the place it is used at says about it.
 #[derive(Debug, Clone)]
-pub(crate) struct Typed {
+pub(super) struct Typed {
     pub ty: TypeRef,
     pub nullable: bool,
     pub description: Option<String>,
@@ -22,199 +28,445 @@ pub(crate) struct Typed {
 
 const SCHEMA_REF: &str = "#/components/schemas/";
 
-impl Builder<'_> {
-    /// The type of a schema used at `loc`. `hint` names an inline enum or model.
-    pub(crate) fn typed<S: AsSchema>(
-        &mut self,
-        schema: &ReferenceOr<S>,
-        loc: &Loc,
-        hint: &str,
-    ) -> Result<Typed, SpecError> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.referenced(reference, loc),
-            ReferenceOr::Item(s) => self.inline(s.as_schema(), loc, hint),
+/// The id a model or enum defined at `origin` gets: the component name, or
+/// a path from the owner that no component name can spell (`/` and `()`
+/// are not allowed in component names).
+pub(super) fn id_of(origin: &Origin) -> String {
+    match origin {
+        Origin::Component { name } => name.clone(),
+        Origin::Property { model, property } => format!("{model}/{property}"),
+        Origin::Input {
+            operation,
+            location,
+            input,
+        } => format!("{operation}()/{}/{input}", location_name(*location)),
+        Origin::Response { operation } => format!("{operation}()/response"),
+        Origin::Body { operation } => format!("{operation}()/body"),
+    }
+}
+
+pub(super) fn location_name(location: ParamIn) -> &'static str {
+    match location {
+        ParamIn::Path => "path",
+        ParamIn::Query => "query",
+        ParamIn::Header => "header",
+        ParamIn::Body => "body",
+    }
+}
+
+/// What a schema says, whichever of openapiv3's shapes it came in.
+#[derive(Default)]
+struct Keywords<'s> {
+    typ: Option<&'s str>,
+    format: Option<String>,
+    /// String enum values; `None` values mean the enum admits `null`.
+    values: Vec<Option<String>>,
+    pattern: Option<&'s str>,
+    min_length: Option<usize>,
+    max_length: Option<usize>,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    properties: Vec<(&'s str, &'s ReferenceOr<Box<Schema>>)>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    all_of: &'s [ReferenceOr<Schema>],
+    alternatives: &'s [ReferenceOr<Schema>],
+    not: bool,
+}
+
+fn keywords(schema: &Schema) -> Keywords<'_> {
+    let mut k = Keywords::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            k.typ = Some("string");
+            k.format = match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time".into()),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date".into()),
+                VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_lowercase()),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                VariantOrUnknownOrEmpty::Empty => None,
+            };
+            k.values = s.enumeration.clone();
+            k.pattern = s.pattern.as_deref();
+            k.min_length = s.min_length;
+            k.max_length = s.max_length;
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            k.typ = Some("integer");
+            k.format = match &i.format {
+                VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_lowercase()),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                VariantOrUnknownOrEmpty::Empty => None,
+            };
+            k.minimum = i.minimum.map(|m| m + i64::from(i.exclusive_minimum));
+            k.maximum = i.maximum.map(|m| m - i64::from(i.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Number(_)) => k.typ = Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => k.typ = Some("boolean"),
+        SchemaKind::Type(Type::Array(a)) => {
+            k.typ = Some("array");
+            k.items = a.items.as_ref();
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            k.typ = Some("object");
+            k.properties = o.properties.iter().map(|(n, s)| (n.as_str(), s)).collect();
+            k.required = &o.required;
+            k.additional = o.additional_properties.as_ref();
+        }
+        SchemaKind::AllOf { all_of } => k.all_of = all_of,
+        SchemaKind::OneOf { one_of } => k.alternatives = one_of,
+        SchemaKind::AnyOf { any_of } => k.alternatives = any_of,
+        SchemaKind::Not { .. } => k.not = true,
+        SchemaKind::Any(a) => {
+            k.typ = a.typ.as_deref();
+            k.format = a.format.clone();
+            k.values = a
+                .enumeration
+                .iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(Some(s.clone())),
+                    Value::Null => Some(None),
+                    _ => None,
+                })
+                .collect();
+            k.pattern = a.pattern.as_deref();
+            k.min_length = a.min_length;
+            k.max_length = a.max_length;
+            k.minimum = a.minimum.map(|m| m.ceil() as i64);
+            k.maximum = a.maximum.map(|m| m.floor() as i64);
+            k.properties = a.properties.iter().map(|(n, s)| (n.as_str(), s)).collect();
+            k.required = &a.required;
+            k.additional = a.additional_properties.as_ref();
+            k.items = a.items.as_ref();
+            k.all_of = &a.all_of;
+            k.alternatives = if a.one_of.is_empty() {
+                &a.any_of
+            } else {
+                &a.one_of
+            };
+            k.not = a.not.is_some();
+        }
+    }
+    k
+}
+
+/// Lets one function take `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+pub(super) trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+/// The models and enums of one API, and the reading of schemas into them.
+pub(super) struct Schemas<'a> {
+    pub ctx: Ctx,
+    doc: &'a OpenAPI,
+    pub models: BTreeMap<String, Model>,
+    pub enums: BTreeMap<String, Enum>,
+    /// Ids in registration order, so an operation that fails can take back
+    /// what it registered.
+    journal: Vec<(bool, String)>,
+}
+
+fn text(s: &Option<String>) -> Option<String> {
+    s.clone().filter(|d| !d.trim().is_empty())
+}
+
+impl<'a> Schemas<'a> {
+    pub fn new(ctx: Ctx, doc: &'a OpenAPI) -> Self {
+        Schemas {
+            ctx,
+            doc,
+            models: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            journal: Vec::new(),
         }
     }
 
-    fn referenced(&mut self, reference: &str, loc: &Loc) -> Result<Typed, SpecError> {
+    pub fn doc(&self) -> &'a OpenAPI {
+        self.doc
+    }
+
+    pub fn checkpoint(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Forgets every model and enum registered since `checkpoint`.
+    pub fn rollback(&mut self, checkpoint: usize) {
+        for (is_model, id) in self.journal.drain(checkpoint..) {
+            if is_model {
+                self.models.remove(&id);
+            } else {
+                self.enums.remove(&id);
+            }
+        }
+    }
+
+    /// The component schema `reference` names, with its location.
+    fn component(&self, reference: &str, loc: &Loc) -> Result<(&'a Schema, String), SpecError> {
         let Some(name) = reference.strip_prefix(SCHEMA_REF) else {
             return Err(self.ctx.err(
                 &loc.at("$ref"),
                 format!("a schema must reference {SCHEMA_REF}..., not {reference:?}"),
             ));
         };
-        let target_loc = Loc::root().at("components").at("schemas").at(name);
-        let target = self
-            .doc
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(name))
-            .ok_or_else(|| {
-                self.ctx.err(
-                    &loc.at("$ref"),
-                    format!("$ref target {reference:?} does not exist"),
-                )
-            })?;
-        let schema = match target {
-            ReferenceOr::Reference { reference } => return self.referenced(reference, &target_loc),
-            ReferenceOr::Item(s) => s,
-        };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
-                self.register_enum(name, &schema.schema_data, &st.enumeration, &target_loc)?;
-                Ok(Typed {
-                    ty: TypeRef::Enum {
-                        id: name.to_string(),
-                    },
-                    nullable: schema.schema_data.nullable,
-                    description: None,
-                    pii: None,
-                    default: None,
-                })
-            }
-            SchemaKind::Type(Type::Object(obj)) if !obj.properties.is_empty() => {
-                if !self.models.contains_key(name) {
-                    self.register_model(name, schema, obj, &target_loc)?;
+        let mut seen = 0;
+        let mut name = name.to_string();
+        loop {
+            let target = self
+                .doc
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&name))
+                .ok_or_else(|| {
+                    self.ctx.err(
+                        &loc.at("$ref"),
+                        format!("$ref target {reference:?} does not exist"),
+                    )
+                })?;
+            match target {
+                ReferenceOr::Item(s) => return Ok((s, name)),
+                ReferenceOr::Reference { reference } => {
+                    seen += 1;
+                    // The loader rejects cycles; this bounds a chain all the same.
+                    if seen > 64 {
+                        return Err(self.ctx.err(loc, "chain of schema references too long"));
+                    }
+                    name = reference
+                        .strip_prefix(SCHEMA_REF)
+                        .ok_or_else(|| {
+                            self.ctx.err(
+                                &loc.at("$ref"),
+                                format!(
+                                    "a schema must reference {SCHEMA_REF}..., not {reference:?}"
+                                ),
+                            )
+                        })?
+                        .to_string();
                 }
-                Ok(Typed {
-                    ty: TypeRef::Model {
-                        id: name.to_string(),
-                    },
-                    nullable: schema.schema_data.nullable,
-                    description: None,
-                    pii: None,
-                    default: None,
-                })
             }
-            // Anything else is an alias: use what it stands for.
-            _ => self.inline(schema, &target_loc, name),
         }
     }
 
-    fn inline(&mut self, schema: &Schema, loc: &Loc, hint: &str) -> Result<Typed, SpecError> {
+    /// `schema` with references followed, and the location of what it resolved to.
+    pub fn resolve<'s, S: AsSchema>(
+        &self,
+        schema: &'s ReferenceOr<S>,
+        loc: &Loc,
+    ) -> Result<(&'s Schema, Loc), SpecError>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(s) => Ok((s.as_schema(), loc.clone())),
+            ReferenceOr::Reference { reference } => {
+                let (s, name) = self.component(reference, loc)?;
+                Ok((s, Loc::root().at("components").at("schemas").at(name)))
+            }
+        }
+    }
+
+    /// The properties of an object schema (following references and a
+    /// one-element `allOf`), with its required list; `None` for anything else.
+    #[allow(clippy::type_complexity)]
+    pub fn object_properties<'s, S: AsSchema>(
+        &self,
+        schema: &'s ReferenceOr<S>,
+        loc: &Loc,
+    ) -> Result<
+        Option<(
+            Vec<(&'s str, &'s ReferenceOr<Box<Schema>>)>,
+            Vec<String>,
+            Loc,
+        )>,
+        SpecError,
+    >
+    where
+        'a: 's,
+    {
+        let (s, sloc) = self.resolve(schema, loc)?;
+        let k = keywords(s);
+        if let [only] = k.all_of {
+            if k.properties.is_empty() {
+                return self.object_properties(only, &sloc.at("allOf").at(0));
+            }
+        }
+        if k.properties.is_empty() || !matches!(k.typ, None | Some("object")) {
+            return Ok(None);
+        }
+        Ok(Some((k.properties, k.required.to_vec(), sloc)))
+    }
+
+    /// The type of a schema used at `loc`; an inline enum or object becomes
+    /// a type defined at `origin`.
+    pub fn typed<S: AsSchema>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        loc: &Loc,
+        origin: &Origin,
+    ) -> Result<Typed, SpecError> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.referenced(reference, loc),
+            ReferenceOr::Item(s) => self.inline(s.as_schema(), loc, origin),
+        }
+    }
+
+    fn referenced(&mut self, reference: &str, loc: &Loc) -> Result<Typed, SpecError> {
+        let (schema, name) = self.component(reference, loc)?;
+        let origin = Origin::Component { name };
+        let target_loc = Loc::root()
+            .at("components")
+            .at("schemas")
+            .at(id_of(&origin));
+        let mut typed = self.inline(schema, &target_loc, &origin)?;
+        // What a component says about itself belongs to the type, not to this use.
+        if matches!(typed.ty, TypeRef::Model { .. } | TypeRef::Enum { .. }) {
+            typed.description = None;
+            typed.pii = None;
+            typed.default = None;
+        }
+        Ok(typed)
+    }
+
+    fn inline(&mut self, schema: &Schema, loc: &Loc, origin: &Origin) -> Result<Typed, SpecError> {
         let data = &schema.schema_data;
+        let k = keywords(schema);
         let mut typed = Typed {
             ty: TypeRef::Json { format: None },
             nullable: data.nullable,
-            description: data.description.clone().filter(|d| !d.trim().is_empty()),
+            description: text(&data.description),
             pii: self.pii(&data.extensions, loc)?,
             default: data.default.clone(),
         };
-        typed.ty = match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                // `$ref` with sibling keys (see `load`): the reference, with overrides.
-                let inner = self.typed(&all_of[0], &loc.at("allOf").at(0), hint)?;
+        // `$ref` with sibling keywords (see `load`): the reference, with these overrides.
+        if let [only] = k.all_of {
+            if k.properties.is_empty() {
+                let inner = self.typed(only, &loc.at("allOf").at(0), origin)?;
+                typed.ty = inner.ty;
                 typed.nullable |= inner.nullable;
                 typed.description = typed.description.or(inner.description);
                 typed.pii = typed.pii.or(inner.pii);
                 typed.default = typed.default.or(inner.default);
-                inner.ty
+                return Ok(typed);
             }
-            SchemaKind::AllOf { .. } => {
-                return Err(self.ctx.err(&loc.at("allOf"), "allOf with more than one schema is not supported"))
-            }
-            SchemaKind::OneOf { .. } => {
-                return Err(self.ctx.err(&loc.at("oneOf"), "oneOf is not supported"))
-            }
-            SchemaKind::AnyOf { .. } => {
-                return Err(self.ctx.err(&loc.at("anyOf"), "anyOf is not supported"))
-            }
-            SchemaKind::Not { .. } => return Err(self.ctx.err(&loc.at("not"), "not is not supported")),
-            SchemaKind::Type(Type::String(st)) => {
-                if !st.enumeration.is_empty() {
-                    let id = snake(hint);
-                    self.register_enum(&id, data, &st.enumeration, loc)?;
-                    TypeRef::Enum { id }
-                } else {
-                    let format = match &st.format {
-                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
-                            return Ok(Typed { ty: TypeRef::DateTime, ..typed })
-                        }
-                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => {
-                            return Ok(Typed { ty: TypeRef::Date, ..typed })
-                        }
-                        VariantOrUnknownOrEmpty::Item(f) => {
-                            Some(format!("{f:?}").to_lowercase())
-                        }
-                        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" => {
-                            return Ok(Typed { ty: TypeRef::Uri, ..typed })
-                        }
-                        VariantOrUnknownOrEmpty::Unknown(f) if f == "date-time" => {
-                            return Ok(Typed { ty: TypeRef::DateTime, ..typed })
-                        }
-                        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                        VariantOrUnknownOrEmpty::Empty => None,
-                    };
-                    match st.pattern.as_deref().and_then(sid_prefix) {
-                        Some(prefix) if format.is_none() => TypeRef::Sid { prefix },
-                        _ => TypeRef::String {
-                            format,
-                            pattern: st.pattern.clone(),
-                            min_length: st.min_length.map(|n| n as u64),
-                            max_length: st.max_length.map(|n| n as u64),
-                        },
-                    }
-                }
-            }
-            SchemaKind::Type(Type::Integer(it)) => {
-                if !it.enumeration.is_empty() {
-                    return Err(self.ctx.err(&loc.at("enum"), "integer enums are not supported"));
-                }
-                let format = match &it.format {
-                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                        Some(IntFormat::Int32)
-                    }
-                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => {
-                        Some(IntFormat::Int64)
-                    }
-                    VariantOrUnknownOrEmpty::Unknown(f) => {
-                        return Err(self.ctx.err(&loc.at("format"), format!("integer format {f:?} is not supported")))
-                    }
-                    VariantOrUnknownOrEmpty::Empty => None,
-                };
-                TypeRef::Integer {
-                    format,
-                    minimum: it.minimum,
-                    maximum: it.maximum,
-                }
-            }
-            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
-            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
-            SchemaKind::Type(Type::Array(at)) => {
-                let items = match &at.items {
-                    Some(items) => self.typed(items, &loc.at("items"), hint)?.ty,
-                    None => TypeRef::Json { format: None },
-                };
-                TypeRef::Array { items: Box::new(items) }
-            }
-            SchemaKind::Type(Type::Object(obj)) => {
-                if obj.properties.is_empty() {
+        }
+        if !k.all_of.is_empty() {
+            typed.ty = self.all_of(schema, &k, loc, origin)?;
+            return Ok(typed);
+        }
+        if !k.alternatives.is_empty() || k.not {
+            return Ok(typed);
+        }
+        if k.values.iter().any(Option::is_none) {
+            typed.nullable = true;
+        }
+        typed.ty = match k.typ {
+            Some("string") | None if !k.values.is_empty() => {
+                let values: Vec<String> = k.values.iter().flatten().cloned().collect();
+                if values.is_empty() {
                     TypeRef::Json { format: None }
                 } else {
-                    let id = snake(hint);
-                    if !self.models.contains_key(&id) {
-                        self.register_model(&id, schema, obj, loc)?;
-                    }
-                    TypeRef::Model { id }
+                    self.register_enum(origin, data, values, loc)?
                 }
             }
-            SchemaKind::Any(any) => match (any.typ.as_deref(), any.format.as_deref()) {
-                // openapiv3 files an object with a `format` here; uri-map is name -> URL.
-                (Some("object") | None, Some("uri-map")) => TypeRef::UriMap,
-                (Some("object") | None, format) => TypeRef::Json { format: format.map(str::to_string) },
-                (Some(other), _) => {
-                    return Err(self.ctx.err(
-                        loc,
-                        format!("schema of type {other:?} with this combination of keywords is not supported"),
-                    ))
-                }
+            Some("string") => string_type(&k),
+            Some("integer") => TypeRef::Integer {
+                format: match k.format.as_deref() {
+                    Some("int32") => Some(IntFormat::Int32),
+                    Some("int64") => Some(IntFormat::Int64),
+                    _ => None,
+                },
+                minimum: k.minimum,
+                maximum: k.maximum,
             },
+            Some("number") => TypeRef::Number,
+            Some("boolean") => TypeRef::Boolean,
+            Some("array") => TypeRef::Array {
+                items: Box::new(match k.items {
+                    Some(items) => self.typed(items, &loc.at("items"), origin)?.ty,
+                    None => TypeRef::Json { format: None },
+                }),
+            },
+            Some("object") | None if !k.properties.is_empty() => {
+                self.register_model(origin, data, &k.properties, k.required, loc)?
+            }
+            Some("object") | None => self.map_type(&k, loc, origin)?,
+            // `null` and types OpenAPI 3.0 does not have: any JSON.
+            Some(_) => TypeRef::Json { format: None },
         };
         Ok(typed)
     }
 
+    /// An object without properties: a URL map, a prefixed map, a typed map, or any JSON.
+    fn map_type(&mut self, k: &Keywords, loc: &Loc, origin: &Origin) -> Result<TypeRef, SpecError> {
+        if let Some(format) = k.format.as_deref() {
+            if format == "uri-map" {
+                return Ok(TypeRef::UriMap);
+            }
+            if let Some(prefix) = format.strip_prefix("prefixed-collapsible-map-") {
+                if !prefix.is_empty() {
+                    return Ok(TypeRef::PrefixedMap {
+                        prefix: prefix.to_string(),
+                    });
+                }
+            }
+            return Ok(TypeRef::Json {
+                format: Some(format.to_string()),
+            });
+        }
+        match k.additional {
+            Some(AdditionalProperties::Schema(values)) => {
+                let values = self
+                    .typed(values.as_ref(), &loc.at("additionalProperties"), origin)?
+                    .ty;
+                Ok(TypeRef::Map {
+                    values: Box::new(values),
+                })
+            }
+            _ => Ok(TypeRef::Json { format: None }),
+        }
+    }
+
+    /// `allOf` of several schemas: one model with every part's properties
+    /// when every part is an object; any JSON otherwise.
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        k: &Keywords,
+        loc: &Loc,
+        origin: &Origin,
+    ) -> Result<TypeRef, SpecError> {
+        let mut properties = k.properties.clone();
+        let mut required: Vec<String> = k.required.to_vec();
+        for (i, part) in k.all_of.iter().enumerate() {
+            let ploc = loc.at("allOf").at(i);
+            match self.object_properties(part, &ploc)? {
+                Some((props, req, _)) => {
+                    for (name, prop) in props {
+                        properties.retain(|(n, _)| *n != name);
+                        properties.push((name, prop));
+                    }
+                    required.extend(req);
+                }
+                None => return Ok(TypeRef::Json { format: None }),
+            }
+        }
+        self.register_model(origin, &schema.schema_data, &properties, &required, loc)
+    }
+
     /// `x-twilio: {pii: {handling, deleteSla}}`.
-    pub(crate) fn pii(
+    pub fn pii(
         &self,
         extensions: &indexmap::IndexMap<String, Value>,
         loc: &Loc,
@@ -245,105 +497,122 @@ impl Builder<'_> {
 
     fn register_enum(
         &mut self,
-        id: &str,
+        origin: &Origin,
         data: &SchemaData,
-        values: &[Option<String>],
-        loc: &Loc,
-    ) -> Result<(), SpecError> {
-        if self.enums.contains_key(id) {
-            return Ok(());
-        }
-        let mut namer = Namer::new();
-        // Reserved for the catch-all variant the emitters add.
-        namer.reserve("Unknown");
-        let mut out = Vec::new();
-        for (i, v) in values.iter().enumerate() {
-            let Some(wire) = v else {
-                return Err(self.ctx.err(
-                    &loc.at("enum").at(i),
-                    "null enum values are not supported; use nullable",
-                ));
-            };
-            if out.iter().any(|e: &EnumValue| &e.wire == wire) {
-                return Err(self.ctx.err(
-                    &loc.at("enum").at(i),
-                    format!("duplicate enum value {wire:?}"),
-                ));
+        values: Vec<String>,
+        _loc: &Loc,
+    ) -> Result<TypeRef, SpecError> {
+        let id = id_of(origin);
+        if !self.enums.contains_key(&id) {
+            let mut unique = Vec::with_capacity(values.len());
+            for v in values {
+                if !unique.contains(&v) {
+                    unique.push(v);
+                }
             }
-            out.push(EnumValue {
-                wire: wire.clone(),
-                rust_name: namer.unique(pascal(wire)),
-            });
+            self.journal.push((false, id.clone()));
+            self.enums.insert(
+                id.clone(),
+                Enum {
+                    id: id.clone(),
+                    origin: origin.clone(),
+                    description: text(&data.description),
+                    values: unique,
+                },
+            );
         }
-        self.enums.insert(
-            id.to_string(),
-            Enum {
-                id: id.to_string(),
-                rust_name: String::new(),
-                description: data.description.clone().filter(|d| !d.trim().is_empty()),
-                values: out,
-            },
-        );
-        Ok(())
+        Ok(TypeRef::Enum { id })
     }
 
     fn register_model(
         &mut self,
-        id: &str,
-        schema: &Schema,
-        obj: &openapiv3::ObjectType,
+        origin: &Origin,
+        data: &SchemaData,
+        properties: &[(&str, &ReferenceOr<Box<Schema>>)],
+        required: &[String],
         loc: &Loc,
-    ) -> Result<(), SpecError> {
+    ) -> Result<TypeRef, SpecError> {
+        let id = id_of(origin);
+        if self.models.contains_key(&id) {
+            return Ok(TypeRef::Model { id });
+        }
         // Placeholder first: the loader rejects cycles, but a model must not be built twice.
+        self.journal.push((true, id.clone()));
         self.models.insert(
-            id.to_string(),
+            id.clone(),
             Model {
-                id: id.to_string(),
-                rust_name: String::new(),
+                id: id.clone(),
+                origin: origin.clone(),
                 description: None,
                 fields: Vec::new(),
             },
         );
-        let mut namer = Namer::new();
-        let mut fields = Vec::new();
-        for (name, prop) in &obj.properties {
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, prop) in properties {
             let ploc = loc.at("properties").at(name);
-            let typed = self.typed(prop, &ploc, &format!("{id}_{name}"))?;
+            let owner = Origin::Property {
+                model: id.clone(),
+                property: name.to_string(),
+            };
+            let typed = self.typed(*prop, &ploc, &owner)?;
             fields.push(Field {
-                wire_name: name.clone(),
-                rust_name: namer.unique(snake(name)),
+                wire_name: name.to_string(),
                 ty: typed.ty,
                 nullable: typed.nullable,
-                required: obj.required.contains(name),
+                required: required.iter().any(|r| r == name),
                 default: typed.default,
                 description: typed.description,
                 pii: typed.pii,
             });
         }
-        let model = self.models.get_mut(id).expect("inserted above");
-        model.description = schema
-            .schema_data
-            .description
-            .clone()
-            .filter(|d| !d.trim().is_empty());
+        let model = self.models.get_mut(&id).expect("inserted above");
+        model.description = text(&data.description);
         model.fields = fields;
-        Ok(())
+        Ok(TypeRef::Model { id })
     }
 }
 
-/// Lets one function take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
-pub(crate) trait AsSchema {
-    fn as_schema(&self) -> &Schema;
-}
-
-impl AsSchema for Schema {
-    fn as_schema(&self) -> &Schema {
-        self
+/// A string: a SID when the pattern says so, a date, a URL, or text with
+/// its format kept.
+fn string_type(k: &Keywords) -> TypeRef {
+    match k.format.as_deref() {
+        Some("date-time") => return TypeRef::DateTime,
+        Some("date") => return TypeRef::Date,
+        Some("uri") => return TypeRef::Uri,
+        _ => {}
+    }
+    match k.pattern.and_then(sid_prefix) {
+        Some(prefix) if k.format.is_none() => TypeRef::Sid { prefix },
+        _ => TypeRef::String {
+            format: k.format.clone(),
+            pattern: k.pattern.map(str::to_string),
+            min_length: k.min_length.map(|n| n as u64),
+            max_length: k.max_length.map(|n| n as u64),
+        },
     }
 }
 
-impl AsSchema for Box<Schema> {
-    fn as_schema(&self) -> &Schema {
-        self
+/// `^US[0-9a-fA-F]{32}$` -> `US`. Any other pattern is not a SID.
+pub fn sid_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let prefix: String = rest.chars().take(2).collect();
+    let tail = rest.get(2..)?;
+    (prefix.len() == 2
+        && prefix.chars().all(|c| c.is_ascii_uppercase())
+        && tail == "[0-9a-fA-F]{32}$")
+        .then_some(prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_only_sid_patterns() {
+        assert_eq!(sid_prefix("^US[0-9a-fA-F]{32}$").as_deref(), Some("US"));
+        assert_eq!(sid_prefix("^US[0-9a-fA-F]{31}$"), None);
+        assert_eq!(sid_prefix("^us[0-9a-fA-F]{32}$"), None);
+        assert_eq!(sid_prefix("US[0-9a-fA-F]{32}$"), None);
+        assert_eq!(sid_prefix("^[a-z]+$"), None);
     }
 }

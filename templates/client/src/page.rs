@@ -40,42 +40,27 @@ pub struct Page<T> {
     pub meta: PageMeta,
     client: Client,
     request: ApiRequest,
-    records_key: &'static str,
 }
 
 impl<T: DeserializeOwned> Page<T> {
     /// Fetches the first page described by `request`.
-    #[doc(hidden)]
-    pub async fn first(
-        client: Client,
-        request: ApiRequest,
-        records_key: &'static str,
-    ) -> Result<Response<Self>> {
+    pub(crate) async fn first(client: Client, request: ApiRequest) -> Result<Response<Self>> {
         let (status, headers, body) = client.execute(&request).await?;
-        let page = Self::from_body(client, request, records_key, status, &body)?;
-        Ok(Response {
-            status,
-            headers,
-            value: page,
-        })
+        let page = Self::from_body(client, request, status, &body)?;
+        Ok(Response::new(status, headers, page))
     }
 
-    fn from_body(
-        client: Client,
-        request: ApiRequest,
-        records_key: &'static str,
-        status: u16,
-        body: &[u8],
-    ) -> Result<Self> {
+    fn from_body(client: Client, request: ApiRequest, status: u16, body: &[u8]) -> Result<Self> {
         let mut value: serde_json::Map<String, serde_json::Value> = decode(status, body)?;
         let meta = value
             .remove("meta")
             .ok_or_else(|| Error::decode(status, "missing `meta`", body))?;
         let meta: PageMeta =
             serde_json::from_value(meta).map_err(|e| Error::decode(status, e, body))?;
+        let key = request.records_key;
         let records = value
-            .remove(records_key)
-            .ok_or_else(|| Error::decode(status, format!("missing `{records_key}`"), body))?;
+            .remove(key)
+            .ok_or_else(|| Error::decode(status, format!("missing `{key}`"), body))?;
         let records =
             serde_json::from_value(records).map_err(|e| Error::decode(status, e, body))?;
         Ok(Page {
@@ -83,7 +68,6 @@ impl<T: DeserializeOwned> Page<T> {
             meta,
             client,
             request,
-            records_key,
         })
     }
 
@@ -102,14 +86,13 @@ impl<T: DeserializeOwned> Page<T> {
             .as_deref()
             .filter(|u| !u.is_empty())
             .map(|u| self.absolute(u));
-        let (client, request, records_key) =
-            (self.client.clone(), self.request.clone(), self.records_key);
+        let (client, request) = (self.client.clone(), self.request.clone());
         async move {
             let Some(url) = url else {
                 return Ok(None);
             };
             let (status, _, body) = client.execute_url(&request, &url).await?;
-            Self::from_body(client, request, records_key, status, &body).map(Some)
+            Self::from_body(client, request, status, &body).map(Some)
         }
     }
 
@@ -128,6 +111,13 @@ impl<T: DeserializeOwned> Page<T> {
         };
         format!("{}{path_and_query}", self.client.resolve_base(self.request.base))
     }
+
+    fn has_next(&self) -> bool {
+        self.meta
+            .next_page_url
+            .as_deref()
+            .is_some_and(|u| !u.is_empty())
+    }
 }
 
 impl<T> Page<T> {
@@ -138,38 +128,41 @@ impl<T> Page<T> {
 }
 
 /// Every record from `request` on, page after page, at most `limit` of them.
-#[doc(hidden)]
-pub fn records<T: DeserializeOwned + Send + 'static>(
+pub(crate) fn records<T: DeserializeOwned + Send + 'static>(
     client: Client,
     request: ApiRequest,
-    records_key: &'static str,
     limit: Option<usize>,
 ) -> BoxStream<'static, Result<T>> {
+    let first = async move { Page::<T>::first(client, request).await.map(|r| r.value) };
+    stream::once(first)
+        .map_ok(move |page| records_from(page, limit))
+        .try_flatten()
+        .boxed()
+}
+
+/// Every record of `first` and the pages after it, at most `limit` of them.
+pub(crate) fn records_from<T: DeserializeOwned + Send + 'static>(
+    first: Page<T>,
+    limit: Option<usize>,
+) -> BoxStream<'static, Result<T>> {
+    /// The next page is fetched only when its records are wanted.
     enum State<T> {
-        Start(Client, ApiRequest),
-        Next(Page<T>),
+        Unread(Page<T>),
+        Read(Page<T>),
         Done,
     }
-    let pages = stream::try_unfold(State::Start(client, request), move |state| async move {
-        let page = match state {
-            State::Start(client, request) => {
-                Page::<T>::first(client, request, records_key).await?.value
-            }
-            State::Next(prev) => match prev.next_page().await? {
+    let pages = stream::try_unfold(State::Unread(first), |state| async move {
+        let mut page = match state {
+            State::Unread(page) => page,
+            State::Read(prev) => match prev.next_page().await? {
                 Some(page) => page,
                 None => return Ok::<_, Error>(None),
             },
             State::Done => return Ok(None),
         };
-        let mut page = page;
         let records = std::mem::take(&mut page.records);
-        let next = if page
-            .meta
-            .next_page_url
-            .as_deref()
-            .is_some_and(|u| !u.is_empty())
-        {
-            State::Next(page)
+        let next = if page.has_next() {
+            State::Read(page)
         } else {
             State::Done
         };

@@ -1,5 +1,6 @@
-//! Path segments: every value placed in a path is percent-encoded as one segment.
+//! Paths: every value placed in a path is percent-encoded as one segment.
 
+use crate::wire::WireText;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986 unreserved characters is encoded, so an identity
@@ -11,8 +12,22 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Percent-encodes `value` (a SID, an identity, any id) as a single path segment.
-pub fn encode_segment(value: impl std::fmt::Display) -> String {
-    utf8_percent_encode(&value.to_string(), SEGMENT).to_string()
+pub fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// `base/<prefix><value><suffix>`: the path one id further, the value
+/// encoded as (part of) one segment.
+pub fn join<T: WireText>(base: &str, prefix: &str, value: &T, suffix: &str) -> String {
+    format!(
+        "{base}/{prefix}{}{suffix}",
+        encode_segment(&value.to_text())
+    )
+}
+
+/// `base/<literal>`: the path one literal segment further.
+pub fn child(base: &str, literal: &str) -> String {
+    format!("{base}/{literal}")
 }
 
 /// Checks the values `path` holds where `template` has a `{Param}` (one

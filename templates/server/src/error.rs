@@ -63,12 +63,21 @@ impl ServerError {
         )
     }
 
-    /// 415, the body is not form-urlencoded.
-    pub fn unsupported_media_type(got: &str) -> Self {
+    /// 415, the body is not of the type the operation takes.
+    pub fn unsupported_media_type(got: &str, expected: &str) -> Self {
         Self::new(
             415,
             20415,
-            format!("Unsupported Content-Type {got:?}: expected application/x-www-form-urlencoded"),
+            format!("Unsupported Content-Type {got:?}: expected {expected}"),
+        )
+    }
+
+    /// 501, Twilio code 20501: an operation this implementation does not serve.
+    pub fn not_implemented(operation: &str) -> Self {
+        Self::new(
+            501,
+            20501,
+            format!("{operation} is not implemented by this server"),
         )
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Records are JSON objects shaped by the model they become; what varies per
 //! resource (SID prefix, fields, defaults, the unique field, links) comes
-//! from the IR as a [`Shape`]. Every record lives under the authenticated
+//! from the IR as a [`Records`] description. Every record lives under the authenticated
 //! account and its collection path, so one account never sees another's.
 //! `url` and `links` are filled in on every read from the request being
 //! answered, so they point at the host the client used to reach the server.
@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-/// What the store needs to know about one resource's records.
+/// What the store needs to know about one collection's records.
 #[derive(Debug)]
-pub struct Shape {
+pub struct Records {
     /// Prefix of the SIDs it creates (`US`); empty when records have no `sid`.
     pub sid_prefix: &'static str,
     /// Every field of the model: unset ones are sent as `null`.
@@ -26,12 +26,12 @@ pub struct Shape {
     /// A field unique within the collection that also finds a record (`identity`).
     pub unique: Option<&'static str>,
     /// `dependentProperties`: links filled from the record.
-    pub links: &'static [LinkShape],
+    pub links: &'static [Link],
 }
 
 /// A link such as `/v2/Services/{service_sid}/Users/{user_sid}/Channels`.
 #[derive(Debug)]
-pub struct LinkShape {
+pub struct Link {
     /// The key under `links`.
     pub name: &'static str,
     /// The path with `{placeholder}`s.
@@ -41,7 +41,7 @@ pub struct LinkShape {
 }
 
 /// (account SID, collection path) -> records in creation order.
-type Records = BTreeMap<(String, String), Vec<Record>>;
+type Collections = BTreeMap<(String, String), Vec<Record>>;
 
 /// One stored record: the JSON object its model serialises to.
 type Record = Map<String, Value>;
@@ -49,7 +49,7 @@ type Record = Map<String, Value>;
 /// Records by account and collection path, in creation order.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    records: Mutex<Records>,
+    records: Mutex<Collections>,
 }
 
 fn now() -> String {
@@ -82,14 +82,14 @@ impl MemoryStore {
         (ctx.account_sid.to_string(), collection.to_string())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Records> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Collections> {
         // A panic elsewhere cannot leave a record half-written: every change is one insert or remove.
         self.records
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn matches(shape: &Shape, record: &Map<String, Value>, id: &str) -> bool {
+    fn matches(shape: &Records, record: &Map<String, Value>, id: &str) -> bool {
         let by = |field: &str| record.get(field).and_then(Value::as_str) == Some(id);
         by("sid") || shape.unique.is_some_and(by)
     }
@@ -105,7 +105,7 @@ impl MemoryStore {
     /// `record` as answered to `ctx`: `url` and `links` on its host.
     fn answer(
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         mut record: Map<String, Value>,
     ) -> Map<String, Value> {
@@ -116,7 +116,7 @@ impl MemoryStore {
 
     fn fill_derived(
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         record: &mut Map<String, Value>,
         own_path: &str,
     ) {
@@ -150,9 +150,9 @@ impl MemoryStore {
 
     /// The records of `collection` and the index of the one `id` names, or 404.
     fn find<'r>(
-        records: &'r mut Records,
+        records: &'r mut Collections,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         id: &str,
     ) -> Result<(&'r mut Vec<Record>, usize), ServerError> {
@@ -170,7 +170,7 @@ impl MemoryStore {
     /// 409 when a record of `list` other than `except` already holds `value`
     /// in the shape's unique field (`null` is never taken).
     fn check_unique(
-        shape: &Shape,
+        shape: &Records,
         list: &[Map<String, Value>],
         value: Option<&Value>,
         except: Option<usize>,
@@ -195,7 +195,7 @@ impl MemoryStore {
     pub fn create(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         assigned: Vec<(&'static str, Value)>,
     ) -> Result<Map<String, Value>, ServerError> {
@@ -248,7 +248,7 @@ impl MemoryStore {
     pub fn get(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         id: &str,
     ) -> Result<Map<String, Value>, ServerError> {
@@ -264,7 +264,7 @@ impl MemoryStore {
     pub fn update(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         id: &str,
         assigned: Vec<(&'static str, Value)>,
@@ -290,7 +290,7 @@ impl MemoryStore {
     pub fn delete(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         id: &str,
     ) -> Result<(), ServerError> {
@@ -304,7 +304,7 @@ impl MemoryStore {
     pub fn list(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         collection: &str,
         request: &PageRequest,
     ) -> Result<ListPage<Map<String, Value>>, ServerError> {
@@ -345,7 +345,7 @@ impl MemoryStore {
     pub fn singleton(
         &self,
         ctx: &RequestContext,
-        shape: &Shape,
+        shape: &Records,
         path: &str,
         assigned: Vec<(&'static str, Value)>,
     ) -> Result<Map<String, Value>, ServerError> {
@@ -375,6 +375,24 @@ impl MemoryStore {
     pub fn remove_singleton(&self, ctx: &RequestContext, path: &str) {
         self.lock().remove(&Self::key(ctx, path));
     }
+}
+
+/// `/a/b/c` from its segments.
+pub fn path(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        out.push('/');
+        out.push_str(s);
+    }
+    out
+}
+
+/// A path segment holding `value` (percent-encoded) between `prefix` and `suffix`.
+pub fn segment<T: api_types::wire::WireText>(prefix: &str, value: &T, suffix: &str) -> String {
+    format!(
+        "{prefix}{}{suffix}",
+        api_types::path::encode_segment(&value.to_text())
+    )
 }
 
 /// A stored record as the model the API returns.

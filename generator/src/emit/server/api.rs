@@ -1,0 +1,52 @@
+//! `<module>/api.rs`: what an implementation of an API provides, one trait
+//! per collection.
+
+use super::{output_type, signature_args};
+use crate::emit::rust::{doc, ident, Paths};
+use crate::view::ApiView;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
+    let traits = api.collections.iter().map(|c| {
+        let name = ident(&c.trait_name);
+        let methods = c.ops.iter().map(|i| {
+            let op = &api.ops[*i];
+            let m = ident(&op.method);
+            let args = signature_args(op, paths, "params");
+            let out = output_type(op, paths);
+            let mdoc = doc(
+                op.ir.description.as_deref(),
+                &format!("`{} {}`.", op.ir.method.as_str(), op.ir.path),
+            );
+            let route = format!(
+                " `{} {}` ({}).",
+                op.ir.method.as_str(),
+                op.ir.path,
+                op.ir.operation_id
+            );
+            quote! {
+                #mdoc
+                #[doc = ""]
+                #[doc = #route]
+                fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*)
+                    -> impl ::std::future::Future<Output = ::std::result::Result<#out, crate::error::ServerError>> + Send;
+            }
+        });
+        let tdoc = format!(" The operations on `{}` and its records.", c.path);
+        quote! {
+            #[doc = #tdoc]
+            pub trait #name: Send + Sync + 'static {
+                #(#methods)*
+            }
+        }
+    });
+    let title = format!(
+        " What an implementation of {} ({}) provides.",
+        api.ir.title, api.ir.module
+    );
+    quote! {
+        #![doc = #title]
+        #(#traits)*
+    }
+}

@@ -1,0 +1,45 @@
+//! The server crate's per-API files: a trait per collection (`api.rs`), the
+//! axum router that parses and checks every request (`router.rs`), and the
+//! in-memory implementation the emulator serves (`memory.rs`).
+
+pub mod api;
+pub mod memory;
+pub mod router;
+
+use super::rust::{ident, Paths};
+use crate::ir::CrudKind;
+use crate::view::{OpView, Output};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What a trait method returns for `op`.
+fn output_type(op: &OpView, paths: &Paths) -> TokenStream {
+    match &op.output {
+        Output::Empty => quote!(()),
+        Output::Value(t) => paths.ty(t),
+        Output::Page { model, .. } => {
+            let t = paths.ty(model);
+            quote!(crate::paging::ListPage<#t>)
+        }
+        Output::Redirect => quote!(::url::Url),
+        Output::Bytes => quote!(::std::vec::Vec<u8>),
+    }
+}
+
+/// The inputs of a trait method after `ctx`: path values, then params, then
+/// paging; `params` names the params argument (`_params` where unread).
+fn signature_args(op: &OpView, paths: &Paths, params: &str) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in &op.path {
+        let name = ident(&p.name);
+        let ty = paths.ty(&p.ty);
+        args.push(quote!(#name: #ty));
+    }
+    let ty = paths.item("params", &op.params);
+    let name = ident(params);
+    args.push(quote!(#name: #ty));
+    if op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. }) {
+        args.push(quote!(paging: crate::paging::PageRequest));
+    }
+    args
+}

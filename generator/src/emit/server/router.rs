@@ -1,0 +1,235 @@
+//! `<module>/router.rs`: the axum router of an API. Every request is
+//! parsed and checked here (path values, params, paging) before the
+//! implementation sees it; every failure is a Twilio-shaped error.
+
+use crate::emit::rust::{ident, Paths};
+use crate::ir::{BodyEncoding, CrudKind, ResponseKind};
+use crate::view::{ApiView, Arity, OpView, Output, RustType};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
+    let bounds: Vec<TokenStream> = api
+        .collections
+        .iter()
+        .map(|c| {
+            let t = ident(&c.trait_name);
+            quote!(super::api::#t)
+        })
+        .collect();
+    let mut routes: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut table = Vec::new();
+    let mut handlers = Vec::new();
+    for c in &api.collections {
+        let bound = ident(&c.trait_name);
+        for i in &c.ops {
+            let op = &api.ops[*i];
+            let h = handler_name(op);
+            let method = ident(&op.ir.method.as_str().to_lowercase());
+            routes
+                .entry(op.resource.template.route())
+                .or_default()
+                .push(quote!(#method(#h::<S>)));
+            let (m, p) = (op.ir.method.as_str(), op.ir.path.as_str());
+            table.push((p, m));
+            handlers.push(handler(op, &bound, paths));
+        }
+    }
+    table.sort();
+    let route_table = table.iter().map(|(p, m)| quote!((#m, #p)));
+    let route_calls = routes.iter().map(|(path, methods)| {
+        let mut chain = methods.iter();
+        let first = chain.next().expect("a route has a method");
+        let rest = chain.map(|m| quote!(.#m));
+        quote!(.route(#path, ::axum::routing::#first #(#rest)*))
+    });
+    let title = format!(" The axum router of {} ({}).", api.ir.title, api.ir.module);
+    let (generics, with_state) = if api.collections.is_empty() {
+        (quote!(<S: Send + Sync + 'static>), quote!(let _ = service;))
+    } else {
+        (quote!(<S>), quote!())
+    };
+    let where_clause = (!bounds.is_empty()).then(|| quote!(where S: #(#bounds)+*,));
+    let router_body = if api.collections.is_empty() {
+        quote!(::axum::Router::new())
+    } else {
+        quote! {
+            ::axum::Router::new()
+                #(#route_calls)*
+                .with_state(service)
+        }
+    };
+    quote! {
+        #![doc = #title]
+        /// Every route of this API as (method, path template), for tests and tooling.
+        pub const ROUTES: &[(&str, &str)] = &[#(#route_table),*];
+
+        /// Mounts every path of this API on `service`. Put the result behind
+        /// [`crate::app::finish`] for authentication and Twilio-shaped 404/405.
+        pub fn router #generics(service: ::std::sync::Arc<S>) -> ::axum::Router
+        #where_clause
+        {
+            #with_state
+            #router_body
+        }
+
+        #(#handlers)*
+    }
+}
+
+fn handler_name(op: &OpView) -> proc_macro2::Ident {
+    format_ident!("handle_{}", op.method)
+}
+
+/// The `StatusCode` constant for a status, or one made from the number.
+fn status_code(status: u16) -> TokenStream {
+    let name = match status {
+        200 => "OK",
+        201 => "CREATED",
+        202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
+        204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        301 => "MOVED_PERMANENTLY",
+        302 => "FOUND",
+        303 => "SEE_OTHER",
+        307 => "TEMPORARY_REDIRECT",
+        308 => "PERMANENT_REDIRECT",
+        other => {
+            return quote!(::axum::http::StatusCode::from_u16(#other).unwrap_or(::axum::http::StatusCode::OK))
+        }
+    };
+    let name = ident(name);
+    quote!(::axum::http::StatusCode::#name)
+}
+
+fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
+    let h = handler_name(op);
+    let inner = format_ident!("{}_inner", h);
+    let m = ident(&op.method);
+    let template = op.ir.path.as_str();
+    let mut steps = Vec::new();
+    let mut call_args = Vec::new();
+    if !op.path.is_empty() {
+        steps.push(quote!(let path = crate::extract::path_params(#template, parts.uri.path())?;));
+    }
+    for p in &op.path {
+        let name = ident(&p.name);
+        let wire = p.ir.wire_name.as_str();
+        let ty = paths.ty(&p.ty);
+        steps.push(quote!(let #name = crate::extract::path_value::<#ty>(&path, #wire)?;));
+        call_args.push(quote!(#name));
+    }
+    let body_kind = match op.ir.body.as_ref() {
+        None => quote!(crate::extract::BodyKind::None),
+        Some(b) if b.encoding == BodyEncoding::Form => quote!(crate::extract::BodyKind::Form),
+        Some(b) => {
+            let required = b.required;
+            quote!(crate::extract::BodyKind::Json { required: #required })
+        }
+    };
+    let params_ty = paths.item("params", &op.params);
+    steps.push(quote! {
+        let incoming = crate::extract::incoming(&parts, body, #body_kind).await?;
+        let params = <#params_ty>::decode(&incoming)?;
+        params.validate()?;
+    });
+    let pages = op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. });
+    if pages {
+        let paging = op.paging.as_ref();
+        // A paging control as `Option<i64>` (`Option<String>` for the token),
+        // whatever the spec made of it.
+        let field = |i: Option<usize>, token: bool| {
+            let none = if token {
+                quote!(::std::option::Option::None)
+            } else {
+                quote!(::std::option::Option::<i64>::None)
+            };
+            let Some(input) = i.map(|i| &op.inputs[i]) else {
+                return none;
+            };
+            let f = ident(&input.name);
+            let optional = input.arity == Arity::Optional;
+            let some = |v: TokenStream| quote!(::std::option::Option::Some(#v));
+            match (token, &input.ty, optional) {
+                (true, RustType::String, true) => quote!(params.#f.clone()),
+                (true, RustType::String, false) => some(quote!(params.#f.clone())),
+                (false, RustType::I64, true) => quote!(params.#f),
+                (false, RustType::I64, false) => some(quote!(params.#f)),
+                (false, RustType::I32, true) => quote!(params.#f.map(i64::from)),
+                (false, RustType::I32, false) => some(quote!(i64::from(params.#f))),
+                _ => none,
+            }
+        };
+        let size = field(paging.and_then(|p| p.size), false);
+        let page = field(paging.and_then(|p| p.page), false);
+        let token = field(paging.and_then(|p| p.token), true);
+        let max = paging
+            .map(|p| p.size_max)
+            .filter(|m| *m != i64::MAX)
+            .map(|m| quote!(::std::option::Option::Some(#m)))
+            .unwrap_or(quote!(::std::option::Option::None));
+        steps.push(
+            quote!(let paging = crate::paging::PageRequest::new(#size, #page, #token, #max);),
+        );
+    }
+    call_args.push(quote!(params));
+    if pages {
+        call_args.push(quote!(paging.clone()));
+    }
+    let status = status_code(op.ir.success_status);
+    let respond = match (&op.output, &op.ir.response) {
+        (Output::Empty, _) => quote!(::std::result::Result::Ok(#status.into_response())),
+        (Output::Value(_), _) => {
+            quote!(::std::result::Result::Ok((#status, ::axum::Json(value)).into_response()))
+        }
+        (Output::Page { records_key, .. }, _) => quote! {
+            let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value)
+                .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
+            ::std::result::Result::Ok((#status, ::axum::Json(body)).into_response())
+        },
+        (Output::Redirect, _) => quote! {
+            ::std::result::Result::Ok((#status, [(::axum::http::header::LOCATION, value.to_string())]).into_response())
+        },
+        (Output::Bytes, ResponseKind::Bytes { media_type }) => quote! {
+            ::std::result::Result::Ok((#status, [(::axum::http::header::CONTENT_TYPE, #media_type)], value).into_response())
+        },
+        (Output::Bytes, _) => quote!(::std::result::Result::Ok((#status, value).into_response())),
+    };
+    let call = match op.output {
+        Output::Empty => quote!(service.#m(ctx, #(#call_args),*).await?;),
+        _ => quote!(let value = service.#m(ctx, #(#call_args),*).await?;),
+    };
+    let keep_ctx = pages.then(|| quote!(let ctx_for_page = ctx.clone();));
+    quote! {
+        async fn #h<S: super::api::#bound>(
+            ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+            request: ::axum::extract::Request,
+        ) -> ::axum::response::Response {
+            use ::axum::response::IntoResponse;
+            match #inner(&*service, request).await {
+                ::std::result::Result::Ok(response) => response,
+                ::std::result::Result::Err(error) => error.into_response(),
+            }
+        }
+
+        async fn #inner<S: super::api::#bound>(
+            service: &S,
+            request: ::axum::extract::Request,
+        ) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
+            use ::axum::response::IntoResponse;
+            let (parts, body) = request.into_parts();
+            let ctx = parts
+                .extensions
+                .get::<crate::auth::RequestContext>()
+                .cloned()
+                .ok_or_else(crate::error::ServerError::unauthorized)?;
+            #(#steps)*
+            #keep_ctx
+            #call
+            #respond
+        }
+    }
+}

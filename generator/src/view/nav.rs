@@ -1,0 +1,327 @@
+//! The resource tree the client navigates: `/v2/Services/{ServiceSid}/Users/{Sid}`
+//! becomes `services(service_sid).users().fetch(sid)`.
+//!
+//! Literal path segments are nodes; a `{Param}` after a literal is that node's
+//! id. A node's handle carries the operations on its own path and those on
+//! `<path>/{id}` (taking the id), and reaches its children; children below the
+//! id are reached through a scope (`at(id)`, or directly `services(id)` when
+//! the node has nothing else to offer). Every type and method name is given
+//! here, through namers, so two paths never make one name.
+
+use super::types::RustType;
+use crate::ir::Segment;
+use crate::names::{pascal, snake, Namer};
+use std::collections::BTreeMap;
+
+/// An id step: its type, and the text around it in its segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdStep {
+    pub ty: RustType,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// An operation reached from a handle, by index into the API's operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpCall {
+    pub op: usize,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// The accessor on the parent handle or scope.
+    pub method: String,
+    pub node: Node,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Node {
+    /// The literal segment, e.g. `Users`.
+    pub literal: String,
+    /// The handle's type name, when the node has a handle.
+    pub handle: Option<String>,
+    /// The scope's type name, when records of the node have children.
+    pub scope: Option<String>,
+    /// Operations on the node's own path.
+    pub own_ops: Vec<OpCall>,
+    /// Operations on `<path>/{id}`.
+    pub id_ops: Vec<OpCall>,
+    pub id: Option<IdStep>,
+    /// The id that leads to the scope.
+    pub scope_id: Option<IdStep>,
+    /// Literal children directly under the node.
+    pub children: Vec<Child>,
+    /// Literal children under `<path>/{id}`.
+    pub scoped: Vec<Child>,
+}
+
+impl Node {
+    /// Whether the node needs a handle of its own, or only a scope.
+    pub fn has_handle(&self) -> bool {
+        !self.own_ops.is_empty() || !self.id_ops.is_empty() || !self.children.is_empty()
+    }
+}
+
+/// The tree of one API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nav {
+    /// The API's root handle (`Api`): its own operations and children.
+    pub root: Node,
+    /// `/v2`: the version segment every path starts with, which names skip
+    /// and URLs keep; empty when paths do not share one.
+    pub root_path: String,
+}
+
+/// What the builder needs of an operation: its index, path segments and verb.
+pub(super) struct Route<'a> {
+    pub op: usize,
+    pub segments: &'a [Segment],
+    pub verb: &'static str,
+    /// The type of each path parameter, by name.
+    pub param_types: BTreeMap<&'a str, RustType>,
+}
+
+/// A tree under construction: literal -> node, ordered.
+#[derive(Default)]
+struct Draft {
+    literal: String,
+    own: Vec<(usize, &'static str)>,
+    ids: Vec<(usize, &'static str)>,
+    id: Option<IdStep>,
+    scope_id: Option<IdStep>,
+    children: BTreeMap<String, Draft>,
+    scoped: BTreeMap<String, Draft>,
+}
+
+impl Draft {
+    fn has_handle(&self) -> bool {
+        !self.own.is_empty() || !self.ids.is_empty() || !self.children.is_empty()
+    }
+}
+
+fn step(segment: &Segment, route: &Route) -> IdStep {
+    match segment {
+        Segment::Param {
+            name,
+            prefix,
+            suffix,
+        } => IdStep {
+            ty: route
+                .param_types
+                .get(name.as_str())
+                .cloned()
+                .unwrap_or(RustType::String),
+            prefix: prefix.clone(),
+            suffix: suffix.clone(),
+        },
+        Segment::Literal { .. } => unreachable!("called on parameters only"),
+    }
+}
+
+fn insert(root: &mut Draft, route: &Route) {
+    let segs = route.segments;
+    let mut node = root;
+    let mut i = 0;
+    while i < segs.len() {
+        match (&segs[i], segs.get(i + 1)) {
+            (Segment::Literal { text }, _) => {
+                node = node.children.entry(text.clone()).or_insert_with(|| Draft {
+                    literal: text.clone(),
+                    ..Draft::default()
+                });
+                i += 1;
+            }
+            (param, None) => {
+                node.id.get_or_insert_with(|| step(param, route));
+                node.ids.push((route.op, route.verb));
+                return;
+            }
+            (param, Some(Segment::Literal { text })) => {
+                node.scope_id.get_or_insert_with(|| step(param, route));
+                node = node.scoped.entry(text.clone()).or_insert_with(|| Draft {
+                    literal: text.clone(),
+                    ..Draft::default()
+                });
+                i += 2;
+            }
+            // The IR leaves out paths with two parameters in a row.
+            (_, Some(Segment::Param { .. })) => return,
+        }
+    }
+    node.own.push((route.op, route.verb));
+}
+
+/// Builds the tree; `types` names the handles, scopes and requests' module,
+/// in which `Api` is already taken.
+pub(super) fn build(routes: &[Route], types: &mut Namer) -> Nav {
+    let mut root = Draft::default();
+    for r in routes {
+        insert(&mut root, r);
+    }
+    let mut root_path = String::new();
+    // Skip a version segment every path starts with: `client.chat_v2()` already says it.
+    if root.own.is_empty()
+        && root.ids.is_empty()
+        && root.scoped.is_empty()
+        && root.children.len() == 1
+    {
+        let (_, version) = root.children.pop_first().expect("one child");
+        if version.own.is_empty()
+            && version.ids.is_empty()
+            && version.scoped.is_empty()
+            && crate::ir::is_version(&version.literal)
+        {
+            root_path = format!("/{}", version.literal);
+            root = version;
+        } else {
+            root.children.insert(version.literal.clone(), version);
+        }
+    }
+    let mut node = finish(root, "", types);
+    node.handle = Some("Api".into());
+    Nav {
+        root: node,
+        root_path,
+    }
+}
+
+/// Names a draft and its children, depth first in literal order.
+fn finish(d: Draft, base: &str, types: &mut Namer) -> Node {
+    // A version segment at the top names nothing: `client.api()` already says it.
+    let type_base =
+        if d.literal.is_empty() || (crate::ir::is_version(&d.literal) && base.is_empty()) {
+            String::new()
+        } else {
+            format!("{base}{}", pascal(&d.literal))
+        };
+    let handle = (d.has_handle() && !d.literal.is_empty()).then(|| {
+        types.unique(if type_base.is_empty() {
+            pascal(&d.literal)
+        } else {
+            type_base.clone()
+        })
+    });
+    let scope = (!d.scoped.is_empty()).then(|| types.unique(format!("{type_base}Scope")));
+    let mut methods = Namer::new();
+    methods.reserve("at");
+    let own_ops = d
+        .own
+        .iter()
+        .map(|(op, verb)| OpCall {
+            op: *op,
+            method: methods.unique(verb.to_string()),
+        })
+        .collect();
+    let id_ops = d
+        .ids
+        .iter()
+        .map(|(op, verb)| OpCall {
+            op: *op,
+            method: methods.unique(verb.to_string()),
+        })
+        .collect();
+    let children = d
+        .children
+        .into_values()
+        .map(|c| Child {
+            method: methods.unique(snake(&c.literal)),
+            node: finish(c, &type_base, types),
+        })
+        .collect();
+    // A scope has only children: its own namer.
+    let mut scope_methods = Namer::new();
+    let scoped = d
+        .scoped
+        .into_values()
+        .map(|c| Child {
+            method: scope_methods.unique(snake(&c.literal)),
+            node: finish(c, &type_base, types),
+        })
+        .collect();
+    Node {
+        literal: d.literal,
+        handle,
+        scope,
+        own_ops,
+        id_ops,
+        id: d.id,
+        scope_id: d.scope_id,
+        children,
+        scoped,
+    }
+}
+
+/// One step of the navigation that reaches an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub method: String,
+    pub takes_id: bool,
+}
+
+impl Nav {
+    /// The calls from `client.<api>()` to operation `op`, the operation's own last.
+    pub fn path_to(&self, op: usize) -> Option<Vec<Step>> {
+        chain(&self.root, op)
+    }
+}
+
+fn chain(node: &Node, op: usize) -> Option<Vec<Step>> {
+    let call = |c: &OpCall, takes_id| Step {
+        method: c.method.clone(),
+        takes_id,
+    };
+    if let Some(c) = node.own_ops.iter().find(|c| c.op == op) {
+        return Some(vec![call(c, false)]);
+    }
+    if let Some(c) = node.id_ops.iter().find(|c| c.op == op) {
+        return Some(vec![call(c, true)]);
+    }
+    for child in &node.children {
+        if let Some(rest) = chain_into(child, op) {
+            return Some(rest);
+        }
+    }
+    for child in &node.scoped {
+        if let Some(mut rest) = chain_into(child, op) {
+            rest.insert(
+                0,
+                Step {
+                    method: "at".into(),
+                    takes_id: true,
+                },
+            );
+            return Some(rest);
+        }
+    }
+    None
+}
+
+fn chain_into(child: &Child, op: usize) -> Option<Vec<Step>> {
+    if child.node.has_handle() {
+        let mut rest = chain(&child.node, op)?;
+        rest.insert(
+            0,
+            Step {
+                method: child.method.clone(),
+                takes_id: false,
+            },
+        );
+        Some(rest)
+    } else {
+        // Only a scope: `services(id)` then the scope's children.
+        for grandchild in &child.node.scoped {
+            if let Some(mut rest) = chain_into(grandchild, op) {
+                rest.insert(
+                    0,
+                    Step {
+                        method: child.method.clone(),
+                        takes_id: true,
+                    },
+                );
+                return Some(rest);
+            }
+        }
+        None
+    }
+}
