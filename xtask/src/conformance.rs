@@ -8,6 +8,7 @@ use std::time::Instant;
 struct Row {
     spec: String,
     operations: String,
+    skipped: String,
     generated: String,
     compiled: String,
     seconds: f64,
@@ -44,14 +45,19 @@ pub fn run(dir: &Path, root: &Path) -> Result<bool, String> {
         let mut row = Row {
             spec: name,
             operations: "-".into(),
+            skipped: "-".into(),
             generated: "FAIL".into(),
             compiled: "-".into(),
             seconds: 0.0,
         };
         match generate(spec, &work) {
             Err(e) => eprintln!("{}: {e}", spec.display()),
-            Ok((out, crates, operations)) => {
+            Ok((out, crates, operations, skipped)) => {
                 row.operations = operations.to_string();
+                row.skipped = skipped.len().to_string();
+                for s in skipped {
+                    eprintln!("{}: skipped {s}", spec.display());
+                }
                 row.generated = "ok".into();
                 row.compiled = match check(&out, &crates, root) {
                     Ok(()) => "ok".into(),
@@ -66,13 +72,13 @@ pub fn run(dir: &Path, root: &Path) -> Result<bool, String> {
         rows.push(row);
     }
     println!(
-        "{:<36} {:>10} {:>10} {:>10} {:>8}",
-        "spec", "operations", "generated", "compiled", "seconds"
+        "{:<36} {:>10} {:>8} {:>10} {:>10} {:>8}",
+        "spec", "operations", "skipped", "generated", "compiled", "seconds"
     );
     for r in &rows {
         println!(
-            "{:<36} {:>10} {:>10} {:>10} {:>8.1}",
-            r.spec, r.operations, r.generated, r.compiled, r.seconds
+            "{:<36} {:>10} {:>8} {:>10} {:>10} {:>8.1}",
+            r.spec, r.operations, r.skipped, r.generated, r.compiled, r.seconds
         );
     }
     Ok(rows
@@ -80,7 +86,10 @@ pub fn run(dir: &Path, root: &Path) -> Result<bool, String> {
         .all(|r| r.generated == "ok" && r.compiled == "ok"))
 }
 
-fn generate(spec: &Path, work: &Path) -> Result<(PathBuf, Vec<String>, usize), String> {
+/// The crates' directory and names, the operation count and the skipped operations.
+type Generated = (PathBuf, Vec<String>, usize, Vec<String>);
+
+fn generate(spec: &Path, work: &Path) -> Result<Generated, String> {
     let config = generator::config::Config::single(spec);
     let project =
         generator::build_project(&config, Path::new(""), "").map_err(|e| e.to_string())?;
@@ -93,15 +102,23 @@ fn generate(spec: &Path, work: &Path) -> Result<(PathBuf, Vec<String>, usize), S
         .flat_map(|a| &a.resources)
         .map(|r| r.operations.len())
         .sum();
+    let skipped = project
+        .apis
+        .iter()
+        .flat_map(|a| &a.skipped)
+        .map(|s| format!("{}: {}: {}", s.operation, s.location, s.reason))
+        .collect();
     Ok((
         out,
         vec![config.client.name, config.server.name],
         operations,
+        skipped,
     ))
 }
 
 /// `cargo check` of the emitted crates as their own workspace, with the
-/// project's lockfile (same dependency versions) and warnings denied.
+/// project's lockfile (same dependency versions) and warnings denied, then
+/// the client's doctests (its README's examples), compiled and run.
 fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
     let members = crates
         .iter()
@@ -114,18 +131,23 @@ fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--quiet", "--all-targets"])
-        .current_dir(out)
-        .env("CARGO_TARGET_DIR", root.join("target/conformance-build"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
+    let cargo = |args: &[&str]| -> Result<(), String> {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(args)
+            .current_dir(out)
+            .env("CARGO_TARGET_DIR", root.join("target/conformance-build"))
+            .env("RUSTFLAGS", "-D warnings")
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if output.status.success() {
+            return Ok(());
+        }
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().take(40).collect();
-        Err(format!("cargo check failed:\n{}", tail.join("\n")))
-    }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let tail: Vec<&str> = stderr.lines().chain(stdout.lines()).take(60).collect();
+        Err(format!("cargo {} failed:\n{}", args[0], tail.join("\n")))
+    };
+    cargo(&["check", "--quiet", "--all-targets"])?;
+    cargo(&["test", "--quiet", "--doc", "-p", &crates[0]])
 }

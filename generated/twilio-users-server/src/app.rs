@@ -2,11 +2,11 @@
 
 //! What every API's router shares: authentication and Twilio-shaped 404 and 405.
 
-use crate::auth::{require_auth, Authenticator};
+use crate::auth::{Authenticator, require_auth};
 use crate::error::ServerError;
+use axum::Router;
 use axum::http::{Method, Uri};
 use axum::response::IntoResponse;
-use axum::Router;
 use std::sync::Arc;
 
 async fn not_found(uri: Uri) -> impl IntoResponse {

@@ -2,7 +2,7 @@
 
 //! Errors in Twilio's shape: `{"code", "message", "more_info", "status"}`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// An error answer. Handlers return it; the router never answers client

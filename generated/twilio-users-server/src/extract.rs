@@ -29,7 +29,9 @@ fn percent_decode(name: &str, raw: &str) -> Result<String, ServerError> {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| ServerError::invalid_parameter(name, "is not valid UTF-8 once percent-decoded"))
+        .map_err(|_| {
+            ServerError::invalid_parameter(name, "is not valid UTF-8 once percent-decoded")
+        })
 }
 
 /// The percent-decoded `{Param}` values of `path`, matched against the spec's
@@ -51,8 +53,15 @@ pub fn path_params(template: &str, path: &str) -> Result<Vec<(String, String)>, 
             }
             continue;
         };
-        let close = segment[open..].find('}').map(|c| open + c).ok_or_else(not_found)?;
-        let (prefix, name, suffix) = (&segment[..open], &segment[open + 1..close], &segment[close + 1..]);
+        let close = segment[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(not_found)?;
+        let (prefix, name, suffix) = (
+            &segment[..open],
+            &segment[open + 1..close],
+            &segment[close + 1..],
+        );
         let raw = value
             .strip_prefix(prefix)
             .and_then(|v| v.strip_suffix(suffix))
@@ -116,7 +125,10 @@ pub async fn incoming(parts: &Parts, body: Body, kind: BodyKind) -> Result<Incom
         BodyKind::None => {}
         BodyKind::Form => {
             if media != "application/x-www-form-urlencoded" && !empty {
-                return Err(ServerError::unsupported_media_type(content_type, "application/x-www-form-urlencoded"));
+                return Err(ServerError::unsupported_media_type(
+                    content_type,
+                    "application/x-www-form-urlencoded",
+                ));
             }
             incoming.form = Received::parse(&bytes)?;
         }
@@ -127,10 +139,14 @@ pub async fn incoming(parts: &Parts, body: Body, kind: BodyKind) -> Result<Incom
                 }
             } else {
                 if media != "application/json" && !media.ends_with("+json") {
-                    return Err(ServerError::unsupported_media_type(content_type, "application/json"));
+                    return Err(ServerError::unsupported_media_type(
+                        content_type,
+                        "application/json",
+                    ));
                 }
-                let value = serde_json::from_slice(&bytes)
-                    .map_err(|e| ServerError::invalid_parameter("body", format!("is not valid JSON: {e}")))?;
+                let value = serde_json::from_slice(&bytes).map_err(|e| {
+                    ServerError::invalid_parameter("body", format!("is not valid JSON: {e}"))
+                })?;
                 incoming.json = Some(value);
             }
         }

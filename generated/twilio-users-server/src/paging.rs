@@ -41,7 +41,9 @@ impl PageRequest {
         page_token: Option<String>,
         maximum: Option<i64>,
     ) -> Self {
-        let cap = maximum.and_then(|m| u64::try_from(m).ok()).unwrap_or(u64::MAX);
+        let cap = maximum
+            .and_then(|m| u64::try_from(m).ok())
+            .unwrap_or(u64::MAX);
         PageRequest {
             page_size: page_size
                 .and_then(|n| u64::try_from(n).ok())

@@ -3,7 +3,7 @@
 //! Paths: every value placed in a path is percent-encoded as one segment.
 
 use crate::wire::WireText;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything but RFC 3986 unreserved characters is encoded, so an identity
 /// such as `a/b?c#d@e f%` stays one segment and reads back unchanged.

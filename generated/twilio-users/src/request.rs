@@ -72,6 +72,11 @@ pub trait Answer: Send + 'static {
     ) -> BoxFuture<'static, Result<Response<Self::Output>>>;
 }
 
+/// Decodes a JSON body, or says what it was.
+pub(crate) fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| Error::decode(status, e, body))
+}
+
 /// A JSON value of type `T`.
 pub struct Json<T>(PhantomData<fn() -> T>);
 
@@ -96,7 +101,7 @@ impl<T: DeserializeOwned + Send + 'static> Answer for Json<T> {
     ) -> BoxFuture<'static, Result<Response<T>>> {
         Box::pin(async move {
             let (status, headers, body) = client.execute(&request).await?;
-            let value = crate::client::decode(status, &body)?;
+            let value = decode(status, &body)?;
             Ok(Response::new(status, headers, value))
         })
     }
@@ -129,7 +134,9 @@ impl Answer for Redirect {
             let location = headers
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| Error::decode(status, "a redirect without a Location header", &body))?;
+                .ok_or_else(|| {
+                    Error::decode(status, "a redirect without a Location header", &body)
+                })?;
             let url = url::Url::parse(location)
                 .map_err(|e| Error::decode(status, format!("Location is not a URL: {e}"), &body))?;
             Ok(Response::new(status, headers, url))
@@ -161,11 +168,17 @@ impl<T: DeserializeOwned + Send + 'static> Answer for Records<T> {
         Box::pin(async move {
             // A limit of 0 asks for nothing: nothing is sent.
             if limit == Some(0) {
-                return Ok(Response::new(200, reqwest::header::HeaderMap::new(), Vec::new()));
+                return Ok(Response::new(
+                    200,
+                    reqwest::header::HeaderMap::new(),
+                    Vec::new(),
+                ));
             }
             let first = crate::page::Page::<T>::first(client, request).await?;
             let (status, headers) = (first.status, first.headers.clone());
-            let records = futures::TryStreamExt::try_collect(crate::page::records_from(first.value, limit)).await?;
+            let records =
+                futures::TryStreamExt::try_collect(crate::page::records_from(first.value, limit))
+                    .await?;
             Ok(Response::new(status, headers, records))
         })
     }

@@ -117,14 +117,18 @@ pub trait Entries {
 
 impl<T: WireText> Entries for BTreeMap<String, T> {
     fn entries(&self) -> Vec<(&str, Cow<'_, str>)> {
-        self.iter().map(|(k, v)| (k.as_str(), v.to_text())).collect()
+        self.iter()
+            .map(|(k, v)| (k.as_str(), v.to_text()))
+            .collect()
     }
 }
 
 impl Entries for serde_json::Value {
     fn entries(&self) -> Vec<(&str, Cow<'_, str>)> {
         match self {
-            serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.as_str(), v.to_text())).collect(),
+            serde_json::Value::Object(m) => {
+                m.iter().map(|(k, v)| (k.as_str(), v.to_text())).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -149,7 +153,11 @@ impl Pairs {
     }
 
     /// `key=value` for each value (none, one, or a repeated list).
-    pub fn text<'a, T: WireText + 'a>(&mut self, key: &str, values: impl IntoIterator<Item = &'a T>) {
+    pub fn text<'a, T: WireText + 'a>(
+        &mut self,
+        key: &str,
+        values: impl IntoIterator<Item = &'a T>,
+    ) {
         for v in values {
             self.push(key, &v.to_text());
         }
@@ -175,15 +183,19 @@ impl Pairs {
         values: impl IntoIterator<Item = &'a T>,
     ) -> Result<(), InvalidParameter> {
         for v in values {
-            let text = serde_json::to_string(v)
-                .map_err(|e| InvalidParameter::new(key, e.to_string()))?;
+            let text =
+                serde_json::to_string(v).map_err(|e| InvalidParameter::new(key, e.to_string()))?;
             self.push(key, &text);
         }
         Ok(())
     }
 
     /// `<prefix>.<name>=value` for each entry (Twilio's prefixed maps).
-    pub fn prefixed<'a, M: Entries + 'a>(&mut self, prefix: &str, maps: impl IntoIterator<Item = &'a M>) {
+    pub fn prefixed<'a, M: Entries + 'a>(
+        &mut self,
+        prefix: &str,
+        maps: impl IntoIterator<Item = &'a M>,
+    ) {
         for m in maps {
             for (k, v) in m.entries() {
                 self.push(&format!("{prefix}.{k}"), &v);
@@ -237,7 +249,11 @@ pub struct Outgoing {
 
 impl Outgoing {
     /// A header for each value (at most one).
-    pub fn header<'a, T: WireText + 'a>(&mut self, name: &'static str, values: impl IntoIterator<Item = &'a T>) {
+    pub fn header<'a, T: WireText + 'a>(
+        &mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = &'a T>,
+    ) {
         for v in values {
             self.headers.push((name, v.to_text().into_owned()));
         }
@@ -257,6 +273,18 @@ impl Outgoing {
         Ok(())
     }
 
+    /// A list property of the JSON body, as one array, when not empty.
+    pub fn json_list<T: serde::Serialize>(
+        &mut self,
+        key: &str,
+        values: &[T],
+    ) -> Result<(), InvalidParameter> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        self.json_field(key, [&values])
+    }
+
     /// The whole JSON body, when set.
     pub fn json_value<'a, T: serde::Serialize + 'a>(
         &mut self,
@@ -264,7 +292,8 @@ impl Outgoing {
     ) -> Result<(), InvalidParameter> {
         for v in values {
             self.json_body = Some(
-                serde_json::to_value(v).map_err(|e| InvalidParameter::new("body", e.to_string()))?,
+                serde_json::to_value(v)
+                    .map_err(|e| InvalidParameter::new("body", e.to_string()))?,
             );
         }
         Ok(())
@@ -303,7 +332,8 @@ mod incoming {
                         raw.get(i + 1).copied().and_then(hex),
                         raw.get(i + 2).copied().and_then(hex),
                     ) else {
-                        let shown = String::from_utf8_lossy(&raw[i..(i + 3).min(raw.len())]).into_owned();
+                        let shown =
+                            String::from_utf8_lossy(&raw[i..(i + 3).min(raw.len())]).into_owned();
                         return Err(format!("{shown:?} is not a valid percent escape"));
                     };
                     bytes.push(h * 16 + l);
@@ -354,7 +384,10 @@ mod incoming {
             let mut values = self.values(key);
             let first = values.next();
             if values.next().is_some() {
-                return Err(InvalidParameter::new(key, "is given more than once (duplicate)"));
+                return Err(InvalidParameter::new(
+                    key,
+                    "is given more than once (duplicate)",
+                ));
             }
             Ok(first)
         }
@@ -365,7 +398,9 @@ mod incoming {
 
         /// The one value of `key`, if given.
         pub fn optional<T: WireText>(&self, key: &str) -> Result<Option<T>, InvalidParameter> {
-            self.one(key)?.map(|v| Self::parse_value(key, v)).transpose()
+            self.one(key)?
+                .map(|v| Self::parse_value(key, v))
+                .transpose()
         }
 
         /// The one value of `key`, which must be given.
@@ -376,39 +411,65 @@ mod incoming {
 
         /// Every value of `key` (a repeated list).
         pub fn list<T: WireText>(&self, key: &str) -> Result<Vec<T>, InvalidParameter> {
-            self.values(key).map(|v| Self::parse_value(key, v)).collect()
+            self.values(key)
+                .map(|v| Self::parse_value(key, v))
+                .collect()
         }
 
         /// The values of `key`, joined by `sep` in one value.
-        pub fn joined<T: WireText>(&self, key: &str, sep: char) -> Result<Vec<T>, InvalidParameter> {
+        pub fn joined<T: WireText>(
+            &self,
+            key: &str,
+            sep: char,
+        ) -> Result<Vec<T>, InvalidParameter> {
             match self.one(key)? {
                 None => Ok(Vec::new()),
-                Some(v) => v.split(sep).map(|part| Self::parse_value(key, part)).collect(),
+                Some(v) => v
+                    .split(sep)
+                    .map(|part| Self::parse_value(key, part))
+                    .collect(),
             }
         }
 
         /// The one JSON text of `key`, if given.
-        pub fn json<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, InvalidParameter> {
+        pub fn json<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Option<T>, InvalidParameter> {
             self.one(key)?
                 .map(|v| {
-                    serde_json::from_str(v)
-                        .map_err(|e| InvalidParameter::new(key, format!("is not valid JSON of the expected shape: {e}")))
+                    serde_json::from_str(v).map_err(|e| {
+                        InvalidParameter::new(
+                            key,
+                            format!("is not valid JSON of the expected shape: {e}"),
+                        )
+                    })
                 })
                 .transpose()
         }
 
         /// The one JSON text of `key`, which must be given.
-        pub fn json_required<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, InvalidParameter> {
+        pub fn json_required<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<T, InvalidParameter> {
             self.json(key)?
                 .ok_or_else(|| InvalidParameter::new(key, "is required"))
         }
 
         /// Every JSON text of `key`.
-        pub fn json_list<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Vec<T>, InvalidParameter> {
+        pub fn json_list<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Vec<T>, InvalidParameter> {
             self.values(key)
                 .map(|v| {
-                    serde_json::from_str(v)
-                        .map_err(|e| InvalidParameter::new(key, format!("is not valid JSON of the expected shape: {e}")))
+                    serde_json::from_str(v).map_err(|e| {
+                        InvalidParameter::new(
+                            key,
+                            format!("is not valid JSON of the expected shape: {e}"),
+                        )
+                    })
                 })
                 .collect()
         }
@@ -420,13 +481,15 @@ mod incoming {
         ) -> Result<Option<BTreeMap<String, T>>, InvalidParameter> {
             let mut out = BTreeMap::new();
             for (k, v) in &self.pairs {
-                if let Some(entry) = name(k) {
-                    if out
+                if let Some(entry) = name(k)
+                    && out
                         .insert(entry.to_string(), Self::parse_value(k, v)?)
                         .is_some()
-                    {
-                        return Err(InvalidParameter::new(k, "is given more than once (duplicate)"));
-                    }
+                {
+                    return Err(InvalidParameter::new(
+                        k,
+                        "is given more than once (duplicate)",
+                    ));
                 }
             }
             let _ = key;
@@ -434,19 +497,31 @@ mod incoming {
         }
 
         /// `<prefix>.<name>=value` entries, if any.
-        pub fn prefixed(&self, prefix: &str) -> Result<Option<BTreeMap<String, String>>, InvalidParameter> {
+        pub fn prefixed(
+            &self,
+            prefix: &str,
+        ) -> Result<Option<BTreeMap<String, String>>, InvalidParameter> {
             let lead = format!("{prefix}.");
             self.map_of(prefix, |k| k.strip_prefix(lead.as_str()))
         }
 
         /// `key[name]=value` entries, if any.
-        pub fn deep<T: WireText>(&self, key: &str) -> Result<Option<BTreeMap<String, T>>, InvalidParameter> {
+        pub fn deep<T: WireText>(
+            &self,
+            key: &str,
+        ) -> Result<Option<BTreeMap<String, T>>, InvalidParameter> {
             let lead = format!("{key}[");
-            self.map_of(key, |k| k.strip_prefix(lead.as_str()).and_then(|r| r.strip_suffix(']')))
+            self.map_of(key, |k| {
+                k.strip_prefix(lead.as_str())
+                    .and_then(|r| r.strip_suffix(']'))
+            })
         }
 
         /// Every pair whose key is not one of `known`, as entries.
-        pub fn entries<T: WireText>(&self, known: &[&str]) -> Result<Option<BTreeMap<String, T>>, InvalidParameter> {
+        pub fn entries<T: WireText>(
+            &self,
+            known: &[&str],
+        ) -> Result<Option<BTreeMap<String, T>>, InvalidParameter> {
             self.map_of("", |k| (!known.contains(&k)).then_some(k))
         }
     }
@@ -466,7 +541,10 @@ mod incoming {
 
     impl Incoming {
         /// Property `key` of a JSON object body, if given.
-        pub fn json_field<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, InvalidParameter> {
+        pub fn json_field<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Option<T>, InvalidParameter> {
             match self.json.as_ref().and_then(|j| j.get(key)) {
                 None | Some(serde_json::Value::Null) => Ok(None),
                 Some(v) => T::deserialize(v)
@@ -475,14 +553,27 @@ mod incoming {
             }
         }
 
+        /// List property `key` of a JSON object body (empty if not given).
+        pub fn json_list<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Vec<T>, InvalidParameter> {
+            Ok(self.json_field::<Vec<T>>(key)?.unwrap_or_default())
+        }
+
         /// Property `key` of a JSON object body, which must be given.
-        pub fn json_field_required<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, InvalidParameter> {
+        pub fn json_field_required<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<T, InvalidParameter> {
             self.json_field(key)?
                 .ok_or_else(|| InvalidParameter::new(key, "is required"))
         }
 
         /// The whole JSON body, if given.
-        pub fn json_value<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, InvalidParameter> {
+        pub fn json_value<T: serde::de::DeserializeOwned>(
+            &self,
+        ) -> Result<Option<T>, InvalidParameter> {
             match &self.json {
                 None => Ok(None),
                 Some(v) => T::deserialize(v)
@@ -492,7 +583,9 @@ mod incoming {
         }
 
         /// The whole JSON body, which must be given.
-        pub fn json_value_required<T: serde::de::DeserializeOwned>(&self) -> Result<T, InvalidParameter> {
+        pub fn json_value_required<T: serde::de::DeserializeOwned>(
+            &self,
+        ) -> Result<T, InvalidParameter> {
             self.json_value()?
                 .ok_or_else(|| InvalidParameter::new("body", "is required"))
         }
@@ -512,7 +605,12 @@ mod incoming {
             assert!(Received::parse(b"A=%FF%FE").is_err());
             assert!(Received::parse(b"A=%F").is_err());
             let dup = Received::parse(b"A=1&A=2").unwrap();
-            assert!(dup.optional::<i64>("A").unwrap_err().to_string().contains("duplicate"));
+            assert!(
+                dup.optional::<i64>("A")
+                    .unwrap_err()
+                    .to_string()
+                    .contains("duplicate")
+            );
             assert_eq!(dup.list::<i64>("A").unwrap(), [1, 2]);
         }
 

@@ -99,7 +99,12 @@ fn emit_client(
         templates::render("client/Cargo.toml", context)?,
     );
     put("README.md", templates::render("client/README.md", context)?);
+    let has_operations = view.apis.iter().any(|a| !a.ops.is_empty());
     for (path, contents) in CLIENT_RUNTIME {
+        // Requests and pages exist only where there is an operation to send.
+        if matches!(*path, "src/request.rs" | "src/page.rs") && !has_operations {
+            continue;
+        }
         put(path, templates::runtime_file(contents));
     }
     put("src/lib.rs", format_file("lib.rs", client_lib(view))?);
@@ -227,6 +232,23 @@ fn server_lib(view: &View) -> TokenStream {
 }
 
 fn client_lib(view: &View) -> TokenStream {
+    let has_operations = view.apis.iter().any(|a| !a.ops.is_empty());
+    let request = has_operations.then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod page;
+            #[cfg(feature = "client")]
+            pub mod request;
+        }
+    });
+    let request_use = has_operations.then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub use page::{Page, PageMeta};
+            #[cfg(feature = "client")]
+            pub use request::Request;
+        }
+    });
     let modules = view.apis.iter().map(|a| {
         let m = ident(&a.module);
         let d = format!(" {} ({}).", a.ir.title, a.ir.module);
@@ -245,20 +267,14 @@ fn client_lib(view: &View) -> TokenStream {
         pub mod wire;
         #[cfg(feature = "client")]
         pub mod client;
-        #[cfg(feature = "client")]
-        pub mod page;
-        #[cfg(feature = "client")]
-        pub mod request;
+        #request
 
         #(#modules)*
 
         pub use error::{ApiError, Error, InvalidParameter, Result};
         #[cfg(feature = "client")]
         pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
-        #[cfg(feature = "client")]
-        pub use page::{Page, PageMeta};
-        #[cfg(feature = "client")]
-        pub use request::Request;
+        #request_use
         // The crates whose types appear in this crate's API.
         pub use chrono;
         pub use serde_json;

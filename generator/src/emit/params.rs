@@ -179,6 +179,10 @@ fn encode(input: &InputView) -> TokenStream {
         Wire::Prefixed(prefix) => quote!(#pairs.prefixed(#prefix, #values);),
         Wire::Deep => quote!(#pairs.deep(#wire, #values);),
         Wire::Entries => quote!(#pairs.entries(#values);),
+        Wire::JsonField if input.arity == Arity::List => {
+            let f = ident(&input.name);
+            quote!(out.json_list(#wire, &self.#f)?;)
+        }
         Wire::JsonField => quote!(out.json_field(#wire, #values)?;),
         Wire::JsonBody => quote!(out.json_value(#values)?;),
     }
@@ -234,6 +238,9 @@ fn decode(input: &InputView, paths: &Paths, known_keys: &[&str]) -> TokenStream 
             } else {
                 map
             }
+        }
+        Wire::JsonField if input.arity == Arity::List => {
+            quote!(incoming.json_list::<#item>(#wire)?)
         }
         Wire::JsonField if required => quote!(incoming.json_field_required::<#item>(#wire)?),
         Wire::JsonField => quote!(incoming.json_field::<#item>(#wire)?),

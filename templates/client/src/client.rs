@@ -475,11 +475,6 @@ pub fn rewrite_host(base: &str, region: Option<&str>, edge: Option<&str>) -> Str
     format!("{scheme}://{host}")
 }
 
-/// Decodes a JSON body, or says what it was.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| Error::decode(status, e, body))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

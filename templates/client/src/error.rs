@@ -65,15 +65,16 @@ pub enum Error {
     /// The request never got an answer (connection, TLS, timeout).
     #[error("transport error: {0}")]
     Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
-    /// The answer was not what the spec says it is.
-    #[error("cannot decode response (HTTP {status}): {message}; body starts: {snippet:?}")]
+    /// The answer was not what the spec says it is. The body is not kept:
+    /// a record holds PII (identities, attributes), and errors end up in logs.
+    #[error("cannot decode response (HTTP {status}, {length} bytes): {message}")]
     Decode {
         /// The HTTP status of the response.
         status: u16,
-        /// What the decoder said.
+        /// What the decoder said, with any value it quoted redacted.
         message: String,
-        /// The start of the body, for diagnosis.
-        snippet: String,
+        /// The body's length in bytes.
+        length: usize,
     },
     /// An input was rejected before sending.
     #[error(transparent)]
@@ -108,15 +109,36 @@ impl Error {
         }
     }
 
-    #[cfg_attr(not(feature = "client"), allow(dead_code))]
-    pub(crate) fn decode(status: u16, message: impl std::fmt::Display, body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
+    /// A body (with `status`) that does not decode as the spec says: what
+    /// the decoder said, with the values it quotes redacted, and the body's
+    /// length. The body itself is never kept.
+    pub fn decode(status: u16, message: impl std::fmt::Display, body: &[u8]) -> Self {
         Error::Decode {
             status,
-            message: message.to_string(),
-            snippet: text.chars().take(200).collect(),
+            message: redact_quoted(&message.to_string()),
+            length: body.len(),
         }
     }
+}
+
+/// `invalid type: string "alice@example.com", expected u64` ->
+/// `invalid type: string "…", expected u64`: decoders quote values, and a
+/// value may be PII. Names (in backticks) stay.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if inside {
+                out.push('…');
+            }
+            inside = !inside;
+            out.push(c);
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `Result` with this crate's [`Error`].

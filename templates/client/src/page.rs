@@ -1,7 +1,8 @@
 //! List pages and paging: Twilio's `meta` block and `next_page_url`.
 
-use crate::client::{decode, ApiRequest, Client, Response};
+use crate::client::{ApiRequest, Client, Response};
 use crate::error::{Error, Result};
+use crate::request::decode;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
@@ -109,7 +110,10 @@ impl<T: DeserializeOwned> Page<T> {
             // Not absolute: already a path (and query).
             Err(_) => url.to_string(),
         };
-        format!("{}{path_and_query}", self.client.resolve_base(self.request.base))
+        format!(
+            "{}{path_and_query}",
+            self.client.resolve_base(self.request.base)
+        )
     }
 
     fn has_next(&self) -> bool {

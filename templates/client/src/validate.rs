@@ -10,21 +10,21 @@ pub fn check_range(
     minimum: Option<i64>,
     maximum: Option<i64>,
 ) -> Result<(), InvalidParameter> {
-    if let Some(min) = minimum {
-        if value < min {
-            return Err(InvalidParameter::new(
-                name,
-                format!("{value} is below the minimum of {min}"),
-            ));
-        }
+    if let Some(min) = minimum
+        && value < min
+    {
+        return Err(InvalidParameter::new(
+            name,
+            format!("{value} is below the minimum of {min}"),
+        ));
     }
-    if let Some(max) = maximum {
-        if value > max {
-            return Err(InvalidParameter::new(
-                name,
-                format!("{value} is above the maximum of {max}"),
-            ));
-        }
+    if let Some(max) = maximum
+        && value > max
+    {
+        return Err(InvalidParameter::new(
+            name,
+            format!("{value} is above the maximum of {max}"),
+        ));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::error::ServerError;
 use api_types::sid::AccountSid;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -120,7 +120,8 @@ pub async fn require_auth(
         return ServerError::unauthorized().into_response();
     };
     let Some(base_url) = base_url(request.headers()) else {
-        return ServerError::invalid_parameter("Host", "is not a valid host[:port]").into_response();
+        return ServerError::invalid_parameter("Host", "is not a valid host[:port]")
+            .into_response();
     };
     request.extensions_mut().insert(RequestContext {
         account_sid,

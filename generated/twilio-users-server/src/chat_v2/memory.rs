@@ -16,6 +16,11 @@ impl InMemory {
     pub fn new(store: ::std::sync::Arc<crate::memory_store::MemoryStore>) -> Self {
         InMemory { store }
     }
+
+    /// The store this implementation serves from.
+    pub fn store(&self) -> &::std::sync::Arc<crate::memory_store::MemoryStore> {
+        &self.store
+    }
 }
 
 /// Records of `/v2/Services/{ServiceSid}/Users`.

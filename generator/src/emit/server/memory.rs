@@ -11,10 +11,16 @@ use quote::quote;
 pub fn memory_file(api: &ApiView, paths: &Paths) -> TokenStream {
     let mut descriptions = Vec::new();
     let mut impls = Vec::new();
+    let mut uses_records = false;
+    let mut uses_links = false;
     for c in &api.collections {
         let store = ident(&c.store_name);
-        // Every operation needs the description, lists too: they fill in `url` and `links`.
-        descriptions.push(records_const(api, c));
+        // Every stored operation needs the description, lists too: they fill in `url` and `links`.
+        if c.ops.iter().any(|i| stored(&api.ops[*i], c)) {
+            descriptions.push(records_const(api, c));
+            uses_records = true;
+            uses_links |= !c.resource.links.is_empty();
+        }
         let bound = ident(&c.trait_name);
         let methods = c
             .ops
@@ -27,20 +33,16 @@ pub fn memory_file(api: &ApiView, paths: &Paths) -> TokenStream {
         });
     }
     let title = format!(" {} ({}) served from memory.", api.ir.title, api.ir.module);
-    let uses = (!api.collections.is_empty()).then(|| {
+    let uses = uses_records.then(|| {
         quote!(
             use crate::memory_store::Records;
         )
     });
-    let link_use = api
-        .collections
-        .iter()
-        .any(|c| !c.resource.links.is_empty())
-        .then(|| {
-            quote!(
-                use crate::memory_store::Link;
-            )
-        });
+    let link_use = uses_links.then(|| {
+        quote!(
+            use crate::memory_store::Link;
+        )
+    });
     quote! {
         #![doc = #title]
         #uses
@@ -57,6 +59,11 @@ pub fn memory_file(api: &ApiView, paths: &Paths) -> TokenStream {
             /// Serves from `store` (share one store between APIs to serve them together).
             pub fn new(store: ::std::sync::Arc<crate::memory_store::MemoryStore>) -> Self {
                 InMemory { store }
+            }
+
+            /// The store this implementation serves from.
+            pub fn store(&self) -> &::std::sync::Arc<crate::memory_store::MemoryStore> {
+                &self.store
             }
         }
 
