@@ -564,12 +564,16 @@ fn inline_enum_replaces_a_string() {
 #[test]
 fn enum_removed_with_its_last_use() {
     // The Status query parameter was one use of user_enum_status; with the
-    // record field gone too, the enum goes.
+    // record field and the component gone too, the enum goes.
     expect(
         &[
             (STATUS_PARAM, ""),
             (
                 "        status:\n          $ref: '#/components/schemas/user_enum_status'\n",
+                "",
+            ),
+            (
+                "    user_enum_status:\n      type: string\n      enum:\n        - active\n        - suspended\n",
                 "",
             ),
         ],
@@ -932,8 +936,12 @@ fn resource_and_its_model_removed() {
         .find("  /v1/Services/{ServiceSid}/Roles:\n")
         .expect("roles path");
     let end = base.find("components:\n").expect("components");
+    let role_start = base.find("    v1.service.role:\n").expect("role model");
+    let role_end = base
+        .find("    user_enum_status:\n")
+        .expect("the component after it");
     let c = expect(
-        &[(&base[start..end], "")],
+        &[(&base[start..end], ""), (&base[role_start..role_end], "")],
         &[
             (K::ModelRemoved, "users model v1.service.role", B, B),
             (

@@ -1,6 +1,6 @@
 //! Colliding, reserved and keyword names are renamed on purpose, never dropped
 //! and never left to collide (CI also compiles this fixture with
-//! `cargo xtask conformance tests/fixtures/conformance`).
+//! `cargo xtask conformance tests/fixtures/constructs`).
 
 use generator::ir::{Project, TypeRef};
 use generator::view::View;
@@ -9,7 +9,7 @@ use std::path::Path;
 fn project() -> Project {
     let path = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/conformance/twilio_edge_cases.yaml"
+        "/fixtures/constructs/edge_cases.yaml"
     ));
     generator::ir_of_file(path, true).expect("the edge-case spec builds")
 }

@@ -32,8 +32,12 @@ enum Command {
         #[arg(long)]
         check: bool,
         /// Generate from this one spec instead of specs/codegen.toml (needs --out).
-        #[arg(long, requires = "out")]
+        #[arg(long, requires = "out", conflicts_with = "config")]
         spec: Option<PathBuf>,
+        /// Generate from this codegen.toml instead of specs/codegen.toml (needs --out);
+        /// its specs are read relative to it.
+        #[arg(long, requires = "out")]
+        config: Option<PathBuf>,
         /// Where to write the crates (default: generated/).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -87,9 +91,10 @@ fn main() -> ExitCode {
         Command::Codegen {
             check,
             spec,
+            config,
             out,
             strict,
-        } => codegen(check, spec, out, strict),
+        } => codegen(check, spec, config, out, strict),
         Command::Bench { specs, iterations } => {
             let specs = if specs.is_empty() {
                 let r = root();
@@ -130,14 +135,19 @@ fn main() -> ExitCode {
 fn codegen(
     check: bool,
     spec: Option<PathBuf>,
+    config_file: Option<PathBuf>,
     out: Option<PathBuf>,
     strict: bool,
 ) -> generator::Result<ExitCode> {
     let started = Instant::now();
     let root = root();
-    let (mut config, base, display_base) = match &spec {
-        Some(spec) => (Config::single(spec), PathBuf::new(), String::new()),
-        None => (
+    let (mut config, base, display_base) = match (&spec, &config_file) {
+        (Some(spec), _) => (Config::single(spec), PathBuf::new(), String::new()),
+        (None, Some(file)) => {
+            let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+            (Config::load(file)?, dir.clone(), dir.display().to_string())
+        }
+        (None, None) => (
             Config::load(&root.join("specs/codegen.toml"))?,
             root.join("specs"),
             "specs".to_string(),

@@ -303,13 +303,7 @@ fn all_inputs<'v, 'ir>(op: &'v OpView<'ir>) -> Vec<&'v InputView<'ir>> {
 
 /// `<operation> body.FriendlyName`.
 fn input_loc(op_loc: &str, p: &Param) -> String {
-    let location = match p.location {
-        ParamIn::Path => "path",
-        ParamIn::Query => "query",
-        ParamIn::Header => "header",
-        ParamIn::Body => "body",
-    };
-    format!("{op_loc} {location}.{}", p.wire_name)
+    format!("{op_loc} {}.{}", p.location.as_str(), p.wire_name)
 }
 
 /// An added or removed input: its type, and whether it is required.

@@ -166,7 +166,9 @@ fn emit_navigator(
         )
     };
     let name = ident(&name);
-    let methods = node_methods(node, api, paths, items, own);
+    // Parents before their children, as a reader walks down the tree.
+    let mut below = Vec::new();
+    let methods = node_methods(node, api, paths, &mut below, own);
     items.push(quote! {
         #[doc = #ndoc]
         #[derive(Debug, Clone)]
@@ -179,6 +181,7 @@ fn emit_navigator(
             #(#methods)*
         }
     });
+    items.extend(below);
 }
 
 /// `create(identity)`, `fetch(sid)`, `list()`: starts a request.

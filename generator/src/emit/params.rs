@@ -244,8 +244,15 @@ fn decode(input: &InputView, paths: &Paths, known_keys: &[&str]) -> TokenStream 
         }
         Wire::JsonField if required => quote!(incoming.json_field_required::<#item>(#wire)?),
         Wire::JsonField => quote!(incoming.json_field::<#item>(#wire)?),
-        Wire::JsonBody if required => quote!(incoming.json_value_required::<#item>()?),
-        Wire::JsonBody => quote!(incoming.json_value::<#item>()?),
+        Wire::JsonBody => {
+            // The whole body, a list included, is one value.
+            let whole = paths.ty(&input.ty);
+            if required {
+                quote!(incoming.json_value_required::<#whole>()?)
+            } else {
+                quote!(incoming.json_value::<#whole>()?)
+            }
+        }
     };
     quote!(#f: #value,)
 }

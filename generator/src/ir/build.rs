@@ -67,7 +67,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
                 continue;
             }
         };
-        let template = match Template::parse(path) {
+        let template = match Template::parse(path).and_then(navigable) {
             Ok(t) => t,
             Err(message) => {
                 b.skip(all_ops(item), ctx.err(&loc, message))?;
@@ -97,6 +97,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
         resources.push(resource);
     }
     dedupe_operation_ids(&mut b, &mut resources)?;
+    declared_types(&mut b)?;
     sid_or_identity(&mut resources, &b.schemas.models);
     let info_ext = doc.info.extensions.get("x-twilio");
     Ok(Api {
@@ -113,6 +114,22 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
         enums: b.schemas.enums,
         skipped: b.skipped,
     })
+}
+
+/// A path the client can navigate: it starts with a literal, and no two
+/// parameters follow each other (each id belongs to the literal before it).
+fn navigable(t: Template) -> Result<Template, String> {
+    if matches!(t.segments.first(), Some(super::Segment::Param { .. })) {
+        return Err("a path that starts with a parameter cannot be navigated to".into());
+    }
+    let params_in_a_row = t
+        .segments
+        .windows(2)
+        .any(|w| w[0].param_name().is_some() && w[1].param_name().is_some());
+    if params_in_a_row {
+        return Err("two parameters in a row cannot be navigated to (an id follows a name)".into());
+    }
+    Ok(t)
 }
 
 /// `<Verb><Path literals>` for operations without an `operationId`: the
@@ -334,6 +351,31 @@ fn operations(
         }
     }
     Ok(resource)
+}
+
+/// Component schemas no operation uses are types the spec declares all the
+/// same (a spec may have no operations at all): they are kept.
+fn declared_types(b: &mut Builder) -> Result<(), SpecError> {
+    let names: Vec<String> = b
+        .schemas
+        .doc()
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys().cloned())
+        .collect();
+    for name in names {
+        let reference = ReferenceOr::<openapiv3::Schema>::Reference {
+            reference: format!("#/components/schemas/{name}"),
+        };
+        let loc = Loc::root().at("components").at("schemas").at(&name);
+        let checkpoint = b.schemas.checkpoint();
+        let origin = super::Origin::Component { name: name.clone() };
+        if let Err(e) = b.schemas.typed(&reference, &loc, &origin) {
+            b.schemas.rollback(checkpoint);
+            b.skip(format!("component {name}"), e)?;
+        }
+    }
+    Ok(())
 }
 
 /// The first operation with an id keeps it; a later one is left out.

@@ -208,6 +208,18 @@ pub enum ParamIn {
     Body,
 }
 
+impl ParamIn {
+    /// `path`, `query`, `header`, `body`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+            ParamIn::Body => "body",
+        }
+    }
+}
+
 /// How an array or object travels in a query string or form body
 /// (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -53,7 +53,16 @@ pub(super) fn build(schemas: &mut Schemas, site: &OpSite) -> OpResult<Operation>
         Some(rb) => Some(body(schemas, rb, &loc.at("requestBody"), &operation_id)?),
     };
     let (success_status, response) = response(schemas, op, &loc.at("responses"), &operation_id)?;
-    let errors = errors(schemas, op, &loc.at("responses"), &operation_id)?;
+    let mut errors = errors(schemas, op, &loc.at("responses"), &operation_id)?;
+    // Without a 2xx or 3xx, `default` was taken as the success: it is not an error too.
+    let answered_by_default = !op
+        .responses
+        .responses
+        .keys()
+        .any(|c| matches!(c, StatusCode::Code(c) if (200..400).contains(c)));
+    if answered_by_default {
+        errors.retain(|e| e.status != 0);
+    }
     let kind = crud_kind(
         &operation_id,
         site.method,

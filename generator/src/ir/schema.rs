@@ -7,7 +7,7 @@
 //! (`oneOf`, `anyOf`, `not`, mixed `allOf`) becomes untyped JSON: the
 //! value still travels, never a failure.
 
-use super::{Enum, Field, IntFormat, Model, Origin, ParamIn, Pii, TypeRef};
+use super::{Enum, Field, IntFormat, Model, Origin, Pii, TypeRef};
 use crate::error::{Ctx, Loc, SpecError};
 use openapiv3::{
     AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
@@ -39,18 +39,9 @@ pub(super) fn id_of(origin: &Origin) -> String {
             operation,
             location,
             input,
-        } => format!("{operation}()/{}/{input}", location_name(*location)),
+        } => format!("{operation}()/{}/{input}", location.as_str()),
         Origin::Response { operation } => format!("{operation}()/response"),
         Origin::Body { operation } => format!("{operation}()/body"),
-    }
-}
-
-pub(super) fn location_name(location: ParamIn) -> &'static str {
-    match location {
-        ParamIn::Path => "path",
-        ParamIn::Query => "query",
-        ParamIn::Header => "header",
-        ParamIn::Body => "body",
     }
 }
 

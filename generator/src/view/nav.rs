@@ -145,8 +145,9 @@ fn insert(root: &mut Draft, route: &Route) {
                 });
                 i += 2;
             }
-            // The IR leaves out paths with two parameters in a row.
-            (_, Some(Segment::Param { .. })) => return,
+            (_, Some(Segment::Param { .. })) => {
+                unreachable!("the IR leaves out paths with two parameters in a row")
+            }
         }
     }
     node.own.push((route.op, route.verb));

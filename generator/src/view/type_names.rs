@@ -92,7 +92,21 @@ pub(super) fn class_prefix(api: &Api) -> String {
         .filter_map(|r| r.class_name.as_deref())
         .collect();
     if classes.iter().all(|c| c.starts_with(&module)) && !classes.is_empty() {
-        return module;
+        // Twilio's tags put the version after the API: `ArraysV1Widget` of module `arrays`.
+        let version = |c: &str| {
+            let rest = &c[module.len()..];
+            let digits = rest
+                .strip_prefix('V')
+                .map(|r| r.chars().take_while(char::is_ascii_digit).count())
+                .unwrap_or(0);
+            (digits > 0).then(|| rest[..=digits].to_string())
+        };
+        return match version(classes[0]) {
+            Some(v) if classes.iter().all(|c| version(c).as_deref() == Some(&v)) => {
+                format!("{module}{v}")
+            }
+            _ => module,
+        };
     }
     let mut distinct = classes.clone();
     distinct.sort();
@@ -195,8 +209,11 @@ pub(super) fn type_names(api: &Api) -> BTreeMap<String, String> {
         .filter(|m| matches!(m.origin, Origin::Component { .. }))
         .map(|m| m.id.as_str())
         .collect();
-    let mut base: BTreeMap<String, String> = component_model_names(&components);
-    let prefix = class_prefix(api);
+    // Every model and enum's candidate names, best first; components have one.
+    let mut candidates: BTreeMap<String, Vec<String>> = component_model_names(&components)
+        .into_iter()
+        .map(|(id, name)| (id, vec![name]))
+        .collect();
     // Inline models, owners first (an owner's id is a prefix of its parts').
     let mut inline: Vec<&Model> = api
         .models
@@ -205,9 +222,11 @@ pub(super) fn type_names(api: &Api) -> BTreeMap<String, String> {
         .collect();
     inline.sort_by_key(|m| m.id.len());
     for m in inline {
-        let name = origin_name(&m.origin, &base);
-        base.insert(m.id.clone(), name);
+        let named = origin_candidates(&m.origin, &candidates);
+        candidates.insert(m.id.clone(), named);
     }
+    let first = |id: &str| candidates[id][0].clone();
+    let prefix = class_prefix(api);
     // An input's owners: its resource's class, then its collection's path.
     let op_owners: BTreeMap<&str, Vec<String>> = api
         .resources
@@ -229,7 +248,7 @@ pub(super) fn type_names(api: &Api) -> BTreeMap<String, String> {
             for id in found {
                 if let Some(e) = api.enums.get(&id) {
                     uses.entry(e.id.as_str()).or_default().push(Use::Field {
-                        model: base[&m.id].clone(),
+                        model: first(&m.id),
                         field: f.wire_name.clone(),
                     });
                 }
@@ -250,43 +269,36 @@ pub(super) fn type_names(api: &Api) -> BTreeMap<String, String> {
             }
         }
     }
-    let mut enum_candidates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in api.enums.values() {
-        let candidates = match &e.origin {
+        let named = match &e.origin {
             Origin::Component { name } => {
-                // Field uses first; among them the shortest name, then the first alphabetically.
+                // A field use first (models by id, fields in the spec's order),
+                // else an input use (operations in the spec's order).
                 let mut found: Vec<(bool, Vec<String>)> = uses
                     .get(e.id.as_str())
                     .into_iter()
                     .flatten()
                     .map(|u| (matches!(u, Use::Input { .. }), u.candidates()))
                     .collect();
-                found.sort_by(|a, b| {
-                    a.0.cmp(&b.0)
-                        .then(a.1[0].len().cmp(&b.1[0].len()))
-                        .then(a.1.cmp(&b.1))
-                });
+                found.sort_by_key(|(input, _)| *input);
                 match found.into_iter().next() {
-                    Some((_, candidates)) => candidates,
+                    Some((_, named)) => named,
                     None => vec![tail_name(&name.replace("_enum_", "_"), 2)],
                 }
             }
-            origin => vec![origin_name(origin, &base)],
+            origin => origin_candidates(origin, &candidates),
         };
-        enum_candidates.insert(e.id.clone(), candidates);
+        candidates.insert(e.id.clone(), named);
     }
-    let enum_names = resolve(&enum_candidates);
+    let resolved = resolve(&candidates);
+    // What still collides is numbered: components first, then by id.
     let mut namer = Namer::new();
-    let mut out = BTreeMap::new();
-    let mut ordered: Vec<(&String, &String)> = base.iter().collect();
+    let mut ordered: Vec<(&String, &String)> = resolved.iter().collect();
     ordered.sort_by_key(|(id, _)| !components.contains(&id.as_str()));
-    for (id, name) in ordered {
-        out.insert(id.clone(), namer.unique(name.clone()));
-    }
-    for (id, name) in enum_names {
-        out.insert(id, namer.unique(name));
-    }
-    out
+    ordered
+        .into_iter()
+        .map(|(id, name)| (id.clone(), namer.unique(name.clone())))
+        .collect()
 }
 
 /// `/v1/Services/{ChatServiceSid}/Users` -> `ServicesUsers`: the collection's
@@ -300,24 +312,29 @@ fn path_base(r: &Resource) -> String {
     }
 }
 
-/// An inline type's name: its owner's, then what it is to the owner.
-fn origin_name(origin: &Origin, known: &BTreeMap<String, String>) -> String {
+/// An inline type's names, best first: its owner's name, then what it is to
+/// the owner (an input's alternative says where it travels).
+fn origin_candidates(origin: &Origin, known: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     match origin {
-        Origin::Component { name } => tail_name(name, 1),
+        Origin::Component { name } => vec![tail_name(name, 1)],
         Origin::Property { model, property } => {
             let owner = known
                 .get(model)
-                .cloned()
+                .map(|c| c[0].clone())
                 .unwrap_or_else(|| tail_name(model, 1));
-            format!("{owner}{}", pascal(property))
+            vec![format!("{owner}{}", pascal(property))]
         }
         Origin::Input {
             operation,
             location,
             input,
-        } => format!("{}{}", pascal(operation), input_stem(input, *location)),
-        Origin::Response { operation } => format!("{}Response", pascal(operation)),
-        Origin::Body { operation } => format!("{}Body", pascal(operation)),
+        } => {
+            let (op, stem) = (pascal(operation), input_stem(input, *location));
+            let place = pascal(location.as_str());
+            vec![format!("{op}{stem}"), format!("{op}{place}{stem}")]
+        }
+        Origin::Response { operation } => vec![format!("{}Response", pascal(operation))],
+        Origin::Body { operation } => vec![format!("{}Body", pascal(operation))],
     }
 }
 
@@ -371,6 +388,13 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
                 let Some(model) = op.response.model().and_then(|m| api.models.get(m)) else {
                     continue;
                 };
+                // A record's home is a collection: its list or its instances,
+                // not a singleton that happens to answer with the same shape.
+                let home = r.template.ends_with_param()
+                    || matches!(op.response, crate::ir::ResponseKind::Page { .. });
+                if !home {
+                    continue;
+                }
                 if let Some(p) = model.own_sid_prefix() {
                     let class = class_of(r, &prefix).unwrap_or_else(|| names[&model.id].clone());
                     owners

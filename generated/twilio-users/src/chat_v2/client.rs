@@ -33,6 +33,23 @@ impl Api {
     }
 }
 
+/// The resources below one of the `Services`.
+#[derive(Debug, Clone)]
+pub struct ServicesScope {
+    client: crate::client::Client,
+    path: ::std::string::String,
+}
+
+impl ServicesScope {
+    /// The `Users` resources.
+    pub fn users(&self) -> ServicesUsers {
+        ServicesUsers {
+            client: self.client.clone(),
+            path: crate::path::child(&self.path, "Users"),
+        }
+    }
+}
+
 /// The `Users` resources.
 #[derive(Debug, Clone)]
 pub struct ServicesUsers {
@@ -96,23 +113,6 @@ impl ServicesUsers {
             crate::path::join(&self.path, "", &id.into(), ""),
             crate::chat_v2::params::DeleteUserParams::new(),
         )
-    }
-}
-
-/// The resources below one of the `Services`.
-#[derive(Debug, Clone)]
-pub struct ServicesScope {
-    client: crate::client::Client,
-    path: ::std::string::String,
-}
-
-impl ServicesScope {
-    /// The `Users` resources.
-    pub fn users(&self) -> ServicesUsers {
-        ServicesUsers {
-            client: self.client.clone(),
-            path: crate::path::child(&self.path, "Users"),
-        }
     }
 }
 
