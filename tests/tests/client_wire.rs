@@ -831,7 +831,7 @@ async fn twilio_error_body_becomes_api_error() {
 async fn non_json_error_keeps_status_and_a_snippet() {
     let page = format!(
         "<html><body>Internal Server Error {}</body></html>",
-        "x".repeat(500)
+        "x".repeat(3000)
     );
     let body = page.clone();
     let mock = Mock::start(move |_, _, _| Reply::text(500, &body)).await;
@@ -855,10 +855,36 @@ async fn non_json_error_keeps_status_and_a_snippet() {
     );
     assert_eq!(
         api.message.chars().count(),
-        200,
+        2000,
         "a snippet, not the whole page"
     );
     assert!(page.starts_with(&api.message));
+}
+
+#[tokio::test]
+async fn json_error_of_another_shape_keeps_its_text() {
+    // A gateway's or a mock's JSON error: not Twilio's `{code, message}`.
+    let body =
+        r#"{"title":"Invalid request","status":422,"validation":[{"message":"must be array"}]}"#;
+    let mock = Mock::start(move |_, _, _| Reply {
+        status: 422,
+        headers: vec![("content-type", "application/json".into())],
+        body: body.into(),
+    })
+    .await;
+    let err = mock
+        .client()
+        .conversations_v1()
+        .users()
+        .fetch("bob")
+        .await
+        .expect_err("a 422");
+    let Error::Api(api) = err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!((api.status, api.code), (422, None));
+    assert_eq!(api.message, body);
+    assert!(api.to_string().contains("must be array"), "{api}");
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 mod bench;
 mod conformance;
+mod prism;
 
 #[derive(Parser)]
 #[command(about = "Twilio Users code generation tasks")]
@@ -58,6 +59,13 @@ enum Command {
     Conformance {
         /// A directory of OpenAPI specs, e.g. ../shared/twilio-oai.
         dir: PathBuf,
+    },
+    /// Call every operation of each spec with the emitted client against Prism
+    /// (installed from npm on first use), which checks each request against the spec.
+    Prism {
+        /// OpenAPI specs, e.g. ../shared/twilio-oai/twilio_chat_v2.yaml.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
     },
     /// Compare two specs' IR: each change with client and server verdicts.
     /// Exit 0 when nothing breaks, 2 when something does, 1 on errors.
@@ -112,6 +120,11 @@ fn main() -> ExitCode {
                 .map_err(generator::Error::Other)
         }
         Command::Conformance { dir } => match conformance::run(&dir, &root()) {
+            Ok(true) => Ok(ExitCode::SUCCESS),
+            Ok(false) => Ok(ExitCode::FAILURE),
+            Err(e) => Err(generator::Error::Other(e)),
+        },
+        Command::Prism { specs } => match prism::check(&specs, &root()) {
             Ok(true) => Ok(ExitCode::SUCCESS),
             Ok(false) => Ok(ExitCode::FAILURE),
             Err(e) => Err(generator::Error::Other(e)),

@@ -432,15 +432,7 @@ fn check_status(
     if (200..300).contains(&status) || (redirect && (300..400).contains(&status)) {
         return Ok((status, headers, body));
     }
-    let mut error = serde_json::from_slice::<ApiError>(&body).unwrap_or_else(|_| ApiError {
-        status,
-        code: None,
-        message: String::from_utf8_lossy(&body).chars().take(200).collect(),
-        more_info: None,
-        details: None,
-    });
-    error.status = status;
-    Err(Error::Api(Box::new(error)))
+    Err(Error::Api(Box::new(ApiError::from_body(status, &body))))
 }
 
 /// `https://chat.twilio.com` -> `https://chat.{edge}.{region}.twilio.com`, as

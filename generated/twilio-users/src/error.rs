@@ -23,6 +23,31 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
 }
 
+impl ApiError {
+    /// The error a non-success answer (`status`, `body`) stands for: Twilio's
+    /// error body decoded; any other body (a proxy's or gateway's page, JSON
+    /// of another shape) kept as text, at most 2,000 characters of it.
+    pub fn from_body(status: u16, body: &[u8]) -> Self {
+        let text = || String::from_utf8_lossy(body).chars().take(2000).collect::<String>();
+        let twilio = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .filter(|v| v.get("message").is_some_and(|m| m.is_string()) || v.get("code").is_some())
+            .and_then(|v| serde_json::from_value::<ApiError>(v).ok());
+        let mut error = twilio.unwrap_or_else(|| ApiError {
+            status,
+            code: None,
+            message: text(),
+            more_info: None,
+            details: None,
+        });
+        if error.message.is_empty() {
+            error.message = text();
+        }
+        error.status = status;
+        error
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "HTTP {}", self.status)?;

@@ -14,3 +14,4 @@ mod server;
 pub mod templates;
 
 pub use crates::emit_project;
+pub use examples::exerciser;
