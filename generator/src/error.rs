@@ -58,13 +58,31 @@ impl Ctx {
         Ctx { file: file.into() }
     }
 
+    /// An error at `loc`. What it echoes of the spec is capped: a name may
+    /// be 100,000 characters long, a reference chain 20,000 steps.
     pub fn err(&self, loc: &Loc, message: impl Into<String>) -> SpecError {
         SpecError {
             file: self.file.clone(),
-            location: loc.to_string(),
-            message: message.into(),
+            location: cap(&loc.to_string(), MAX_LOCATION),
+            message: cap(&message.into(), MAX_MESSAGE),
         }
     }
+}
+
+/// The most characters an error's location and message echo.
+const MAX_LOCATION: usize = 300;
+const MAX_MESSAGE: usize = 600;
+
+/// `text`, or its start and end around `…` when longer than `max` characters.
+pub fn cap(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
+    }
+    let half = max / 2;
+    let head: String = text.chars().take(half).collect();
+    let tail: String = text.chars().skip(count - half).collect();
+    format!("{head}…({} characters)…{tail}", count - 2 * half)
 }
 
 /// Everything that can stop the generator.

@@ -250,3 +250,96 @@ fn mangled_base_never_panics() {
         }
     }
 }
+
+/// A byte order mark before a spec that starts with a key is read, not
+/// reported as a second document.
+#[test]
+fn a_byte_order_mark_is_allowed() {
+    let with_bom = format!("\u{feff}{BASE}");
+    let spec = generator::load::parse(&with_bom, "bom.yaml").unwrap_or_else(|e| panic!("{e}"));
+    generator::ir::build_api(&spec, "bom", true).unwrap_or_else(|e| panic!("{e}"));
+    let dir = std::env::temp_dir().join(format!("twilio-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bom.yaml");
+    std::fs::write(&path, with_bom.as_bytes()).unwrap();
+    generator::load::load_file(&path, "bom.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Invalid UTF-8 is located: line, column and byte offset.
+#[test]
+fn invalid_utf8_names_its_offset() {
+    let dir = std::env::temp_dir().join(format!("twilio-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.yaml");
+    let mut bytes = b"openapi: 3.0.1\ninfo:\n  title: Caf".to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let err = generator::load::load_file(&path, "bad.yaml").expect_err("not UTF-8");
+    assert_eq!(
+        err.to_string(),
+        "bad.yaml: line 3 column 13: not UTF-8: invalid byte at offset 33"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What an error echoes is capped: a 100,000-character name is not repeated whole.
+#[test]
+fn errors_echo_little() {
+    let long = "N".repeat(100_000);
+    let text = BASE.replace(
+        "      operationId: CreateUser\n",
+        &format!("      operationId: CreateUser\n      parameters:\n        - name: {long}\n          in: cookie\n          schema:\n            type: string\n"),
+    );
+    let spec = generator::load::parse(&text, "long.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let err = generator::ir::build_api(&spec, "long", true).expect_err("a cookie parameter");
+    assert!(
+        err.to_string().len() < 1000,
+        "{} characters",
+        err.to_string().len()
+    );
+    // And a reference chain 20,000 steps long is reported in a line.
+    let mut chain = String::from(
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..20_000 {
+        chain.push_str(&format!(
+            "    s{i}: {{$ref: '#/components/schemas/s{}'}}\n",
+            (i + 1) % 20_000
+        ));
+    }
+    let err = generator::load::parse(&chain, "cycle.yaml").expect_err("a cycle");
+    assert!(err.to_string().contains("reference cycle"), "{err}");
+    assert!(
+        err.to_string().len() < 1000,
+        "{} characters",
+        err.to_string().len()
+    );
+}
+
+/// A chain of 20,000 references without a cycle, each schema holding the
+/// next: refused as too deep, not a stack overflow.
+#[test]
+fn a_very_deep_reference_chain_is_refused() {
+    let mut text = String::from(
+        "openapi: 3.0.1\ninfo: {title: x, version: '1'}\nservers: [{url: 'https://x.twilio.com'}]\npaths:\n  /v1/Xs:\n    get:\n      operationId: FetchX\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/s0'}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "    s{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/s{}'}}}}}}\n",
+            i + 1
+        ));
+    }
+    text.push_str("    s20000: {type: string}\n");
+    let spec = generator::load::parse(&text, "deep.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let err = generator::ir::build_api(&spec, "deep", true).expect_err("too deep");
+    assert!(err.to_string().contains("deeper than 64 levels"), "{err}");
+    // Not strict: the operation (and each component too deep to read) is
+    // left out, listed, and the rest still builds.
+    let api = generator::ir::build_api(&spec, "deep", false).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(api.skipped[0].operation, "GET /v1/Xs");
+    assert!(api.skipped[1..]
+        .iter()
+        .all(|s| s.operation.starts_with("component s")));
+}

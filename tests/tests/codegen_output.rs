@@ -154,6 +154,52 @@ fn a_broken_spec_leaves_the_output_exactly_as_it_was() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--out` naming a directory codegen did not write (no marker) is refused and
+/// left as it was; `--force` replaces it; an empty directory is fine.
+#[test]
+fn a_foreign_output_directory_is_refused() {
+    let xtask = xtask();
+    let dir = scratch("foreign");
+    let out = dir.join("mine");
+    std::fs::create_dir_all(out.join("src")).unwrap();
+    std::fs::write(out.join("notes.txt"), "my notes\n").unwrap();
+    std::fs::write(out.join("src/lib.rs"), "// mine\n").unwrap();
+    let before = tree(&out);
+    let output = Command::new(&xtask)
+        .args(["codegen", "--spec"])
+        .arg(spec("chat_v2.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a directory codegen wrote"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(tree(&out), before, "nothing was deleted");
+    // An empty directory is codegen's to fill; a tree it wrote is its to replace.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    generate(&xtask, &spec("chat_v2.yaml"), &empty, &root(), &[]);
+    assert!(empty.join(".codegen").is_file());
+    generate(&xtask, &spec("chat_v2.yaml"), &empty, &root(), &[]);
+    // --force replaces the foreign one.
+    let output = Command::new(&xtask)
+        .args(["codegen", "--force", "--spec"])
+        .arg(spec("chat_v2.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!out.join("notes.txt").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Kills codegen at many moments, from before it reads the spec to after it
 /// has swapped the tree: every time, the output is the old tree or the new one.
 #[test]
@@ -194,6 +240,7 @@ fn kill_9_leaves_old_or_new_never_a_mix() {
                     .collect(),
             },
             &out,
+            false,
         )
         .unwrap();
         let mut child = Command::new(&xtask)

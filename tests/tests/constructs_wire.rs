@@ -425,7 +425,7 @@ fn emitted_client_and_server_agree_on_the_wire() {
     assert!(project.apis.iter().all(|a| a.skipped.is_empty()));
     let files = generator::generate(&project, &config).unwrap_or_else(|e| panic!("{e}"));
     let out = scratch.join("out");
-    generator::output::write_tree(&files, &out).unwrap_or_else(|e| panic!("{e}"));
+    generator::output::write_tree(&files, &out, false).unwrap_or_else(|e| panic!("{e}"));
 
     let check = out.join("wire-check");
     std::fs::create_dir_all(check.join("tests")).expect("mkdir");

@@ -95,7 +95,7 @@ fn generate(spec: &Path, work: &Path) -> Result<Generated, String> {
         generator::build_project(&config, Path::new(""), "").map_err(|e| e.to_string())?;
     let files = generator::generate(&project, &config).map_err(|e| e.to_string())?;
     let out = work.join(config.specs[0].module.as_str());
-    generator::output::write_tree(&files, &out).map_err(|e| e.to_string())?;
+    generator::output::write_tree(&files, &out, false).map_err(|e| e.to_string())?;
     let operations = project
         .apis
         .iter()

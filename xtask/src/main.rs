@@ -46,6 +46,9 @@ enum Command {
         /// (specs/codegen.toml can also ask for this: `strict = true`).
         #[arg(long)]
         strict: bool,
+        /// Replace --out even if it holds files codegen did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Time each pipeline stage per spec against a YAML-parsing baseline.
     Bench {
@@ -54,6 +57,10 @@ enum Command {
         /// Runs per measurement; the median is reported.
         #[arg(long, default_value_t = 15)]
         iterations: usize,
+        /// Also one row for every spec of this directory at once (default
+        /// ../shared/twilio-oai-corpus, when there).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
     },
     /// Generate and `cargo check` (warnings denied) both crates for every spec in DIR.
     Conformance {
@@ -102,8 +109,13 @@ fn main() -> ExitCode {
             config,
             out,
             strict,
-        } => codegen(check, spec, config, out, strict),
-        Command::Bench { specs, iterations } => {
+            force,
+        } => codegen(check, spec, config, out, strict, force),
+        Command::Bench {
+            specs,
+            iterations,
+            corpus,
+        } => {
             let specs = if specs.is_empty() {
                 let r = root();
                 vec![
@@ -115,7 +127,15 @@ fn main() -> ExitCode {
             } else {
                 specs
             };
+            let corpus = corpus.or_else(|| {
+                let dir = root().join("../shared/twilio-oai-corpus");
+                dir.is_dir().then_some(dir)
+            });
             bench::run(&specs, iterations.max(1))
+                .and_then(|()| match corpus {
+                    Some(dir) => bench::corpus(&dir, (iterations / 3).max(1)),
+                    None => Ok(()),
+                })
                 .map(|()| ExitCode::SUCCESS)
                 .map_err(generator::Error::Other)
         }
@@ -151,6 +171,7 @@ fn codegen(
     config_file: Option<PathBuf>,
     out: Option<PathBuf>,
     strict: bool,
+    force: bool,
 ) -> generator::Result<ExitCode> {
     let started = Instant::now();
     let root = root();
@@ -201,7 +222,7 @@ fn codegen(
         }
         return Ok(ExitCode::FAILURE);
     }
-    let report = generator::output::write_tree(&files, &out)?;
+    let report = generator::output::write_tree(&files, &out, force)?;
     let operations: usize = project
         .apis
         .iter()

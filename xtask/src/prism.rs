@@ -105,7 +105,7 @@ fn build_exerciser(spec: &Path, root: &Path) -> Result<(PathBuf, usize), String>
     let files = generator::generate(&project, &config).map_err(|e| e.to_string())?;
     let module = &config.specs[0].module;
     let work = root.join("target/prism").join(module);
-    generator::output::write_tree(&files, &work).map_err(|e| e.to_string())?;
+    generator::output::write_tree(&files, &work, false).map_err(|e| e.to_string())?;
     let krate = config.client.name.replace('-', "_");
     let view = generator::view::View::new(&project);
     let exercise = work.join("exercise");

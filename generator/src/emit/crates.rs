@@ -14,6 +14,10 @@ use quote::quote;
 /// Every file of both crates, under `<crate name>/`.
 pub fn emit_project(view: &View, config: &Config) -> Result<FileSet> {
     let mut files = FileSet::default();
+    files.insert(
+        crate::output::MARKER,
+        crate::output::MARKER_TEXT.to_string(),
+    );
     // Emitted sources are prettyplease's; `cargo fmt` must not make them stale.
     files.insert(
         "rustfmt.toml",
@@ -107,8 +111,15 @@ fn emit_client(
         }
         put(path, templates::runtime_file(contents));
     }
-    put("src/lib.rs", format_file("lib.rs", client_lib(view))?);
-    put("src/sid.rs", format_file("sid.rs", sid_rs(view))?);
+    let sources = sources(view);
+    put(
+        "src/lib.rs",
+        format_file(&sources, "src/lib.rs", client_lib(view))?,
+    );
+    put(
+        "src/sid.rs",
+        format_file(&sources, "src/sid.rs", sid_rs(view))?,
+    );
     for api in &view.apis {
         let paths = Paths::new(quote!(crate), &api.module);
         let mod_doc = format!(
@@ -129,13 +140,21 @@ fn emit_client(
             ("client.rs", client::client_file(api, &paths)),
         ];
         for (file, tokens) in module_files {
-            put(
-                &format!("src/{}/{file}", api.module),
-                format_file(file, tokens)?,
-            );
+            let path = format!("src/{}/{file}", api.module);
+            let contents = format_file(&api.ir.source, &path, tokens)?;
+            put(&path, contents);
         }
     }
     Ok(())
+}
+
+/// Every spec, for errors about files that come from all of them.
+fn sources(view: &View) -> String {
+    view.apis
+        .iter()
+        .map(|a| a.ir.source.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn emit_server(
@@ -163,7 +182,10 @@ fn emit_server(
     for (path, contents) in SERVER_RUNTIME {
         put(path, templates::runtime_file(contents));
     }
-    put("src/lib.rs", format_file("lib.rs", server_lib(view))?);
+    put(
+        "src/lib.rs",
+        format_file(&sources(view), "src/lib.rs", server_lib(view))?,
+    );
     for api in &view.apis {
         let paths = Paths::new(quote!(::api_types), &api.module);
         let mod_doc = format!(
@@ -183,10 +205,9 @@ fn emit_server(
             ("memory.rs", server::memory::memory_file(api, &paths)),
         ];
         for (file, tokens) in module_files {
-            put(
-                &format!("src/{}/{file}", api.module),
-                format_file(file, tokens)?,
-            );
+            let path = format!("src/{}/{file}", api.module);
+            let contents = format_file(&api.ir.source, &path, tokens)?;
+            put(&path, contents);
         }
     }
     Ok(())

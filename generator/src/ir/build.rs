@@ -101,6 +101,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
     sid_or_identity(&mut resources, &b.schemas.models);
     let info_ext = doc.info.extensions.get("x-twilio");
     Ok(Api {
+        source: spec.file.clone(),
         module: module.to_string(),
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),

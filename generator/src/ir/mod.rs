@@ -29,6 +29,9 @@ pub struct Project {
 /// One OpenAPI document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
+    /// The spec file, as errors name it (not part of the IR's data).
+    #[serde(skip)]
+    pub source: String,
     /// The module it is emitted into, e.g. `chat_v2` (from the configuration).
     pub module: String,
     pub title: String,

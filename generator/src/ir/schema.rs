@@ -168,7 +168,13 @@ pub(super) struct Schemas<'a> {
     /// Ids in registration order, so an operation that fails can take back
     /// what it registered.
     journal: Vec<(bool, String)>,
+    /// How deep the schema being read is nested (references followed).
+    depth: usize,
 }
+
+/// How deep schemas may nest, references followed: far beyond any real
+/// spec, and far within the stack.
+const MAX_DEPTH: usize = 64;
 
 fn text(s: &Option<String>) -> Option<String> {
     s.clone().filter(|d| !d.trim().is_empty())
@@ -182,6 +188,7 @@ impl<'a> Schemas<'a> {
             models: BTreeMap::new(),
             enums: BTreeMap::new(),
             journal: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -307,10 +314,19 @@ impl<'a> Schemas<'a> {
         loc: &Loc,
         origin: &Origin,
     ) -> Result<Typed, SpecError> {
-        match schema {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.ctx.err(
+                loc,
+                format!("schemas nest (references followed) deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        let typed = match schema {
             ReferenceOr::Reference { reference } => self.referenced(reference, loc),
             ReferenceOr::Item(s) => self.inline(s.as_schema(), loc, origin),
-        }
+        };
+        self.depth -= 1;
+        typed
     }
 
     fn referenced(&mut self, reference: &str, loc: &Loc) -> Result<Typed, SpecError> {

@@ -6,6 +6,8 @@
 //! that way), and every reference is checked so a missing target or a cycle
 //! is reported where it is written, not as a confusing deserialisation error.
 
+mod yaml;
+
 use crate::error::{Ctx, Loc, SpecError};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,17 +20,41 @@ pub struct Spec {
     pub doc: openapiv3::OpenAPI,
 }
 
+/// The largest spec read: Twilio's largest is under 2 MB.
+pub const MAX_SPEC_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads and parses one spec. `display` is the name used in error messages.
 pub fn load_file(path: &Path, display: &str) -> Result<Spec, SpecError> {
     let ctx = Ctx::new(display);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ctx.err(&Loc::root(), format!("cannot read file: {e}")))?;
+    let cannot_read = |e: std::io::Error| ctx.err(&Loc::root(), format!("cannot read file: {e}"));
+    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+    if size > MAX_SPEC_BYTES {
+        return Err(ctx.err(
+            &Loc::root(),
+            format!("the file is {size} bytes; specs larger than {MAX_SPEC_BYTES} are not read"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        ctx.err(
+            &Loc::root().at(format!("line {line} column {column}")),
+            format!(
+                "not UTF-8: invalid byte at offset {}",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     parse(&text, display)
 }
 
-/// Parses spec text; JSON when `file` ends in `.json`, YAML otherwise.
+/// Parses spec text; JSON when `file` ends in `.json`, YAML otherwise. A
+/// byte order mark before the text is allowed.
 pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     let ctx = Ctx::new(file);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut tree = if file.ends_with(".json") {
         serde_json::from_str::<Value>(text).map_err(|e| {
             ctx.err(
@@ -37,14 +63,7 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
             )
         })?
     } else {
-        let yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
-            let at = match e.location() {
-                Some(l) => format!("line {} column {}", l.line(), l.column()),
-                None => "(document)".to_string(),
-            };
-            ctx.err(&Loc::root().at(at), format!("invalid YAML: {e}"))
-        })?;
-        yaml_to_json(yaml, &Loc::root(), &ctx)?
+        yaml::to_json(text).map_err(|(at, message)| ctx.err(&Loc::root().at(at), message))?
     };
     check_version(&tree, &ctx)?;
     keep_ref_siblings(&mut tree, false, false);
@@ -172,54 +191,6 @@ fn locate_error(part: Part, value: &Value, loc: Loc) -> Option<(Loc, String)> {
         }
     }
     Some(failure)
-}
-
-/// YAML allows keys JSON does not (`200:` is an integer); OpenAPI means them as strings.
-fn yaml_to_json(value: serde_yaml::Value, loc: &Loc, ctx: &Ctx) -> Result<Value, SpecError> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| ctx.err(loc, format!("number {n} has no JSON form")))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &loc.at(i), ctx))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(ctx.err(loc, format!("mapping key {other:?} is not a string")))
-                    }
-                };
-                let v = yaml_to_json(v, &loc.at(&key), ctx)?;
-                out.insert(key, v);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => {
-            return Err(ctx.err(loc, format!("YAML tag {} is not supported", tagged.tag)))
-        }
-    })
 }
 
 fn check_version(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
@@ -368,8 +339,7 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     }
     let mut done = BTreeSet::new();
     for start in graph.keys() {
-        let mut stack = vec![start.clone()];
-        if let Some(cycle) = find_cycle(&graph, &mut stack, &mut done) {
+        if let Some(cycle) = find_cycle(&graph, start, &mut done) {
             let first = cycle[0]
                 .trim_start_matches("#/")
                 .splitn(3, '/')
@@ -381,27 +351,42 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     Ok(())
 }
 
-fn find_cycle(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    stack: &mut Vec<String>,
-    done: &mut BTreeSet<String>,
+/// A chain of references from `start` back to one on the chain, if any.
+/// Iterative: a chain may be tens of thousands of references long.
+fn find_cycle<'g>(
+    graph: &'g BTreeMap<String, BTreeSet<String>>,
+    start: &'g str,
+    done: &mut BTreeSet<&'g str>,
 ) -> Option<Vec<String>> {
-    let node = stack.last().expect("never empty").clone();
-    if done.contains(&node) {
+    static NONE: BTreeSet<String> = BTreeSet::new();
+    let targets = |node: &str| graph.get(node).unwrap_or(&NONE).iter();
+    if done.contains(start) {
         return None;
     }
-    for next in graph.get(&node).into_iter().flatten() {
-        if let Some(pos) = stack.iter().position(|n| n == next) {
-            let mut cycle = stack[pos..].to_vec();
-            cycle.push(next.clone());
-            return Some(cycle);
+    let mut path: Vec<&str> = vec![start];
+    let mut on_path: std::collections::HashMap<&str, usize> = [(start, 0)].into();
+    let mut pending = vec![targets(start)];
+    while let Some(next) = pending.last_mut().map(Iterator::next) {
+        match next {
+            Some(next) => {
+                if let Some(&at) = on_path.get(next.as_str()) {
+                    let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+                    cycle.push(next.clone());
+                    return Some(cycle);
+                }
+                if !done.contains(next.as_str()) {
+                    on_path.insert(next, path.len());
+                    path.push(next);
+                    pending.push(targets(next));
+                }
+            }
+            None => {
+                let finished = path.pop().expect("one path entry per pending list");
+                on_path.remove(finished);
+                done.insert(finished);
+                pending.pop();
+            }
         }
-        stack.push(next.clone());
-        if let Some(c) = find_cycle(graph, stack, done) {
-            return Some(c);
-        }
-        stack.pop();
     }
-    done.insert(node);
     None
 }
