@@ -38,7 +38,11 @@ pub fn shared(sub: &str, test: &str) -> Option<std::path::PathBuf> {
             dir.display()
         );
     }
-    eprintln!(
+    // Written to stderr directly: the test harness captures `eprintln!`, and
+    // a skip must be seen.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED {test}: it reads {}, which is not there (../shared beside the workspace)",
         dir.display()
     );

@@ -205,7 +205,16 @@ fn xtask_ir_reports_every_fixture() {
     for (file, location, message) in CASES {
         let path = format!("{DIR}/{file}");
         let out = Command::new(env!("CARGO"))
-            .args(["run", "-q", "-p", "xtask", "--", "ir", "--strict", &path])
+            .args([
+                "run",
+                "-q",
+                "--manifest-path",
+                "xtask/Cargo.toml",
+                "--",
+                "ir",
+                "--strict",
+                &path,
+            ])
             .current_dir(ROOT)
             .output()
             .expect("cargo runs");

@@ -15,7 +15,7 @@ fn root() -> PathBuf {
 /// The xtask binary, built once (running it directly lets a test kill the generator, not cargo).
 fn xtask() -> PathBuf {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "-p", "xtask"])
+        .args(["build", "-q", "--manifest-path", "xtask/Cargo.toml"])
         .current_dir(root())
         .status()
         .expect("cargo runs");
