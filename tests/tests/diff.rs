@@ -90,8 +90,10 @@ fn descriptions_and_examples_are_not_changes() {
 
 #[test]
 fn upstream_chat_v2_against_itself_has_no_changes() {
-    let Some(dir) = tests::shared("twilio-oai", "upstream_chat_v2_against_itself_has_no_changes")
-    else {
+    let Some(dir) = tests::shared(
+        "twilio-oai",
+        "upstream_chat_v2_against_itself_has_no_changes",
+    ) else {
         return;
     };
     let path = dir.join("twilio_chat_v2.yaml");

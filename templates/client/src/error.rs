@@ -26,7 +26,12 @@ impl ApiError {
     /// error body decoded; any other body (a proxy's or gateway's page, JSON
     /// of another shape) kept as text, at most 2,000 characters of it.
     pub fn from_body(status: u16, body: &[u8]) -> Self {
-        let text = || String::from_utf8_lossy(body).chars().take(2000).collect::<String>();
+        let text = || {
+            String::from_utf8_lossy(body)
+                .chars()
+                .take(2000)
+                .collect::<String>()
+        };
         let twilio = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
             .filter(|v| v.get("message").is_some_and(|m| m.is_string()) || v.get("code").is_some())
