@@ -18,6 +18,34 @@ pub struct Config {
     pub server: CrateConfig,
     #[serde(rename = "spec")]
     pub specs: Vec<SpecConfig>,
+    /// Types renamed by a version bump, kept that version as deprecated
+    /// aliases (written by `cargo xtask codegen --bump`).
+    #[serde(default)]
+    pub renamed: Vec<Renamed>,
+    /// `CHANGELOG.md` beside the config file, which the emitted crates carry.
+    #[serde(skip)]
+    pub changelog: Option<String>,
+}
+
+/// A type the emitted crates renamed: `old` stays, deprecated, in version `since`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renamed {
+    /// The API module the type is in, or `sid` for SID types.
+    pub module: String,
+    pub old: String,
+    pub new: String,
+    pub since: String,
+}
+
+impl Config {
+    /// The aliases this version keeps.
+    pub fn aliases_in(&self, module: &str) -> Vec<&Renamed> {
+        self.renamed
+            .iter()
+            .filter(|r| r.module == module && r.since == self.version)
+            .collect()
+    }
 }
 
 fn first_version() -> String {
@@ -45,8 +73,19 @@ impl Config {
             path: path.display().to_string(),
             source,
         })?;
-        let config: Config = toml::from_str(&text)
+        let mut config: Config = toml::from_str(&text)
             .map_err(|e| Error::Other(format!("{}: {}", path.display(), e.message())))?;
+        let changelog = path.with_file_name("CHANGELOG.md");
+        config.changelog = match std::fs::read_to_string(&changelog) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(Error::Io {
+                    path: changelog.display().to_string(),
+                    source,
+                })
+            }
+        };
         if config.specs.is_empty() {
             return Err(Error::Other(format!(
                 "{}: no [[spec]] entries",
@@ -73,6 +112,8 @@ impl Config {
                 file: spec.to_path_buf(),
                 module,
             }],
+            renamed: Vec::new(),
+            changelog: None,
         }
     }
 }

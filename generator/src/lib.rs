@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod output;
+pub mod release;
 pub mod view;
 
 pub use error::{Error, Result, SpecError};
@@ -49,7 +50,14 @@ pub fn ir_of_file(path: &Path, strict: bool) -> Result<ir::Project> {
     Ok(ir::Project { apis: vec![api] })
 }
 
-/// Both crates' files for `project`: its Rust view, emitted.
+/// Both crates' files for `project` (its Rust view, emitted), and the
+/// record of what they were made from.
 pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output::FileSet> {
-    emit::emit_project(&view::View::new(project), config)
+    let mut files = emit::emit_project(&view::View::new(project), config)?;
+    let record = release::Record {
+        version: config.version.clone(),
+        project: project.clone(),
+    };
+    files.insert(release::RECORD, record.to_json());
+    Ok(files)
 }

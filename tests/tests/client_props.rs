@@ -248,13 +248,10 @@ proptest! {
             prop_assert!(["Identity", "RoleSid", "Attributes", "FriendlyName"].contains(k));
         }
 
-        let conv_create = conv::CreateServiceUserParams {
-            x_twilio_webhook_enabled: None,
-            identity,
-            friendly_name,
-            attributes,
-            role_sid: role,
-        };
+        let mut conv_create = conv::CreateServiceUserParams::new(identity);
+        conv_create.friendly_name = friendly_name;
+        conv_create.attributes = attributes;
+        conv_create.role_sid = role;
         round_trips(&conv_create, conv::CreateServiceUserParams::encode, conv::CreateServiceUserParams::decode)?;
     }
 
@@ -267,9 +264,15 @@ proptest! {
         page in any::<Option<i64>>(),
         token in optional_text(),
     ) {
-        let update = chat::UpdateUserParams { x_twilio_webhook_enabled: None, role_sid: role, attributes, friendly_name };
+        let mut update = chat::UpdateUserParams::new();
+        update.role_sid = role;
+        update.attributes = attributes;
+        update.friendly_name = friendly_name;
         round_trips(&update, chat::UpdateUserParams::encode, chat::UpdateUserParams::decode)?;
-        let list = conv::ListUserParams { page_size, page, page_token: token };
+        let mut list = conv::ListUserParams::new();
+        list.page_size = page_size;
+        list.page = page;
+        list.page_token = token;
         round_trips(&list, conv::ListUserParams::encode, conv::ListUserParams::decode)?;
         // What the client validates is what the spec bounds, but for the page
         // size's maximum, which servers cap rather than reject.

@@ -211,18 +211,14 @@ fn role() -> RoleSid {
 }
 
 fn auth_token() -> Credentials {
-    Credentials::AuthToken {
-        account_sid: account(),
-        auth_token: TOKEN.into(),
-    }
+    Credentials::auth_token(account(), TOKEN)
 }
 
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(20),
-    }
+    RetryPolicy::default()
+        .max_retries(3)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(20))
 }
 
 /// A record every User model of both APIs decodes.
@@ -560,13 +556,9 @@ async fn headers_of_update_and_delete_and_none_unasked() -> twilio_users::Result
 async fn api_key_authenticates_as_the_key() -> twilio_users::Result<()> {
     let mock = Mock::start(crud).await;
     let key = "SK0123456789abcdef0123456789abcdef";
-    let client = Client::builder(Credentials::ApiKey {
-        account_sid: account(),
-        api_key: key.into(),
-        api_secret: "key-secret".into(),
-    })
-    .base_url_all(mock.url.clone())
-    .build()?;
+    let client = Client::builder(Credentials::api_key(account(), key, "key-secret"))
+        .base_url_all(mock.url.clone())
+        .build()?;
     assert_eq!(client.account_sid().as_str(), ACCOUNT);
     client.conversations_v1().users().fetch("bob").await?;
     let expected = format!("Basic {}", base64(format!("{key}:key-secret").as_bytes()));
@@ -908,6 +900,7 @@ async fn broken_json_success_is_a_decode_error() {
                 status,
                 message,
                 length,
+                ..
             } = &e
             else {
                 unreachable!()
@@ -963,8 +956,19 @@ async fn connection_refused_is_a_transport_error() {
         .base_url_all(format!("http://127.0.0.1:{port}"))
         .build()
         .expect("builds");
-    match client.conversations_v1().users().fetch("bob").await {
-        Err(Error::Transport(e)) => assert!(!e.to_string().is_empty()),
+    // reqwest names the URL in its errors; the path holds an identity here.
+    match client
+        .conversations_v1()
+        .users()
+        .fetch("alice@example.com")
+        .await
+    {
+        Err(e @ Error::Transport(_)) => {
+            for text in [e.to_string(), format!("{e:?}"), error_chain(&e)] {
+                assert!(!text.is_empty());
+                assert!(!text.contains("alice"), "the identity leaked: {text}");
+            }
+        }
         other => panic!("expected Error::Transport, got {other:?}"),
     }
     // Retried under a policy, and still a transport error in the end.
@@ -982,6 +986,18 @@ async fn connection_refused_is_a_transport_error() {
             .await,
         Err(Error::Transport(_))
     ));
+}
+
+/// Every message down `e`'s chain of sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(" / ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 fn invalid(result: twilio_users::Result<impl std::fmt::Debug>, name: &str) {
@@ -1278,11 +1294,11 @@ fn debug_output_redacts_pii() {
 #[test]
 fn debug_output_never_shows_secrets() {
     let client = Client::builder(auth_token()).build().expect("builds");
-    let key = Credentials::ApiKey {
-        account_sid: account(),
-        api_key: "SK0123456789abcdef0123456789abcdef".into(),
-        api_secret: "api-s3cret".into(),
-    };
+    let key = Credentials::api_key(
+        account(),
+        "SK0123456789abcdef0123456789abcdef",
+        "api-s3cret",
+    );
     let key_client = Client::builder(key.clone()).build().expect("builds");
     let request = client
         .chat_v2()
@@ -1534,5 +1550,148 @@ async fn a_per_server_override_routes_only_that_api() -> twilio_users::Result<()
         client.resolve_base("https://chat.twilio.com"),
         "https://chat.twilio.com"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_waited_for() -> twilio_users::Result<()> {
+    // Two seconds ahead at one-second resolution: at least one second away.
+    let at = (twilio_users::chrono::Utc::now() + twilio_users::chrono::TimeDelta::seconds(2))
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    let mock = Mock::start(fail_first(1, move || {
+        Reply::text(503, "maintenance").header("retry-after", &at)
+    }))
+    .await;
+    let client = mock
+        .builder()
+        .retry(fast_retries().max_delay(Duration::from_secs(10)))
+        .build()?;
+    let started = Instant::now();
+    client.conversations_v1().users().fetch("bob").await?;
+    // The policy's own backoff is a millisecond: only the date explains a second.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(mock.requests().len(), 2);
+    Ok(())
+}
+
+/// Tags each request, as tracing or signing middleware would.
+struct Tag;
+
+impl twilio_users::reqwest_middleware::RequestInitialiser for Tag {
+    fn init(
+        &self,
+        req: twilio_users::reqwest_middleware::RequestBuilder,
+    ) -> twilio_users::reqwest_middleware::RequestBuilder {
+        req.header("x-middleware", "tagged")
+    }
+}
+
+#[tokio::test]
+async fn a_brought_http_client_or_middleware_sends_every_request() -> twilio_users::Result<()> {
+    use twilio_users::reqwest;
+    let mock = Mock::start(three_pages).await;
+    twilio_users::client::install_crypto_provider();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-own-client", "yes".parse().expect("a header value"));
+    let own = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a reqwest client");
+    let with_middleware =
+        twilio_users::reqwest_middleware::ClientBuilder::new(own.clone()).with_init(Tag);
+
+    let plain = mock.builder().http_client(own).build()?;
+    let layered = mock
+        .builder()
+        .middleware_client(with_middleware.build())
+        .build()?;
+    for client in [plain, layered] {
+        // Paging goes through it too, and credentials are still ours.
+        client
+            .chat_v2()
+            .services(service())
+            .users()
+            .list()
+            .page_size(2)
+            .await?;
+    }
+    let r = mock.requests();
+    assert_eq!(r.len(), 6);
+    assert!(r.iter().all(|r| r.header("x-own-client") == Some("yes")));
+    let tagged: Vec<_> = r.iter().map(|r| r.header("x-middleware")).collect();
+    assert_eq!(
+        tagged,
+        [
+            None,
+            None,
+            None,
+            Some("tagged"),
+            Some("tagged"),
+            Some("tagged")
+        ]
+    );
+    let basic = format!("Basic {}", base64(format!("{ACCOUNT}:{TOKEN}").as_bytes()));
+    assert!(r
+        .iter()
+        .all(|r| r.header("authorization") == Some(basic.as_str())));
+    Ok(())
+}
+
+#[tokio::test]
+async fn twilio_base_url_points_a_client_from_the_environment_elsewhere() -> twilio_users::Result<()>
+{
+    let mock = Mock::start(crud).await;
+    let vars = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_AUTH_TOKEN", TOKEN),
+    ];
+    let url: &'static str = Box::leak(mock.url.clone().into_boxed_str());
+    let client =
+        Client::builder_from_env(env_of(&[vars[0], vars[1], ("TWILIO_BASE_URL", url)]))?.build()?;
+    client.conversations_v1().users().fetch("bob").await?;
+    assert_eq!(mock.last().path, "/v1/Users/bob");
+    // Without it, the request is meant for Twilio.
+    let twilio = Client::builder_from_env(env_of(&vars))?.build()?;
+    assert_eq!(
+        twilio.resolve_base("https://conversations.twilio.com"),
+        "https://conversations.twilio.com"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_requests_and_sid_errors_keep_pii_out_of_debug() -> twilio_users::Result<()> {
+    let mock = Mock::start(three_pages).await;
+    let client = mock.client();
+    let page = client
+        .chat_v2()
+        .services(service())
+        .users()
+        .list()
+        .page_size(2)
+        .first_page()
+        .await?;
+    let second = page.next_page().await?.expect("a second page");
+    let text = format!("{second:?}");
+    assert!(!text.contains("PT1") && !text.contains("PT2"), "{text}");
+    assert!(text.contains("/Users?…"), "{text}");
+
+    let fetch = client.conversations_v1().users().fetch("alice@example.com");
+    let text = format!("{fetch:?}");
+    assert!(!text.contains("alice"), "{text}");
+    assert!(text.contains("/v1/Users/{Sid}"), "{text}");
+
+    let error = "alice@example.com"
+        .parse::<UserSid>()
+        .expect_err("not a SID");
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains("alice"), "{text}");
+        assert!(text.contains("UserSid"), "{text}");
+    }
     Ok(())
 }

@@ -31,7 +31,7 @@ module = "operations"
 const WIRE_TEST: &str = r##"//! Written by tests/tests/constructs_wire.rs.
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use twilio_constructs::{Client, Credentials};
+use twilio_constructs::{Client, Credentials, reqwest};
 use twilio_constructs_server as server;
 use server::api_types::{inputs, operations, paths};
 use server::auth::{RequestContext, StaticCredentials};
@@ -61,7 +61,7 @@ fn model<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
 impl server::paths::api::AccountsApi for Recorder {
     async fn list_account(&self, _: RequestContext, params: paths::params::ListAccountParams, paging: PageRequest) -> Result<ListPage<paths::models::Account>, ServerError> {
         self.log(format!("list_account {:?} page_size={}", params.page_size, paging.page_size));
-        Ok(ListPage { records: vec![model(serde_json::json!({"sid": ACCOUNT}))], next_page_token: None, previous_page_token: None })
+        Ok(ListPage::new(vec![model(serde_json::json!({"sid": ACCOUNT}))]))
     }
     async fn fetch_account(&self, _: RequestContext, sid: server::api_types::sid::AccountSid, _: paths::params::FetchAccountParams) -> Result<paths::models::Account, ServerError> {
         self.log(format!("fetch_account {sid}"));
@@ -86,7 +86,7 @@ impl server::paths::api::AccountsCallsFeedbackApi for Recorder {
 impl server::inputs::api::WidgetsApi for Recorder {
     async fn list_widget(&self, _: RequestContext, p: inputs::params::ListWidgetParams, _: PageRequest) -> Result<ListPage<inputs::models::Widget>, ServerError> {
         self.log(format!("list_widget {:?} {:?} {:?} {:?} {:?}", p.status, p.tag, p.code, p.add_ons_data, p.filter));
-        Ok(ListPage { records: vec![], next_page_token: None, previous_page_token: None })
+        Ok(ListPage::new(vec![]))
     }
     async fn create_widget(&self, _: RequestContext, p: inputs::params::CreateWidgetParams) -> Result<inputs::models::Widget, ServerError> {
         self.log(format!("create_widget {} {:?} {:?} {:?}", p.name, p.attributes, p.config, p.rules));
@@ -195,10 +195,7 @@ impl World {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let client = Client::builder(Credentials::AuthToken {
-            account_sid: ACCOUNT.parse().unwrap(),
-            auth_token: "token".into(),
-        })
+        let client = Client::builder(Credentials::auth_token(ACCOUNT.parse().unwrap(), "token"))
         .base_url_all(url.clone())
         .build()
         .unwrap();
@@ -443,7 +440,6 @@ twilio-constructs-server = { path = "../twilio-constructs-server" }
 axum = { version = "0.8", default-features = false, features = ["http1", "json", "tokio"] }
 chrono = { version = "0.4", default-features = false }
 form_urlencoded = "1"
-reqwest = { version = "0.12", default-features = false }
 serde = "1"
 serde_json = "1"
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "net"] }

@@ -1099,11 +1099,11 @@ async fn accounts_are_isolated() {
 async fn api_key_acts_for_its_account() {
     let addr = start().await;
     let by_token = client_a(addr);
-    let by_key = twilio_users::Client::builder(twilio_users::Credentials::ApiKey {
-        account_sid: account(ACCT_A),
-        api_key: API_KEY.to_string(),
-        api_secret: API_SECRET.to_string(),
-    })
+    let by_key = twilio_users::Client::builder(twilio_users::Credentials::api_key(
+        account(ACCT_A),
+        API_KEY,
+        API_SECRET,
+    ))
     .base_url_all(format!("http://{addr}"))
     .build()
     .expect("client");

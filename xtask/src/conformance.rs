@@ -148,6 +148,6 @@ fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
         let tail: Vec<&str> = stderr.lines().chain(stdout.lines()).take(60).collect();
         Err(format!("cargo {} failed:\n{}", args[0], tail.join("\n")))
     };
-    cargo(&["check", "--quiet", "--all-targets"])?;
+    cargo(&["check", "--quiet", "--all-targets", "--all-features"])?;
     cargo(&["test", "--quiet", "--doc", "-p", &crates[0]])
 }

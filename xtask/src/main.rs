@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use generator::config::Config;
+use generator::release;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -49,6 +50,10 @@ enum Command {
         /// Replace --out even if it holds files codegen did not write.
         #[arg(long)]
         force: bool,
+        /// Move the version on as the spec change asks (compared with what
+        /// --out was made from), and write its changelog entry.
+        #[arg(long, conflicts_with_all = ["check", "spec"])]
+        bump: bool,
     },
     /// Time each pipeline stage per spec against a YAML-parsing baseline.
     Bench {
@@ -110,7 +115,18 @@ fn main() -> ExitCode {
             out,
             strict,
             force,
-        } => codegen(check, spec, config, out, strict, force),
+            bump,
+        } => codegen(
+            Codegen {
+                check,
+                strict,
+                force,
+                bump,
+            },
+            spec,
+            config,
+            out,
+        ),
         Command::Bench {
             specs,
             iterations,
@@ -165,32 +181,118 @@ fn main() -> ExitCode {
     }
 }
 
-fn codegen(
+/// How `cargo xtask codegen` runs.
+struct Codegen {
     check: bool,
+    strict: bool,
+    force: bool,
+    bump: bool,
+}
+
+/// Compares `project` with what `out` was made from: refuses a change that
+/// breaks the Rust API without the version to match, or with `--bump`
+/// moves the version on (returned, for writing once generation succeeds).
+fn versions(
+    how: &Codegen,
+    config: &mut Config,
+    config_file: Option<&Path>,
+    out: &Path,
+    project: &generator::ir::Project,
+) -> generator::Result<Option<release::Bumped>> {
+    let record = match release::previous(out)? {
+        release::Previous::Record(record) => record,
+        release::Previous::None => return Ok(None),
+        release::Previous::Unreadable(why) => {
+            println!(
+                "  note: {} was written by another generator version ({why}); nothing compared",
+                out.join(release::RECORD).display()
+            );
+            return Ok(None);
+        }
+    };
+    if how.bump {
+        let file = config_file.expect("--bump conflicts with --spec");
+        let text = std::fs::read_to_string(file).map_err(|source| generator::Error::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let bumped = release::bump(config, &text, &record, project)?;
+        match &bumped {
+            Some(b) => b.apply(config),
+            None => println!(
+                "nothing changed since {} was made: the version stays {}",
+                out.display(),
+                config.version
+            ),
+        }
+        return Ok(bumped);
+    }
+    let report = generator::diff::diff(&record.project, project);
+    let kind = release::Bump::of(&report);
+    if let Err(e) = release::check_version(&record.version, &config.version, kind) {
+        for line in release::breaking_lines(&report) {
+            eprintln!("  breaking: {line}");
+        }
+        return Err(e);
+    }
+    Ok(None)
+}
+
+/// `text` at `path`, or the file as it was.
+fn write_atomically(path: &Path, text: &str) -> generator::Result<()> {
+    let io = |source| generator::Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let staged = path.with_extension("staged");
+    std::fs::write(&staged, text).map_err(io)?;
+    std::fs::rename(&staged, path).map_err(io)
+}
+
+fn codegen(
+    how: Codegen,
     spec: Option<PathBuf>,
     config_file: Option<PathBuf>,
     out: Option<PathBuf>,
-    strict: bool,
-    force: bool,
 ) -> generator::Result<ExitCode> {
     let started = Instant::now();
     let root = root();
+    let config_file = match &spec {
+        Some(_) => None,
+        None => Some(config_file.unwrap_or_else(|| root.join("specs/codegen.toml"))),
+    };
     let (mut config, base, display_base) = match (&spec, &config_file) {
         (Some(spec), _) => (Config::single(spec), PathBuf::new(), String::new()),
         (None, Some(file)) => {
             let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
-            (Config::load(file)?, dir.clone(), dir.display().to_string())
+            let display = dir
+                .strip_prefix(&root)
+                .map_or_else(|_| dir.display().to_string(), |d| d.display().to_string());
+            (Config::load(file)?, dir, display)
         }
-        (None, None) => (
-            Config::load(&root.join("specs/codegen.toml"))?,
-            root.join("specs"),
-            "specs".to_string(),
-        ),
+        (None, None) => unreachable!("a config file is chosen when no spec is"),
     };
-    config.strict |= strict;
+    config.strict |= how.strict;
     let out = out.unwrap_or_else(|| root.join("generated"));
     let project = generator::build_project(&config, &base, &display_base)?;
+    // Writes to the specs directory wait until the files are generated.
+    let bumped = if how.check {
+        None
+    } else {
+        versions(&how, &mut config, config_file.as_deref(), &out, &project)?
+    };
     let files = generator::generate(&project, &config)?;
+    if let (Some(bumped), Some(file)) = (&bumped, &config_file) {
+        write_atomically(file, &bumped.config_text)?;
+        write_atomically(&file.with_file_name("CHANGELOG.md"), &bumped.changelog)?;
+        println!(
+            "version {} (written to {} with its CHANGELOG.md entry)",
+            bumped.version,
+            file.display()
+        );
+    }
+    let check = how.check;
+    let force = how.force;
     if check {
         let stale = generator::output::compare(&files, &out)?;
         if stale.is_empty() {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 /// An error answer. Handlers return it; the router never answers client
 /// input with a panic or a 500.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerError {
     /// The HTTP status.
     pub status: u16,

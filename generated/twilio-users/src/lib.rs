@@ -14,6 +14,12 @@ pub mod wire;
 pub mod client;
 
 #[cfg(feature = "client")]
+pub mod credentials;
+
+#[cfg(feature = "client")]
+pub mod retry;
+
+#[cfg(feature = "client")]
 pub mod page;
 
 #[cfg(feature = "client")]
@@ -26,7 +32,11 @@ pub mod chat_v2;
 pub mod conversations_v1;
 pub use error::{ApiError, Error, InvalidParameter, Result};
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
+pub use client::{Client, ClientBuilder, Response};
+#[cfg(feature = "client")]
+pub use credentials::Credentials;
+#[cfg(feature = "client")]
+pub use retry::RetryPolicy;
 #[cfg(feature = "client")]
 pub use page::{Page, PageMeta};
 #[cfg(feature = "client")]
@@ -34,3 +44,11 @@ pub use request::Request;
 pub use chrono;
 pub use serde_json;
 pub use url;
+#[cfg(feature = "client")]
+pub use futures::{self, Stream, StreamExt, TryStreamExt};
+#[cfg(feature = "client")]
+pub use reqwest;
+#[cfg(feature = "client")]
+pub use reqwest_middleware;
+#[cfg(feature = "client")]
+pub use secrecy;

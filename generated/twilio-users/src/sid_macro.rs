@@ -2,9 +2,14 @@
 
 //! The shape every SID type shares. Each type is defined by [`sid_type!`] in `sid.rs`.
 
-/// Why a string is not a SID of the expected kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {type_name} {value:?}: expected {prefix} followed by 32 hexadecimal digits")]
+/// Why a string is not a SID of the expected kind. The message leaves the
+/// input out: what was given where a SID belongs may be an identity.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid {type_name}: expected {prefix} followed by 32 hexadecimal digits, got {} characters",
+    value.chars().count()
+)]
+#[non_exhaustive]
 pub struct SidError {
     /// The SID type that was asked for, e.g. `UserSid`.
     pub type_name: &'static str,
@@ -12,6 +17,16 @@ pub struct SidError {
     pub prefix: &'static str,
     /// The rejected input.
     pub value: String,
+}
+
+impl std::fmt::Debug for SidError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SidError")
+            .field("type_name", &self.type_name)
+            .field("prefix", &self.prefix)
+            .field("value", &crate::pii::Redacted("input"))
+            .finish()
+    }
 }
 
 /// Whether `value` is `prefix` followed by exactly 32 hex digits.

@@ -11,7 +11,13 @@ use crate::view::Variant;
 
 impl ApiDiff<'_> {
     pub(super) fn enums(&self, out: &mut Vec<Change>) {
-        for (id, pair) in pairing::by_key(&self.old.api.enums, &self.new.api.enums) {
+        let pairs = pairing::by_key_or_name(
+            &self.old.api.enums,
+            &self.new.api.enums,
+            |id| self.old.enum_name(id),
+            |id| self.new.enum_name(id),
+        );
+        for (id, pair) in pairs {
             let loc = self.loc(format!("enum {id}"));
             match pair {
                 Pair::Added(e) => out.push(named_types::added(
@@ -35,10 +41,24 @@ impl ApiDiff<'_> {
 
     fn enum_values(&self, old: &Enum, new: &Enum, loc: &str, out: &mut Vec<Change>) {
         let (old_view, new_view) = (&self.old.view.enums[&old.id], &self.new.view.enums[&new.id]);
+        if old.id != new.id {
+            out.push(named_types::component_renamed(
+                loc,
+                &old.id,
+                &new.id,
+                &new_view.name,
+            ));
+        }
         let old_name = &old_view.name;
         let name = &new_view.name;
         if old_name != name {
-            out.push(named_types::renamed(loc, old_name, name, "naming"));
+            out.push(named_types::renamed(
+                self.module,
+                loc,
+                old_name,
+                name,
+                "naming",
+            ));
         }
         let uses = enum_uses(self.new.api, &new.id);
         let same = |a: &Variant, b: &Variant| a.wire == b.wire;
@@ -60,20 +80,34 @@ impl ApiDiff<'_> {
                 }
                 Pair::Both(..) => {}
                 Pair::Added(v) => out.push(value_added(v, name, &uses, value_loc(loc, v))),
-                Pair::Removed(o) => out.push(change(
-                    ChangeKind::EnumValueRemoved,
-                    value_loc(loc, o),
-                    Some(format!("{:?}", o.wire)),
-                    None,
-                    Verdict::breaking(format!(
-                        "variant `{old_name}::{}` is gone: code naming it no longer compiles ({:?} now reads as `Unknown`)",
-                        o.name, o.wire
-                    )),
-                    Verdict::breaking(format!(
-                        "variant `{old_name}::{}` is gone: handlers naming it no longer compile",
-                        o.name
-                    )),
-                )),
+                Pair::Removed(o) => {
+                    let wire = if uses.inputs.is_empty() {
+                        Verdict::ok("no input takes it: old clients only ever read it")
+                    } else {
+                        Verdict::breaking(format!(
+                            "old clients may send {:?} to {}, which now reject it",
+                            o.wire,
+                            uses.inputs.join(", ")
+                        ))
+                    };
+                    out.push(
+                        change(
+                            ChangeKind::EnumValueRemoved,
+                            value_loc(loc, o),
+                            Some(format!("{:?}", o.wire)),
+                            None,
+                            Verdict::breaking(format!(
+                                "variant `{old_name}::{}` is gone: code naming it no longer compiles ({:?} now reads as `Unknown`)",
+                                o.name, o.wire
+                            )),
+                            Verdict::breaking(format!(
+                                "variant `{old_name}::{}` is gone: handlers naming it no longer compile",
+                                o.name
+                            )),
+                        )
+                        .with_wire(wire),
+                    )
+                }
             }
         }
     }
@@ -102,7 +136,7 @@ fn value_added(v: &Variant, name: &str, uses: &Uses, loc: String) -> Change {
         None,
         Some(format!("{:?}", v.wire)),
         Verdict::ok(format!(
-            "crates from the old spec read it as `Unknown({:?})`; this one adds `{name}::{}` (a `match` with no `_` arm needs a new arm)",
+            "crates from the old spec read it as `Unknown({:?})`; this one adds `{name}::{}` (the enum is `#[non_exhaustive]`: every `match` has a `_` arm)",
             v.wire, v.name
         )),
         server,

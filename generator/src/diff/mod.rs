@@ -2,8 +2,8 @@
 //! code written against the crates generated from the old spec.
 //!
 //! `cargo xtask diff OLD NEW` builds both specs' IR and calls [`diff`]. Every
-//! [`Change`] carries two verdicts, one per audience, each `Breaking` or
-//! `Compatible` with a one-line reason:
+//! [`Change`] carries three verdicts, each `Breaking` or `Compatible` with a
+//! one-line reason:
 //!
 //! - **client**: someone using the client crate (`twilio-users`). Breaking
 //!   when code that compiled against the old crate stops compiling, or keeps
@@ -12,51 +12,61 @@
 //! - **server**: someone implementing the server crate's traits
 //!   (`twilio-users-server`). Breaking when an existing implementation stops
 //!   compiling (trait methods added, removed or re-typed; params or model
-//!   fields removed or re-typed; model fields added, since models are built
-//!   with struct literals and have no `Default`), or keeps compiling but the
-//!   router now hands it requests it has no way to interpret (a required
-//!   input it ignores, an enum variant it has never seen).
+//!   fields removed or re-typed; a required model field added, which
+//!   `Model::new` then takes), or keeps compiling but the router now hands
+//!   it requests it has no way to interpret (a required input it ignores,
+//!   an enum variant it has never seen).
+//! - **wire**: a deployed client built from the old spec talking to a
+//!   server built from the new one (what Twilio's CHANGES.md marks
+//!   "breaking"). Breaking when a request the old client sends is now
+//!   refused or not served, or an answer the new server sends does not
+//!   decode in the old client.
 //!
-//! The rules, from what the emitted code does:
+//! The client and server verdicts are what semver is about: `cargo xtask
+//! codegen` asks for a major bump (minor while 0.x) when one is breaking.
 //!
-//! | Change | client | server |
-//! | --- | --- | --- |
-//! | resource / operation added | ok: new navigation and request | BREAKING: the trait gains required methods (or a new trait the router needs) |
-//! | resource / operation removed | BREAKING: request and navigation gone | BREAKING: impls of methods no longer in the trait fail (E0407) |
-//! | optional input added | ok: new setter, unset = old request | ok: params struct gains an `Option`/`Vec` field; BREAKING if it is the operation's first input (the trait method gains a `params` argument) |
-//! | required input added | BREAKING: new `new(..)`/navigation argument (header: `validate()` rejects; list: the API rejects) | BREAKING: every request carries it and an old handler ignores it |
-//! | input removed | BREAKING: setter or argument gone | BREAKING: handlers reading the field fail to compile |
-//! | input optional -> required | BREAKING: setter becomes an argument (header: `validate()` rejects; list: the API rejects) | BREAKING: `Option<T>` becomes `T` (header, list: ok, type unchanged) |
-//! | input required -> optional | BREAKING: argument becomes a setter (header, list: ok) | BREAKING: `T` becomes `Option<T>` (header, list: ok) |
-//! | type / format changed | BREAKING when the Rust type changes (`String` -> `i64`, `UserSid` -> `RoleSid`, `DateTime` -> `String`); ok when it does not (`phone-number` -> plain string) | same |
-//! | input bounds narrowed (maximum lowered, minimum raised, added) | BREAKING: `validate()` rejects values that passed | ok: the router rejects them before the handler |
-//! | input bounds widened | ok | ok: the handler sees larger values of the same type |
-//! | bounds on model fields, path values, array items; string pattern or length | ok: neither crate checks them | ok |
-//! | enum value added | ok: crates from the old spec read it as `Unknown`, this one has a variant | BREAKING if an operation takes the enum as input (the router now hands handlers the new variant), ok if only records use it |
-//! | enum value removed, enum removed | BREAKING: variant/type gone | BREAKING |
-//! | model field nullability / required / default changed | BREAKING when `Option<T>` and `T` swap; ok when the field stays `Option<T>` or `T` | same |
-//! | model field added | ok: a new field to read | BREAKING: `Model { .. }` literals must set it |
-//! | model field / model removed | BREAKING | BREAKING |
-//! | response changed (model -> page, other model, empty) | BREAKING unless the Rust type is the same | BREAKING unless the Rust type is the same |
-//! | success status, records key, HTTP method, body encoding | ok: the generated code handles the wire | ok |
-//! | Rust name changed (Namer collisions) | BREAKING | BREAKING (operation renamed: client ok, its names come from the operation id) |
-//! | navigation of children flips between `xs(id)` and `xs().at(id)` | BREAKING | ok |
+//! The rules, from what the emitted code does (models, params structs and
+//! enums are `#[non_exhaustive]`; records are built with `new(required..)`
+//! and setters):
+//!
+//! | Change | client | server | wire |
+//! | --- | --- | --- | --- |
+//! | resource / operation added | ok: new navigation and request | BREAKING: the trait gains required methods (or a new trait the router needs) | ok |
+//! | resource / operation removed | BREAKING: request and navigation gone | BREAKING: impls of methods no longer in the trait fail (E0407) | BREAKING |
+//! | optional input added | ok: new setter, unset = old request | ok: params struct gains an `Option`/`Vec` field; BREAKING if it is the operation's first input (the trait method gains a `params` argument) | ok |
+//! | required input added | BREAKING: new `new(..)`/navigation argument (header: `validate()` rejects; list: the API rejects) | BREAKING: every request carries it and an old handler ignores it | BREAKING |
+//! | input removed | BREAKING: setter or argument gone | BREAKING: handlers reading the field fail to compile | BREAKING: the server refuses inputs it does not know |
+//! | input optional -> required | BREAKING: setter becomes an argument (header: `validate()` rejects; list: the API rejects) | BREAKING: `Option<T>` becomes `T` (header, list: ok, type unchanged) | BREAKING |
+//! | input required -> optional | BREAKING: argument becomes a setter (header, list: ok) | BREAKING: `T` becomes `Option<T>` (header, list: ok) | ok |
+//! | type / format changed | BREAKING when the Rust type changes (`String` -> `i64`, `UserSid` -> `RoleSid`, `DateTime` -> `String`); ok when it does not (`phone-number` -> plain string) | same | ok when the receiver's type reads every value of the sender's (any string into `String`, anything into JSON, `i32` into `i64`): the new server for inputs, old clients for fields |
+//! | input bounds narrowed (maximum lowered, minimum raised, added) | BREAKING: `validate()` rejects values that passed | ok: the router rejects them before the handler | BREAKING |
+//! | input bounds widened | ok | ok: the handler sees larger values of the same type | ok |
+//! | bounds on model fields, path values, array items; string pattern or length | ok: neither crate checks them | ok | ok |
+//! | enum value added | ok: crates from the old spec read it as `Unknown`, this one has a variant (enums are `#[non_exhaustive]`) | BREAKING if an operation takes the enum as input (the router now hands handlers the new variant), ok if only records use it | ok |
+//! | enum value removed, enum removed | BREAKING: variant/type gone | BREAKING | BREAKING if an input takes it |
+//! | model field nullability / required / default changed | BREAKING when `Option<T>` and `T` swap; ok when the field stays `Option<T>` or `T` | same | BREAKING when `T` becomes `Option<T>` (old clients cannot hold a missing value) |
+//! | model field added | ok: a new field to read | ok: `new` leaves it unset; BREAKING when required (`new` takes it) | ok: old clients ignore it |
+//! | model field removed | BREAKING | BREAKING | BREAKING when old clients held it as `T` |
+//! | model removed | BREAKING | BREAKING | ok (its uses are reported) |
+//! | response changed (model -> page, other model, empty) | BREAKING unless the Rust type is the same | BREAKING unless the Rust type is the same | BREAKING |
+//! | success status | ok: the generated code handles the wire | ok | ok: any 2xx is success |
+//! | records key, HTTP method, body encoding | ok: the generated code handles the wire | ok | BREAKING |
+//! | Rust name changed (Namer collisions) | BREAKING | BREAKING (operation renamed: client ok, its names come from the operation id) | ok |
+//! | component renamed, Rust name kept | ok | ok | ok |
+//! | navigation of children flips between `xs(id)` and `xs().at(id)` | BREAKING | ok | ok |
 //!
 //! **PII** (`x-twilio.pii` added, removed, handling or deleteSla changed, on
-//! inputs and model fields) changes no Rust type, so both verdicts are
-//! `Compatible`; such changes are marked `review` instead, because they
-//! change `Debug` redaction and `Pii::PII_FIELDS` for clients and what an
-//! implementation that stores the value must do (handling, deletion deadline).
-//!
-//! **Exhaustive matches.** Emitted enums are not `#[non_exhaustive]`; a new
-//! value adds a variant, which breaks a `match` that names every variant and
-//! has no `_` arm. That is not counted as breaking (the `Unknown` case exists
-//! so matches have a catch-all); the reason says so.
+//! inputs and model fields) changes no Rust type and nothing on the wire,
+//! so every verdict is `Compatible`; such changes are marked `review`
+//! instead, because they change `Debug` redaction and `Pii::PII_FIELDS` for
+//! clients and what an implementation that stores the value must do
+//! (handling, deletion deadline).
 //!
 //! APIs are paired by module; two projects of one API each (what
 //! `cargo xtask diff` builds) are paired whatever their file names. Resources
 //! are matched by path, operations by operation id within a resource,
-//! inputs by location and wire name, models and enums by id. The order is
+//! inputs by location and wire name, models and enums by component id, then
+//! by Rust name (a component Twilio renamed is the same type). The order is
 //! deterministic: APIs by module, resources by path, operations and inputs
 //! in the new spec's order followed by the removed ones.
 //!
@@ -150,6 +160,7 @@ pub enum ChangeKind {
     ResponseChanged,
     SuccessStatusChanged,
     RecordsKeyChanged,
+    ComponentRenamed,
 }
 
 impl ChangeKind {
@@ -203,6 +214,7 @@ impl ChangeKind {
             ResponseChanged => "response_changed",
             SuccessStatusChanged => "success_status_changed",
             RecordsKeyChanged => "records_key_changed",
+            ComponentRenamed => "component_renamed",
         }
     }
 }
@@ -240,7 +252,8 @@ impl Verdict {
     }
 }
 
-/// One change, with its verdict for client users and server implementers.
+/// One change, with its verdict for client users, server implementers and
+/// the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub kind: ChangeKind,
@@ -252,14 +265,53 @@ pub struct Change {
     pub new: Option<String>,
     pub client: Verdict,
     pub server: Verdict,
+    /// Whether a deployed client built from the old spec still works
+    /// against a server built from the new one.
+    pub wire: Verdict,
     /// Not breaking, but a person should look (PII handling changes).
     #[serde(default)]
     pub review: bool,
+    /// A type that changed its Rust name: `--bump` keeps the old name one
+    /// version as a deprecated alias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<Alias>,
+}
+
+/// A type's old and new Rust names, in an API module (or `sid`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub module: String,
+    pub old: String,
+    pub new: String,
 }
 
 impl Change {
+    /// Breaking for any audience, the wire included.
     pub fn is_breaking(&self) -> bool {
+        self.breaks_rust() || self.wire.is_breaking()
+    }
+
+    /// Breaking for code written against the emitted crates: what semver is about.
+    pub fn breaks_rust(&self) -> bool {
         self.client.is_breaking() || self.server.is_breaking()
+    }
+
+    /// The same change with the wire verdict `wire` instead of its kind's default.
+    fn with_wire(mut self, wire: Verdict) -> Self {
+        self.wire = wire;
+        self
+    }
+
+    /// The same change, a type's rename an alias can soften.
+    fn with_alias(mut self, module: &str) -> Self {
+        if let (Some(old), Some(new)) = (&self.old, &self.new) {
+            self.alias = Some(Alias {
+                module: module.to_string(),
+                old: old.clone(),
+                new: new.clone(),
+            });
+        }
+        self
     }
 }
 
@@ -297,6 +349,7 @@ pub struct Summary {
     pub changes: usize,
     pub client_breaking: usize,
     pub server_breaking: usize,
+    pub wire_breaking: usize,
     pub review: usize,
 }
 
@@ -327,9 +380,19 @@ impl Report {
         self.changes().next().is_none()
     }
 
-    /// Whether any change breaks either audience.
+    /// Whether any change breaks any audience, the wire included.
     pub fn is_breaking(&self) -> bool {
         self.changes().any(Change::is_breaking)
+    }
+
+    /// Whether any change breaks code written against the emitted crates.
+    pub fn breaks_rust(&self) -> bool {
+        self.changes().any(Change::breaks_rust)
+    }
+
+    /// Whether any change breaks the client crate's users.
+    pub fn breaks_client(&self) -> bool {
+        self.changes().any(|c| c.client.is_breaking())
     }
 
     fn summarise(&mut self) {
@@ -338,6 +401,7 @@ impl Report {
             s.changes += 1;
             s.client_breaking += usize::from(c.client.is_breaking());
             s.server_breaking += usize::from(c.server.is_breaking());
+            s.wire_breaking += usize::from(c.wire.is_breaking());
             s.review += usize::from(c.review);
         }
         self.summary = s;
@@ -377,14 +441,17 @@ pub fn diff(old: &Project, new: &Project) -> Report {
             let why = format!(
                 "the `{prefix}` SID type is renamed `{new_name}`: code naming `{old_name}` no longer compiles"
             );
-            report.changes.push(change(
-                ChangeKind::SidTypeRenamed,
-                format!("sid {prefix}"),
-                Some(old_name.clone()),
-                Some(new_name.clone()),
-                Verdict::breaking(why.clone()),
-                Verdict::breaking(why),
-            ));
+            report.changes.push(
+                change(
+                    ChangeKind::SidTypeRenamed,
+                    format!("sid {prefix}"),
+                    Some(old_name.clone()),
+                    Some(new_name.clone()),
+                    Verdict::breaking(why.clone()),
+                    Verdict::breaking(why),
+                )
+                .with_alias("sid"),
+            );
         }
     }
     for pair in pairing::apis(&old, &new) {
@@ -401,7 +468,8 @@ pub fn diff(old: &Project, new: &Project) -> Report {
     report
 }
 
-/// A change that needs no review.
+/// A change that needs no review, with its kind's wire verdict
+/// ([`wire_verdict`]); sites where the kind alone does not decide override it.
 fn change(
     kind: ChangeKind,
     location: String,
@@ -417,6 +485,66 @@ fn change(
         new,
         client,
         server,
+        wire: wire_verdict(kind),
         review: false,
+        alias: None,
+    }
+}
+
+/// Whether a client built from the old spec still works against a server
+/// built from the new one, for changes to requests and operations. Changes
+/// to record fields, and type changes, depend on the field or input; their
+/// sites decide (`models`, `types`).
+fn wire_verdict(kind: ChangeKind) -> Verdict {
+    use ChangeKind::*;
+    match kind {
+        ApiRemoved | ResourceRemoved | OperationRemoved => {
+            Verdict::breaking("old clients' requests to it are no longer served")
+        }
+        MethodChanged => {
+            Verdict::breaking("old clients send the old method, which is no longer served")
+        }
+        RequiredParamAdded | RequiredBodyFieldAdded | BecameRequired => {
+            Verdict::breaking("old clients may leave it out, and the server now rejects that")
+        }
+        ParamRemoved | BodyFieldRemoved => Verdict::breaking(
+            "old clients may still send it, and the server rejects inputs it does not know",
+        ),
+        BodyEncodingChanged => {
+            Verdict::breaking("old clients send the body in an encoding the server no longer reads")
+        }
+        MaximumLowered | MinimumRaised => {
+            Verdict::breaking("the server now rejects values old clients may send")
+        }
+        EnumValueRemoved => {
+            Verdict::breaking("old clients may send the value, which the server now rejects")
+        }
+        RecordsKeyChanged => {
+            Verdict::breaking("old clients look for the records under the old key")
+        }
+        ResponseChanged => Verdict::breaking("old clients decode the answer as its old shape"),
+        TypeChanged | FormatChanged => Verdict::breaking("old clients send or read the old type"),
+        ApiAdded | ResourceAdded | OperationAdded => Verdict::ok("old clients never call it"),
+        OptionalParamAdded | OptionalBodyFieldAdded | BecameOptional => {
+            Verdict::ok("old clients' requests stay valid")
+        }
+        MaximumRaised | MinimumLowered | PatternChanged | LengthChanged => {
+            Verdict::ok("every value old clients send is still accepted")
+        }
+        EnumValueAdded => Verdict::ok("old clients read a value they do not know as `Unknown`"),
+        SuccessStatusChanged => Verdict::ok("clients take any 2xx as success"),
+        ModelFieldAdded => Verdict::ok("old clients ignore keys they do not know"),
+        ModelFieldRemoved | BecameNullable => {
+            Verdict::breaking("old clients may require the value")
+        }
+        BecameNonNullable | DefaultChanged => Verdict::ok("what old clients accept still arrives"),
+        SidTypeRenamed | RustNameChanged | NavigationChanged | OperationKindChanged
+        | ComponentRenamed => Verdict::ok("nothing changes on the wire"),
+        EnumAdded | EnumRemoved | ModelAdded | ModelRemoved => {
+            Verdict::ok("a type by itself is not on the wire; where it is used is reported there")
+        }
+        PiiAdded | PiiRemoved | PiiHandlingChanged | PiiDeleteSlaChanged => {
+            Verdict::ok("PII tags are not on the wire")
+        }
     }
 }

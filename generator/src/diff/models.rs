@@ -13,7 +13,13 @@ use crate::view::{holding, ModelView};
 
 impl ApiDiff<'_> {
     pub(super) fn models(&self, out: &mut Vec<Change>) {
-        for (id, pair) in pairing::by_key(&self.old.api.models, &self.new.api.models) {
+        let pairs = pairing::by_key_or_name(
+            &self.old.api.models,
+            &self.new.api.models,
+            |id| self.old.model_name(id),
+            |id| self.new.model_name(id),
+        );
+        for (id, pair) in pairs {
             let loc = self.loc(format!("model {id}"));
             match pair {
                 Pair::Added(m) => {
@@ -46,8 +52,17 @@ impl ApiDiff<'_> {
             &self.old.view.models[&old.id],
             &self.new.view.models[&new.id],
         );
+        if old.id != new.id {
+            out.push(named_types::component_renamed(
+                loc,
+                &old.id,
+                &new.id,
+                &new_view.name,
+            ));
+        }
         if old_view.name != new_view.name {
             out.push(named_types::renamed(
+                self.module,
                 loc,
                 &old_view.name,
                 &new_view.name,
@@ -76,17 +91,30 @@ impl ApiDiff<'_> {
         } else {
             t
         };
+        // Records are `#[non_exhaustive]` and built with `new(required..)`
+        // and setters: only a field `new` must be given breaks building them.
+        let (client, server) = if holding(n).is_value() {
+            let why = format!(
+                "`{name}::new` takes the new required field `{field}: {held}`: code building `{name}` must give it"
+            );
+            (Verdict::breaking(why.clone()), Verdict::breaking(why))
+        } else {
+            (
+                Verdict::ok(format!(
+                    "new field `{name}.{field}: {held}`; existing reads compile"
+                )),
+                Verdict::ok(format!(
+                    "new field `{name}.{field}: {held}`, unset by `{name}::new`; records built as before still compile"
+                )),
+            )
+        };
         change(
             ChangeKind::ModelFieldAdded,
             loc,
             None,
             Some(describe(&n.ty)),
-            Verdict::ok(format!(
-                "new field `{name}.{field}: {held}`; existing reads compile"
-            )),
-            Verdict::breaking(format!(
-                "`{name}` has no `Default` or builder: every `{name} {{ .. }}` literal must now set `{field}`"
-            )),
+            client,
+            server,
         )
     }
 
@@ -227,6 +255,15 @@ fn field_removed(o: &Field, old_model: &ModelView, loc: String) -> Change {
             .expect("a field of the model")
             .name,
     );
+    let wire = if holding(o).is_value() {
+        Verdict::breaking(format!(
+            "old clients hold `{model}.{field}` as a plain value: a record without it does not decode"
+        ))
+    } else {
+        Verdict::ok(format!(
+            "old clients read `{model}.{field}` as missing (`None` or the default)"
+        ))
+    };
     change(
         ChangeKind::ModelFieldRemoved,
         loc,
@@ -236,9 +273,10 @@ fn field_removed(o: &Field, old_model: &ModelView, loc: String) -> Change {
             "field `{model}.{field}` is gone: code reading it no longer compiles"
         )),
         Verdict::breaking(format!(
-            "field `{model}.{field}` is gone: struct literals setting it no longer compile"
+            "field `{model}.{field}` and its setter are gone: code setting it no longer compiles"
         )),
     )
+    .with_wire(wire)
 }
 
 fn field_renamed(old: &str, new: &str, new_model: &ModelView, loc: &str) -> Change {
@@ -252,7 +290,7 @@ fn field_renamed(old: &str, new: &str, new_model: &ModelView, loc: &str) -> Chan
                     "`{model}.{old}` now holds `{other}` (this field is `.{new}`): code reading it reads a different field"
                 )),
                 Verdict::breaking(format!(
-                    "`{model}.{old}` now holds `{other}` (this field is `.{new}`): struct literals fill a different field"
+                    "`{model}.{old}` now holds `{other}` (this field is `.{new}`): code setting it fills a different field"
                 )),
             )
         }
@@ -261,7 +299,7 @@ fn field_renamed(old: &str, new: &str, new_model: &ModelView, loc: &str) -> Chan
                 "field `{old}` becomes `{new}`: code reading it no longer compiles"
             )),
             Verdict::breaking(format!(
-                "field `{old}` becomes `{new}`: struct literals no longer compile"
+                "field `{old}` becomes `{new}`: code setting it no longer compiles"
             )),
         ),
     };
@@ -285,24 +323,32 @@ fn field_held(
     (before, after): (&Field, &Field),
     (client_same, server_same): (&str, &str),
 ) -> Change {
-    let (client, server) = match (holding(before).is_option(), holding(after).is_option()) {
+    let (client, server, wire) = match (holding(before).is_option(), holding(after).is_option()) {
         (true, false) => (
             Verdict::breaking(format!(
                 "{what} changes from `Option<{t}>` to `{t}`: code handling `None` no longer compiles"
             )),
             Verdict::breaking(format!(
-                "{what} changes from `Option<{t}>` to `{t}`: struct literals must give a plain value"
+                "{what} changes from `Option<{t}>` to `{t}`: `new` takes it, and code setting it must give a plain value"
             )),
+            Verdict::ok("old clients hold it as `Option`: a value always arriving suits them"),
         ),
         (false, true) => (
             Verdict::breaking(format!(
                 "{what} changes from `{t}` to `Option<{t}>`: code reading it as `{t}` no longer compiles"
             )),
             Verdict::breaking(format!(
-                "{what} changes from `{t}` to `Option<{t}>`: struct literals must wrap it in `Some`"
+                "{what} changes from `{t}` to `Option<{t}>`: `new` no longer takes it"
+            )),
+            Verdict::breaking(format!(
+                "old clients hold it as `{t}`: a record where it is null or missing does not decode"
             )),
         ),
-        _ => (Verdict::ok(client_same), Verdict::ok(server_same)),
+        _ => (
+            Verdict::ok(client_same),
+            Verdict::ok(server_same),
+            Verdict::ok("old clients hold it the same way"),
+        ),
     };
     change(
         kind,
@@ -312,6 +358,7 @@ fn field_held(
         client,
         server,
     )
+    .with_wire(wire)
 }
 
 /// `<model> field friendly_name`.

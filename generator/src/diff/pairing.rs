@@ -56,6 +56,42 @@ pub(super) fn by_key<'a, K: Ord, V>(
         .collect()
 }
 
+/// Items under the same key; of those left on both sides, items of the
+/// same `name` (what the emitted crates call them), since Twilio renames
+/// components while the type stays what it was. In key order, a pair by
+/// name under its new key.
+pub(super) fn by_key_or_name<'a, V>(
+    old: &'a BTreeMap<String, V>,
+    new: &'a BTreeMap<String, V>,
+    old_name: impl Fn(&str) -> String,
+    new_name: impl Fn(&str) -> String,
+) -> Vec<(&'a String, Pair<&'a V>)> {
+    let mut pairs = Vec::new();
+    let (mut removed, mut added) = (BTreeMap::new(), Vec::new());
+    for (key, pair) in by_key(old, new) {
+        match pair {
+            Pair::Removed(o) => {
+                removed.insert(old_name(key), (key, o));
+            }
+            Pair::Added(n) => added.push((key, n)),
+            both => pairs.push((key, both)),
+        }
+    }
+    for (key, n) in added {
+        match removed.remove(&new_name(key)) {
+            Some((_, o)) => pairs.push((key, Pair::Both(o, n))),
+            None => pairs.push((key, Pair::Added(n))),
+        }
+    }
+    pairs.extend(
+        removed
+            .into_values()
+            .map(|(key, o)| (key, Pair::Removed(o))),
+    );
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs
+}
+
 /// APIs by module, in module order; a lone unmatched API on each side is
 /// paired too (two single-spec projects built from differently named files).
 pub(super) fn apis<'a, 'ir>(old: &'a View<'ir>, new: &'a View<'ir>) -> Vec<Pair<&'a ApiView<'ir>>> {

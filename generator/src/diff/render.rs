@@ -36,13 +36,15 @@ impl Report {
             let review = if c.review { ", review" } else { "" };
             let _ = writeln!(
                 out,
-                "{:indent$}[client: {}, server: {}{review}] {at}{}{values} | client: {} | server: {}",
+                "{:indent$}[client: {}, server: {}, wire: {}{review}] {at}{}{values} | client: {} | server: {} | wire: {}",
                 "",
                 c.client.tag(),
                 c.server.tag(),
+                c.wire.tag(),
                 c.kind.as_str(),
                 c.client.reason,
                 c.server.reason,
+                c.wire.reason,
             );
         };
         for c in &self.changes {
@@ -74,11 +76,12 @@ impl Report {
         } else {
             let _ = writeln!(
                 out,
-                "{} change{}: {} breaking for clients, {} breaking for servers, {} to review",
+                "{} change{}: {} breaking for clients, {} breaking for servers, {} breaking on the wire, {} to review",
                 s.changes,
                 if s.changes == 1 { "" } else { "s" },
                 s.client_breaking,
                 s.server_breaking,
+                s.wire_breaking,
                 s.review
             );
         }

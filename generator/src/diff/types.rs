@@ -132,6 +132,10 @@ impl ApiDiff<'_> {
             (T::Array { items: a }, T::Array { items: b }) => self.types(a, b, &site.items(), out),
             (T::Map { values: a }, T::Map { values: b }) => self.types(a, b, &site.items(), out),
             _ if old == new => {}
+            // The component behind it was renamed, and the Rust name held:
+            // the type itself is compared where models and enums are.
+            (T::Enum { .. }, T::Enum { .. }) | (T::Model { .. }, T::Model { .. })
+                if self.old.rust(old) == self.new.rust(new) => {}
             _ if same_family(old, new) => {
                 self.retyped(ChangeKind::FormatChanged, old, new, site, out)
             }
@@ -183,19 +187,34 @@ impl ApiDiff<'_> {
                         "{what} is `{r2}` instead of `{r1}`: code reading it no longer compiles"
                     )),
                     Verdict::breaking(format!(
-                        "{what} is `{r2}` instead of `{r1}`: struct literals setting it no longer compile"
+                        "{what} is `{r2}` instead of `{r1}`: code setting it no longer compiles"
                     )),
                 ),
             }
         };
-        out.push(change(
-            kind,
-            site.loc.clone(),
-            Some(d1),
-            Some(d2),
-            client,
-            server,
-        ));
+        // Inputs travel from old clients to the new server; fields from the
+        // new server to old clients.
+        let (receiver, sender) = match site.role {
+            Role::Input | Role::Path => ((new, &r2), (old, &r1)),
+            Role::Field => ((old, &r1), (new, &r2)),
+        };
+        let wire = if accepts(receiver, sender, site.role != Role::Field) {
+            Verdict::ok(format!(
+                "`{}` reads every value `{}` sends",
+                receiver.1, sender.1
+            ))
+        } else if site.role == Role::Field {
+            Verdict::breaking(format!(
+                "old clients read {what} as `{r1}`: a `{r2}` value does not decode"
+            ))
+        } else {
+            Verdict::breaking(format!(
+                "old clients send {what} as `{r1}`, which the server no longer reads as `{r2}`"
+            ))
+        };
+        out.push(
+            change(kind, site.loc.clone(), Some(d1), Some(d2), client, server).with_wire(wire),
+        );
     }
 
     /// Integer bounds: `validate()` checks them on top-level inputs only.
@@ -233,8 +252,40 @@ impl ApiDiff<'_> {
                 )),
             )
         };
-        change(kind, site.loc.clone(), Some(old), Some(new), client, server)
+        let wire = if site.checked && narrowed {
+            Verdict::breaking(format!(
+                "the server now rejects values old clients may send (the {old} allowed them)"
+            ))
+        } else if site.checked {
+            Verdict::ok("every value old clients send is still accepted")
+        } else {
+            Verdict::ok("nothing checks it on the wire")
+        };
+        change(kind, site.loc.clone(), Some(old), Some(new), client, server).with_wire(wire)
     }
+}
+
+/// Whether a receiver of `receiver` (the IR type and its Rust type) reads
+/// every value a sender of `sender` sends: the same Rust type, any string
+/// into `String` (any scalar, for inputs: they travel as text), anything
+/// into JSON, integers into wider numbers.
+fn accepts((rt, rr): (&TypeRef, &String), (st, sr): (&TypeRef, &String), as_text: bool) -> bool {
+    let sends_string = match st {
+        TypeRef::String { .. }
+        | TypeRef::Sid { .. }
+        | TypeRef::SidOrIdentity { .. }
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uri
+        | TypeRef::Enum { .. } => true,
+        TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => as_text,
+        _ => false,
+    };
+    rr == sr
+        || (rr == "String" && sends_string)
+        || matches!(rt, TypeRef::Json { .. })
+        || (matches!(rt, TypeRef::Number) && matches!(st, TypeRef::Integer { .. }))
+        || (rr == "i64" && sr == "i32")
 }
 
 /// Whether a bound going from `old` to `new` admits fewer values: `tighter`

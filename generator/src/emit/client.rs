@@ -184,6 +184,30 @@ fn emit_navigator(
     items.extend(below);
 }
 
+/// The error answers the spec documents, as an `# Errors` doc section: each
+/// arrives as `Error::Api` with its status.
+fn errors_doc(op: &OpView) -> TokenStream {
+    if op.ir.errors.is_empty() {
+        return quote!();
+    }
+    let mut lines = vec![
+        String::new(),
+        " # Errors".to_string(),
+        String::new(),
+        " As [`crate::Error::Api`], the API answers:".to_string(),
+    ];
+    for e in &op.ir.errors {
+        let status = match e.status {
+            0 => "other statuses".to_string(),
+            s => format!("`{s}`"),
+        };
+        let what = e.description.as_deref().unwrap_or("an error");
+        lines.push(format!(" - {status}: {}", what.replace('\n', " ")));
+    }
+    let lines = lines.iter().map(|l| quote!(#[doc = #l]));
+    quote!(#(#lines)*)
+}
+
 /// `create(identity)`, `fetch(sid)`, `list()`: starts a request.
 fn op_method(call: &OpCall, op: &OpView, id: Option<&IdStep>, paths: &Paths) -> TokenStream {
     let method = ident(&call.method);
@@ -209,8 +233,10 @@ fn op_method(call: &OpCall, op: &OpView, id: Option<&IdStep>, paths: &Paths) -> 
         args.push(quote!(#a: #ty));
         new_args.push(a);
     }
+    let errors = errors_doc(op);
     quote! {
         #mdoc
+        #errors
         pub fn #method(&self, #(#args),*) -> #request {
             crate::request::Request::new(self.client.clone(), #path, #params::new(#(#new_args),*))
         }

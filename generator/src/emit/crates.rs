@@ -4,10 +4,10 @@
 use super::rust::{format_file, ident, Paths};
 use super::templates::{self, CLIENT_RUNTIME, SERVER_RUNTIME};
 use super::{client, examples, models, params, server};
-use crate::config::Config;
+use crate::config::{Config, Renamed};
 use crate::error::Result;
 use crate::output::FileSet;
-use crate::view::View;
+use crate::view::{ApiView, View};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -86,6 +86,23 @@ fn context(view: &View, config: &Config) -> tera::Context {
     context
 }
 
+/// What both crates carry as `CHANGELOG.md`: `specs/CHANGELOG.md`, or the
+/// first entry until `--bump` writes one.
+fn changelog(config: &Config) -> String {
+    config.changelog.clone().unwrap_or_else(|| {
+        crate::release::prepend_entry(
+            None,
+            &format!(
+                "## {}
+
+The first generated version.
+",
+                config.version
+            ),
+        )
+    })
+}
+
 /// `put(path, contents)` under a crate's directory.
 fn under<'f>(files: &'f mut FileSet, dir: &'f str) -> impl FnMut(&str, String) + 'f {
     move |path, contents| files.insert(format!("{dir}/{path}"), contents)
@@ -103,6 +120,7 @@ fn emit_client(
         templates::render("client/Cargo.toml", context)?,
     );
     put("README.md", templates::render("client/README.md", context)?);
+    put("CHANGELOG.md", changelog(config));
     let has_operations = view.apis.iter().any(|a| !a.ops.is_empty());
     for (path, contents) in CLIENT_RUNTIME {
         // Requests and pages exist only where there is an operation to send.
@@ -118,7 +136,7 @@ fn emit_client(
     );
     put(
         "src/sid.rs",
-        format_file(&sources, "src/sid.rs", sid_rs(view))?,
+        format_file(&sources, "src/sid.rs", sid_rs(view, config))?,
     );
     for api in &view.apis {
         let paths = Paths::new(quote!(crate), &api.module);
@@ -135,7 +153,10 @@ fn emit_client(
         };
         let module_files = [
             ("mod.rs", mod_rs),
-            ("models.rs", models::models_file(api, &paths)),
+            (
+                "models.rs",
+                models::models_file(api, &paths, &aliases(api, config)),
+            ),
             ("params.rs", params::params_file(api, &paths)),
             ("client.rs", client::client_file(api, &paths)),
         ];
@@ -175,6 +196,7 @@ fn emit_server(
         "README.md",
         templates::render("server/README.md", &context)?,
     );
+    put("CHANGELOG.md", changelog(config));
     put(
         "src/main.rs",
         templates::render("server/main.rs", &context)?,
@@ -270,6 +292,10 @@ fn client_lib(view: &View) -> TokenStream {
             pub use request::Request;
         }
     });
+    // Without operations nothing is ever sent: the sending half of the
+    // client is there (the API stays the same), unused.
+    let idle_client = (!has_operations)
+        .then(|| quote!(#[allow(dead_code, reason = "the specs have no operation to send")]));
     let modules = view.apis.iter().map(|a| {
         let m = ident(&a.module);
         let d = format!(" {} ({}).", a.ir.title, a.ir.module);
@@ -287,23 +313,73 @@ fn client_lib(view: &View) -> TokenStream {
         pub mod validate;
         pub mod wire;
         #[cfg(feature = "client")]
+        #idle_client
         pub mod client;
+        #[cfg(feature = "client")]
+        pub mod credentials;
+        #[cfg(feature = "client")]
+        pub mod retry;
         #request
 
         #(#modules)*
 
         pub use error::{ApiError, Error, InvalidParameter, Result};
         #[cfg(feature = "client")]
-        pub use client::{Client, ClientBuilder, Credentials, Response, RetryPolicy};
+        pub use client::{Client, ClientBuilder, Response};
+        #[cfg(feature = "client")]
+        pub use credentials::Credentials;
+        #[cfg(feature = "client")]
+        pub use retry::RetryPolicy;
         #request_use
-        // The crates whose types appear in this crate's API.
+        // The crates whose types appear in this crate's API, so that users
+        // name the versions this crate was built with.
         pub use chrono;
         pub use serde_json;
         pub use url;
+        #[cfg(feature = "client")]
+        pub use futures::{self, Stream, StreamExt, TryStreamExt};
+        #[cfg(feature = "client")]
+        pub use reqwest;
+        #[cfg(feature = "client")]
+        pub use reqwest_middleware;
+        #[cfg(feature = "client")]
+        pub use secrecy;
     }
 }
 
-fn sid_rs(view: &View) -> TokenStream {
+/// The deprecated aliases this version keeps in `api`'s models: of types
+/// that exist, under names nothing else took since.
+fn aliases<'c>(api: &ApiView, config: &'c Config) -> Vec<&'c Renamed> {
+    let names: std::collections::BTreeSet<&str> = api
+        .models
+        .values()
+        .map(|m| m.name.as_str())
+        .chain(api.enums.values().map(|e| e.name.as_str()))
+        .collect();
+    config
+        .aliases_in(&api.module)
+        .into_iter()
+        .filter(|r| names.contains(r.new.as_str()) && !names.contains(r.old.as_str()))
+        .collect()
+}
+
+/// `#[deprecated] pub type Old = New;`, for one version after a rename.
+pub fn alias_items(aliases: &[&Renamed]) -> TokenStream {
+    let items = aliases.iter().map(|r| {
+        let (old, new) = (ident(&r.old), ident(&r.new));
+        let since = &r.since;
+        let note = format!("renamed `{}`", r.new);
+        let d = format!(" The name `{}` had before {since}.", r.new);
+        quote! {
+            #[doc = #d]
+            #[deprecated(since = #since, note = #note)]
+            pub type #old = #new;
+        }
+    });
+    quote!(#(#items)*)
+}
+
+fn sid_rs(view: &View, config: &Config) -> TokenStream {
     let sids = view.sids.values().map(|s| {
         let n = ident(&s.name);
         let prefix = &s.prefix;
@@ -319,10 +395,22 @@ fn sid_rs(view: &View) -> TokenStream {
         );
         Some(quote! { crate::sid_macro::sid_or_identity_type!(#[doc = #d] #either, #sid); })
     });
+    let names: std::collections::BTreeSet<&str> = view
+        .sids
+        .values()
+        .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.either.as_deref()))
+        .collect();
+    let renamed: Vec<&Renamed> = config
+        .aliases_in("sid")
+        .into_iter()
+        .filter(|r| names.contains(r.new.as_str()) && !names.contains(r.old.as_str()))
+        .collect();
+    let aliases = alias_items(&renamed);
     quote! {
         //! SID types, one per prefix, shared by every API module.
         pub use crate::sid_macro::SidError;
         #(#sids)*
         #(#either)*
+        #aliases
     }
 }

@@ -108,6 +108,18 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
             title: format!("{} (`{}`)", op.ir.kind.verb(), op.ir.operation_id),
             code: code.trim_start().to_string(),
         });
+        if kind == CrudKind::List {
+            // Streams need `TryStreamExt`; the crate re-exports it, so a
+            // user does not add `futures` to get at the records.
+            let code = format!(
+                "use {krate}::TryStreamExt;\n{}\nlet mut records = {expr}.limit(120).stream();\nwhile let Some(record) = records.try_next().await? {{\n    println!(\"{{record:?}}\");\n}}",
+                lets.join("\n")
+            );
+            out.push(Example {
+                title: format!("Every record, page after page (`{}`)", op.ir.operation_id),
+                code,
+            });
+        }
     }
     out
 }
@@ -164,10 +176,10 @@ fn report(module: &str, id: &str, sends_array_form: bool, result: Outcome) {{
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {{
     let base = std::env::var("BASE_URL")?;
-    let client = Client::builder(Credentials::AuthToken {{
-        account_sid: "AC00000000000000000000000000000000".parse()?,
-        auth_token: "token".into(),
-    }})
+    let client = Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000000".parse()?,
+        "token",
+    ))
     .base_url_all(base)
     .build()?;
 {calls}    Ok(())

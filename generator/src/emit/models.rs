@@ -1,13 +1,14 @@
 //! Models and enums of one API -> `<module>/models.rs`.
 
-use super::rust::{doc, ident, Paths};
+use super::rust::{arg_value, doc, field_init, ident, Paths};
+use crate::config::Renamed;
 use crate::ir::Pii;
 use crate::names::snake;
-use crate::view::{ApiView, EnumView, Holding, ModelView};
+use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn models_file(api: &ApiView, paths: &Paths) -> TokenStream {
+pub fn models_file(api: &ApiView, paths: &Paths, aliases: &[&Renamed]) -> TokenStream {
     let mut defaults = Vec::new();
     let models = api
         .models
@@ -27,10 +28,12 @@ pub fn models_file(api: &ApiView, paths: &Paths) -> TokenStream {
         " Records and enums of {} ({}).",
         api.ir.title, api.ir.module
     );
+    let aliases = super::crates::alias_items(aliases);
     quote! {
         #![doc = #title]
         #(#models)*
         #(#enums)*
+        #aliases
         #defaults_mod
     }
 }
@@ -49,6 +52,9 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let mut pii_entries = Vec::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
+    let mut setters = Vec::new();
     for f in &m.fields {
         let fname = ident(&f.name);
         let wire = f.ir.wire_name.as_str();
@@ -58,25 +64,36 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         if f.renamed() {
             serde.push(quote!(rename = #wire));
         }
+        let arg = paths.arg(&f.ty);
+        let value = arg_value(&f.ty, &quote!(#fname));
         let field_ty = match &f.holding {
             Holding::Default(d) => {
                 let fn_name = format_ident!("{}_{}", snake(&m.name), f.name);
                 let path = format!("defaults::{fn_name}");
-                let value = paths.default_value(&f.ty, d);
-                defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #value } });
+                let default = paths.default_value(&f.ty, d);
+                defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #default } });
                 serde.push(quote!(default = #path));
+                new_inits.push(quote!(#fname: defaults::#fn_name(),));
+                setters.push(setter(f, &arg, &value));
                 ty
             }
-            Holding::Value => ty,
-            // Twilio always sends nullable keys, as `null` when empty: keep them on the way out.
-            Holding::Option { sent_as_null: true } => {
-                serde.push(quote!(default));
-                quote!(::std::option::Option<#ty>)
+            Holding::Value => {
+                new_args.push(quote!(#fname: #arg));
+                new_inits.push(field_init(&fname, &value));
+                ty
             }
-            Holding::Option {
-                sent_as_null: false,
-            } => {
-                serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            // Twilio always sends nullable keys, as `null` when empty: keep them on the way out.
+            Holding::Option { sent_as_null } => {
+                serde.push(match sent_as_null {
+                    true => quote!(default),
+                    false => quote!(default, skip_serializing_if = "Option::is_none"),
+                });
+                new_inits.push(quote!(#fname: ::std::option::Option::None,));
+                setters.push(setter(
+                    f,
+                    &arg,
+                    &quote!(::std::option::Option::Some(#value)),
+                ));
                 quote!(::std::option::Option<#ty>)
             }
         };
@@ -96,14 +113,51 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         &format!("A `{}` record.", m.ir.id),
     );
     let pii_impls = pii_impls(&m.name, &debug_fields, &pii_entries);
+    // Not derived: a derived `Default` would ignore the spec's defaults.
+    let default = new_args.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         #mdoc
         #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
+        impl #name {
+            /// A record with every required field given and the rest unset
+            /// (or at the spec's default): a field added to the spec later
+            /// leaves this, and code that builds records with it, unchanged.
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits)* }
+            }
+
+            #(#setters)*
+        }
+
+        #default
         #pii_impls
+    }
+}
+
+/// `field(value)`: sets a field that may be left unset, keeping records
+/// buildable by chaining from `new`.
+fn setter(f: &FieldView, arg: &TokenStream, store: &TokenStream) -> TokenStream {
+    let fname = ident(&f.name);
+    let d = format!(" Sets `{}`.", f.ir.wire_name);
+    quote! {
+        #[doc = #d]
+        pub fn #fname(mut self, #fname: #arg) -> Self {
+            self.#fname = #store;
+            self
+        }
     }
 }
 
@@ -184,6 +238,7 @@ fn string_enum(e: &EnumView) -> TokenStream {
     quote! {
         #edoc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know.

@@ -3,7 +3,7 @@
 //! (`encode`) and, for servers, reads (`decode`) itself.
 
 use super::models::{debug_field, pii_entry, pii_impls};
-use super::rust::{arg_value, doc, ident, Paths};
+use super::rust::{arg_value, doc, field_init, ident, Paths};
 use crate::ir::ParamIn;
 use crate::view::{ApiView, Arity, InputView, OpView, RustType, Wire};
 use proc_macro2::TokenStream;
@@ -76,7 +76,7 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
         if input.ctor_arg {
             let value = arg_value(&input.ty, &quote!(#fname));
             new_args.push(quote!(#fname: #arg));
-            new_inits.push(quote!(#fname: #value,));
+            new_inits.push(field_init(&fname, &value));
         } else {
             new_inits.push(match input.arity {
                 Arity::List => quote!(#fname: ::std::vec::Vec::new(),),
@@ -117,6 +117,7 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
     quote! {
         #[doc = #sdoc]
         #[derive(Clone, PartialEq, #derive_default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }

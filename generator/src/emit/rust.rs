@@ -205,6 +205,16 @@ impl Paths {
 }
 
 /// The field value made from an argument `name` of [`Paths::arg`]'s type.
+/// `name: value,` in a struct expression, or `name,` when the value is the
+/// argument itself (clippy's `redundant_field_names`).
+pub fn field_init(name: &proc_macro2::Ident, value: &TokenStream) -> TokenStream {
+    if *name == value.to_string() {
+        quote!(#name,)
+    } else {
+        quote!(#name: #value,)
+    }
+}
+
 pub fn arg_value(t: &RustType, name: &TokenStream) -> TokenStream {
     match t {
         RustType::Vec(items) if items.is_string() => {

@@ -12,6 +12,10 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/client/src/client.rs"),
     ),
     (
+        "src/credentials.rs",
+        include_str!("../../../templates/client/src/credentials.rs"),
+    ),
+    (
         "src/error.rs",
         include_str!("../../../templates/client/src/error.rs"),
     ),
@@ -26,6 +30,10 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
     (
         "src/pii.rs",
         include_str!("../../../templates/client/src/pii.rs"),
+    ),
+    (
+        "src/retry.rs",
+        include_str!("../../../templates/client/src/retry.rs"),
     ),
     (
         "src/sid_macro.rs",

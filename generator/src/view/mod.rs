@@ -60,6 +60,11 @@ impl Holding {
     pub fn is_option(&self) -> bool {
         matches!(self, Holding::Option { .. })
     }
+
+    /// Whether a record cannot be made without it (`new` takes it).
+    pub fn is_value(&self) -> bool {
+        matches!(self, Holding::Value)
+    }
 }
 
 /// A spec default the field's Rust type can hold.
@@ -343,12 +348,36 @@ pub fn holding(f: &Field) -> Holding {
     }
 }
 
+/// Each model field has a setter of its name: a field may not be named like
+/// the constructor, nor like a trait method a setter taking `self` would
+/// shadow in method calls (`user.clone()`).
+pub const RESERVED_MODEL_NAMES: &[&str] = &[
+    "new",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "into",
+    "try_into",
+    "to_owned",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
 fn model_view<'ir>(
     m: &'ir Model,
     name: &str,
     rust: &dyn Fn(&TypeRef) -> RustType,
 ) -> ModelView<'ir> {
     let mut namer = Namer::new();
+    for reserved in RESERVED_MODEL_NAMES {
+        namer.reserve(reserved);
+    }
     let fields = m
         .fields
         .iter()

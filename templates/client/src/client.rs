@@ -1,118 +1,18 @@
-//! The HTTP client: credentials, hosts, retries and the one place requests are sent.
+//! The HTTP client: hosts, the HTTP stack, retries and the one place
+//! requests are sent.
 
+use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, Result};
+use crate::retry::{RetryPolicy, retry_after};
 use crate::sid::AccountSid;
+use reqwest_middleware::ClientWithMiddleware;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How requests authenticate (HTTP basic auth, as Twilio does).
-#[derive(Clone)]
-pub enum Credentials {
-    /// The account SID and its auth token.
-    AuthToken {
-        /// The account.
-        account_sid: AccountSid,
-        /// The account's auth token.
-        auth_token: String,
-    },
-    /// An API key (`SK...`) and its secret, acting for an account.
-    ApiKey {
-        /// The account the key belongs to.
-        account_sid: AccountSid,
-        /// The API key SID.
-        api_key: String,
-        /// The API key secret.
-        api_secret: String,
-    },
-}
-
-impl Credentials {
-    /// The account requests act for.
-    pub fn account_sid(&self) -> &AccountSid {
-        match self {
-            Credentials::AuthToken { account_sid, .. }
-            | Credentials::ApiKey { account_sid, .. } => account_sid,
-        }
-    }
-
-    fn basic(&self) -> (&str, &str) {
-        match self {
-            Credentials::AuthToken {
-                account_sid,
-                auth_token,
-            } => (account_sid.as_str(), auth_token),
-            Credentials::ApiKey {
-                api_key,
-                api_secret,
-                ..
-            } => (api_key, api_secret),
-        }
-    }
-}
-
-/// Secrets never reach logs.
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Credentials::AuthToken { account_sid, .. } => f
-                .debug_struct("AuthToken")
-                .field("account_sid", account_sid)
-                .field("auth_token", &"<redacted>")
-                .finish(),
-            Credentials::ApiKey {
-                account_sid,
-                api_key,
-                ..
-            } => f
-                .debug_struct("ApiKey")
-                .field("account_sid", account_sid)
-                .field("api_key", api_key)
-                .field("api_secret", &"<redacted>")
-                .finish(),
-        }
-    }
-}
-
-/// When and how often to retry. Retries are off unless configured.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// The first backoff; it doubles each retry, with jitter.
-    pub base_delay: Duration,
-    /// No single wait is longer than this (a longer `Retry-After` is capped too).
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before retry number `attempt` (0-based): exponential, full jitter,
-    /// unless the server said how long with `Retry-After`.
-    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        if let Some(after) = retry_after {
-            return after.min(self.max_delay);
-        }
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt))
-            .min(self.max_delay);
-        let millis = exp.as_millis() as u64;
-        Duration::from_millis(millis / 2 + fastrand::u64(0..=millis / 2))
-    }
-}
-
 /// A decoded value together with the response's status and headers.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The HTTP status.
     pub status: u16,
@@ -133,29 +33,43 @@ impl<T> Response<T> {
     }
 }
 
-/// A request the generated code has fully described.
-#[doc(hidden)]
-#[derive(Debug, Clone)]
+/// A request ready to send, as an operation's inputs describe it. Opaque:
+/// requests are made by the operations' builders.
+#[derive(Clone)]
 pub struct ApiRequest {
-    pub method: reqwest::Method,
+    pub(crate) method: reqwest::Method,
     /// The spec's server, e.g. `https://chat.twilio.com`.
-    pub base: &'static str,
+    pub(crate) base: &'static str,
+    /// The path template, for `Debug`: the path itself may hold an identity.
+    pub(crate) template: &'static str,
     /// Already percent-encoded.
-    pub path: String,
-    pub query: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
     /// Content type and encoded body.
-    pub body: Option<(&'static str, String)>,
-    pub headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
     /// Whether retrying cannot create a second record.
-    pub retryable: bool,
+    pub(crate) retryable: bool,
     /// Where a list page holds its records.
-    pub records_key: &'static str,
+    pub(crate) records_key: &'static str,
     /// Whether a 3xx is the answer (its `Location`) rather than an error.
-    pub redirect: bool,
+    pub(crate) redirect: bool,
+}
+
+/// Inputs are PII as often as not (identities, attributes): only the
+/// operation's shape shows.
+impl std::fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("base", &self.base)
+            .field("template", &self.template)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: ClientWithMiddleware,
     credentials: Credentials,
     base_urls: BTreeMap<String, String>,
     region: Option<String>,
@@ -190,6 +104,7 @@ pub struct ClientBuilder {
     edge: Option<String>,
     retry: Option<RetryPolicy>,
     timeout: Duration,
+    http: Option<ClientWithMiddleware>,
 }
 
 impl ClientBuilder {
@@ -225,26 +140,35 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of each attempt (default 30 s).
+    /// The timeout of each attempt (default 30 s). A client brought with
+    /// [`ClientBuilder::http_client`] keeps its own.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
+    /// Sends through `http`: a `reqwest::Client` configured as you need it
+    /// (proxies, TLS roots, timeouts). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())` if you call operations
+    /// whose answer is a redirect, so that the redirect reaches them.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(ClientWithMiddleware::from(http));
+        self
+    }
+
+    /// Sends through `http`, a `reqwest-middleware` stack (tracing, retries,
+    /// caching): every request of this client passes its middleware.
+    pub fn middleware_client(mut self, http: ClientWithMiddleware) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "-rust/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .timeout(self.timeout)
-            // A redirect is an answer some operations give (its Location is
-            // the result); credentials must not follow it to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => ClientWithMiddleware::from(default_http(self.timeout)?),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -258,14 +182,38 @@ impl ClientBuilder {
     }
 }
 
+/// Installs rustls's `ring` crypto provider for the process, unless one is
+/// installed already. A client built by [`ClientBuilder::build`] does this
+/// itself; call it before building a `reqwest::Client` of your own through
+/// this crate's re-export, which has no provider compiled in.
+pub fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing the race to another installer is fine: one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// The HTTP client used unless one is brought.
+fn default_http(timeout: Duration) -> Result<reqwest::Client> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .user_agent(concat!(
+            env!("CARGO_PKG_NAME"),
+            "-rust/",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .timeout(timeout)
+        // A redirect is an answer some operations give (its Location is
+        // the result); credentials must not follow it to another host.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build HTTP client: {e}")))
+}
+
 impl Client {
     /// A client authenticating with the account's auth token.
     pub fn new(account_sid: AccountSid, auth_token: impl Into<String>) -> Result<Self> {
-        Self::builder(Credentials::AuthToken {
-            account_sid,
-            auth_token: auth_token.into(),
-        })
-        .build()
+        Self::builder(Credentials::auth_token(account_sid, auth_token)).build()
     }
 
     /// A builder for a client with these credentials.
@@ -277,12 +225,15 @@ impl Client {
             edge: None,
             retry: None,
             timeout: Duration::from_secs(30),
+            http: None,
         }
     }
 
     /// Reads `TWILIO_ACCOUNT_SID` and either `TWILIO_API_KEY` with
     /// `TWILIO_API_SECRET` or `TWILIO_AUTH_TOKEN`; `TWILIO_REGION` and
-    /// `TWILIO_EDGE` are honoured when set.
+    /// `TWILIO_EDGE` are honoured when set, and `TWILIO_BASE_URL` (e.g.
+    /// `http://127.0.0.1:4010`) sends every request there instead of to
+    /// Twilio: an emulator or a mock.
     pub fn from_env() -> Result<Self> {
         Self::builder_from_env(|name| std::env::var(name).ok())?.build()
     }
@@ -294,19 +245,17 @@ impl Client {
         let account_sid = AccountSid::parse(need("TWILIO_ACCOUNT_SID")?)
             .map_err(|e| Error::Config(format!("TWILIO_ACCOUNT_SID: {e}")))?;
         let credentials = match (var("TWILIO_API_KEY"), var("TWILIO_API_SECRET")) {
-            (Some(api_key), Some(api_secret)) => Credentials::ApiKey {
-                account_sid,
-                api_key,
-                api_secret,
-            },
-            _ => Credentials::AuthToken {
-                account_sid,
-                auth_token: need("TWILIO_AUTH_TOKEN")?,
-            },
+            (Some(api_key), Some(api_secret)) => {
+                Credentials::api_key(account_sid, api_key, api_secret)
+            }
+            _ => Credentials::auth_token(account_sid, need("TWILIO_AUTH_TOKEN")?),
         };
         let mut builder = Self::builder(credentials);
         builder.region = var("TWILIO_REGION");
         builder.edge = var("TWILIO_EDGE");
+        if let Some(url) = var("TWILIO_BASE_URL").filter(|u| !u.is_empty()) {
+            builder = builder.base_url_all(url);
+        }
         Ok(builder)
     }
 
@@ -335,8 +284,7 @@ impl Client {
     }
 
     /// Sends `req` (retrying as configured) and returns the successful response.
-    #[doc(hidden)]
-    pub async fn execute(
+    pub(crate) async fn execute(
         &self,
         req: &ApiRequest,
     ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
@@ -349,8 +297,7 @@ impl Client {
     }
 
     /// Like [`Client::execute`], for an absolute URL the API handed out (paging).
-    #[doc(hidden)]
-    pub async fn execute_url(
+    pub(crate) async fn execute_url(
         &self,
         req: &ApiRequest,
         url: &str,
@@ -367,8 +314,7 @@ impl Client {
                     headers
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs),
+                        .and_then(|v| retry_after(v, chrono::Utc::now())),
                 ),
                 Err(Error::Transport(e)) if is_connect_error(e.as_ref()) => Some(None),
                 _ => None,
@@ -403,23 +349,34 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, *content_type)
                 .body(body.clone());
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| Error::Transport(Box::new(e)))?;
+        let response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Transport(Box::new(e)))?;
+        let body = response.bytes().await.map_err(|e| transport(e.into()))?;
         Ok((status, headers, body.to_vec()))
     }
 }
 
+/// A failure to get an answer. reqwest's errors name the URL, whose path and
+/// query can hold PII (an identity): it is dropped.
+fn transport(e: reqwest_middleware::Error) -> Error {
+    let e = match e {
+        reqwest_middleware::Error::Reqwest(e) => {
+            reqwest_middleware::Error::Reqwest(e.without_url())
+        }
+        other => other,
+    };
+    Error::Transport(Box::new(e))
+}
+
 fn is_connect_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    e.downcast_ref::<reqwest::Error>()
-        .is_some_and(reqwest::Error::is_connect)
+    match e.downcast_ref::<reqwest_middleware::Error>() {
+        Some(reqwest_middleware::Error::Reqwest(e)) => e.is_connect(),
+        Some(_) => false,
+        None => e
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_connect),
+    }
 }
 
 /// A non-success status becomes [`Error::Api`], decoded from Twilio's error body.

@@ -3,6 +3,7 @@
 /// An error answered by Twilio (or a Twilio-compatible server): the JSON body
 /// of a non-success response.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status (the response's, whatever the body says).
     #[serde(default)]
@@ -68,6 +69,7 @@ impl std::fmt::Display for ApiError {
 /// An input the API would reject, caught before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid parameter {name}: {message}")]
+#[non_exhaustive]
 pub struct InvalidParameter {
     /// The parameter's name on the wire, e.g. `PageSize`.
     pub name: String,
@@ -98,6 +100,7 @@ pub enum Error {
     /// The answer was not what the spec says it is. The body is not kept:
     /// a record holds PII (identities, attributes), and errors end up in logs.
     #[error("cannot decode response (HTTP {status}, {length} bytes): {message}")]
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the response.
         status: u16,

@@ -7,7 +7,8 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
 /// Twilio's paging block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PageMeta {
     /// The page index.
     #[serde(default)]
@@ -32,8 +33,34 @@ pub struct PageMeta {
     pub key: Option<String>,
 }
 
+/// Paging URLs carry the list's filters (an identity, a page token) in their
+/// query: only their paths show.
+impl std::fmt::Debug for PageMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = |u: &Option<String>| u.as_deref().map(without_query);
+        f.debug_struct("PageMeta")
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .field("first_page_url", &url(&self.first_page_url))
+            .field("previous_page_url", &url(&self.previous_page_url))
+            .field("url", &url(&self.url))
+            .field("next_page_url", &url(&self.next_page_url))
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// `https://host/v1/Users?PageSize=50&PageToken=PT1` -> `https://host/v1/Users?…`.
+fn without_query(url: &str) -> String {
+    match url.split_once('?') {
+        Some((path, _)) => format!("{path}?…"),
+        None => url.to_string(),
+    }
+}
+
 /// One page of a list.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The records on this page.
     pub records: Vec<T>,

@@ -183,7 +183,7 @@ impl<T: DeserializeOwned + Send + 'static> Answer for Records<T> {
 }
 
 /// A request for operation `P`: set inputs, then `.await` it or call `send`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct Request<P> {
     client: Client,
@@ -191,6 +191,20 @@ pub struct Request<P> {
     params: P,
     retry: Option<bool>,
     limit: Option<usize>,
+}
+
+/// The path can hold an identity: the template shows instead. The inputs
+/// show as their own `Debug` does, PII redacted.
+impl<P: Operation> std::fmt::Debug for Request<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &P::ID)
+            .field("template", &P::TEMPLATE)
+            .field("params", &self.params)
+            .field("retry", &self.retry)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<P: Operation> Request<P> {
@@ -255,6 +269,7 @@ impl<P: Operation> Request<P> {
         Ok(ApiRequest {
             method: P::METHOD,
             base: P::BASE,
+            template: P::TEMPLATE,
             path: format!("{}{}", self.path, P::EXTENSION),
             query: out.query.as_str().to_string(),
             body,

@@ -87,11 +87,22 @@ impl Authenticator for StaticCredentials {
 /// Who a request acts for, and where the server is reached: what handlers
 /// need beyond the operation's own inputs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RequestContext {
     /// The authenticated account. Every record is scoped to it.
     pub account_sid: AccountSid,
     /// `http://host:port` as the client reached this server, for `url` fields and paging links.
     pub base_url: String,
+}
+
+impl RequestContext {
+    /// A request acting for `account_sid`, reached at `base_url`.
+    pub fn new(account_sid: AccountSid, base_url: impl Into<String>) -> Self {
+        RequestContext {
+            account_sid,
+            base_url: base_url.into(),
+        }
+    }
 }
 
 fn credentials(headers: &HeaderMap) -> Option<(String, String)> {

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 /// What the store needs to know about one collection's records.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Records {
     /// Prefix of the SIDs it creates (`US`); empty when records have no `sid`.
     pub sid_prefix: &'static str,
@@ -31,6 +32,7 @@ pub struct Records {
 
 /// A link such as `/v2/Services/{service_sid}/Users/{user_sid}/Channels`.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Link {
     /// The key under `links`.
     pub name: &'static str,

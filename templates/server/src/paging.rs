@@ -9,6 +9,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
 /// What a list handler returns: one page of records, and the token of the next.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ListPage<T> {
     /// The records on this page.
     pub records: Vec<T>,
@@ -18,8 +19,32 @@ pub struct ListPage<T> {
     pub previous_page_token: Option<String>,
 }
 
+impl<T> ListPage<T> {
+    /// A page of `records` with no page before or after it.
+    pub fn new(records: Vec<T>) -> Self {
+        ListPage {
+            records,
+            next_page_token: None,
+            previous_page_token: None,
+        }
+    }
+
+    /// Sets where the next page starts.
+    pub fn next_page_token(mut self, token: impl Into<String>) -> Self {
+        self.next_page_token = Some(token.into());
+        self
+    }
+
+    /// Sets where the previous page starts.
+    pub fn previous_page_token(mut self, token: impl Into<String>) -> Self {
+        self.previous_page_token = Some(token.into());
+        self
+    }
+}
+
 /// Where a list request asks to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PageRequest {
     /// Records per page.
     pub page_size: u64,

@@ -54,13 +54,10 @@ pub async fn start() -> SocketAddr {
 
 /// The generated client, authenticating as `account` with `token`, pointed at `addr`.
 pub fn client(addr: SocketAddr, account_sid: &str, token: &str) -> Client {
-    Client::builder(Credentials::AuthToken {
-        account_sid: account(account_sid),
-        auth_token: token.to_string(),
-    })
-    .base_url_all(format!("http://{addr}"))
-    .build()
-    .expect("the client builds")
+    Client::builder(Credentials::auth_token(account(account_sid), token))
+        .base_url_all(format!("http://{addr}"))
+        .build()
+        .expect("the client builds")
 }
 
 pub fn client_a(addr: SocketAddr) -> Client {

@@ -59,6 +59,12 @@ pub struct ServicesUsers {
 
 impl ServicesUsers {
     /// Read multiple User resources
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
     pub fn list(&self) -> ListUserRequest {
         crate::request::Request::new(
             self.client.clone(),
@@ -68,6 +74,15 @@ impl ServicesUsers {
     }
 
     /// Users can be created within a Service instance by using the client capability token or the User resource's Create action.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `409`: A User with this identity already exists (Twilio error 50201).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn create(
         &self,
         identity: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +95,13 @@ impl ServicesUsers {
     }
 
     /// The `{Sid}` value can be either the `sid` or the `identity` of the User resource to fetch.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn fetch(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -92,6 +114,15 @@ impl ServicesUsers {
     }
 
     /// The `{Sid}` value can be either the `sid` or the `identity` of the User resource to update.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn update(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -104,6 +135,13 @@ impl ServicesUsers {
     }
 
     /// The `{Sid}` value can be either the `sid` or the `identity` of the User resource to delete.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,

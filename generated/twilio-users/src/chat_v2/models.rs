@@ -4,6 +4,7 @@
 
 /// A `chat.v2.service.user` record.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The unique string that we created to identify the User resource.
     #[serde(default)]
@@ -54,6 +55,141 @@ pub struct User {
     pub url: ::std::option::Option<::url::Url>,
 }
 
+impl User {
+    /// A record with every required field given and the rest unset
+    /// (or at the spec's default): a field added to the spec later
+    /// leaves this, and code that builds records with it, unchanged.
+    pub fn new() -> Self {
+        Self {
+            sid: ::std::option::Option::None,
+            account_sid: ::std::option::Option::None,
+            service_sid: ::std::option::Option::None,
+            attributes: ::std::option::Option::None,
+            friendly_name: ::std::option::Option::None,
+            role_sid: ::std::option::Option::None,
+            identity: ::std::option::Option::None,
+            is_online: ::std::option::Option::None,
+            is_notifiable: ::std::option::Option::None,
+            date_created: ::std::option::Option::None,
+            date_updated: ::std::option::Option::None,
+            joined_channels_count: defaults::user_joined_channels_count(),
+            links: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `sid`.
+    pub fn sid(mut self, sid: crate::sid::UserSid) -> Self {
+        self.sid = ::std::option::Option::Some(sid);
+        self
+    }
+
+    /// Sets `account_sid`.
+    pub fn account_sid(mut self, account_sid: crate::sid::AccountSid) -> Self {
+        self.account_sid = ::std::option::Option::Some(account_sid);
+        self
+    }
+
+    /// Sets `service_sid`.
+    pub fn service_sid(mut self, service_sid: crate::sid::ServiceSid) -> Self {
+        self.service_sid = ::std::option::Option::Some(service_sid);
+        self
+    }
+
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        attributes: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.attributes = ::std::option::Option::Some(attributes.into());
+        self
+    }
+
+    /// Sets `friendly_name`.
+    pub fn friendly_name(
+        mut self,
+        friendly_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_name = ::std::option::Option::Some(friendly_name.into());
+        self
+    }
+
+    /// Sets `role_sid`.
+    pub fn role_sid(mut self, role_sid: crate::sid::RoleSid) -> Self {
+        self.role_sid = ::std::option::Option::Some(role_sid);
+        self
+    }
+
+    /// Sets `identity`.
+    pub fn identity(
+        mut self,
+        identity: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identity = ::std::option::Option::Some(identity.into());
+        self
+    }
+
+    /// Sets `is_online`.
+    pub fn is_online(mut self, is_online: bool) -> Self {
+        self.is_online = ::std::option::Option::Some(is_online);
+        self
+    }
+
+    /// Sets `is_notifiable`.
+    pub fn is_notifiable(mut self, is_notifiable: bool) -> Self {
+        self.is_notifiable = ::std::option::Option::Some(is_notifiable);
+        self
+    }
+
+    /// Sets `date_created`.
+    pub fn date_created(
+        mut self,
+        date_created: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.date_created = ::std::option::Option::Some(date_created);
+        self
+    }
+
+    /// Sets `date_updated`.
+    pub fn date_updated(
+        mut self,
+        date_updated: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        self.date_updated = ::std::option::Option::Some(date_updated);
+        self
+    }
+
+    /// Sets `joined_channels_count`.
+    pub fn joined_channels_count(mut self, joined_channels_count: i64) -> Self {
+        self.joined_channels_count = joined_channels_count;
+        self
+    }
+
+    /// Sets `links`.
+    pub fn links(
+        mut self,
+        links: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::option::Option<::url::Url>,
+        >,
+    ) -> Self {
+        self.links = ::std::option::Option::Some(links);
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, url: ::url::Url) -> Self {
+        self.url = ::std::option::Option::Some(url);
+        self
+    }
+}
+
+impl ::std::default::Default for User {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ::std::fmt::Debug for User {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("User")
@@ -95,8 +231,57 @@ impl crate::pii::Pii for User {
     ];
 }
 
+/// The body of every error Twilio answers.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TwilioError {
+    /// Twilio's error code; see `more_info`.
+    pub code: i64,
+    /// What went wrong.
+    pub message: ::std::string::String,
+    /// The error's documentation.
+    pub more_info: ::url::Url,
+    /// The HTTP status.
+    pub status: i64,
+}
+
+impl TwilioError {
+    /// A record with every required field given and the rest unset
+    /// (or at the spec's default): a field added to the spec later
+    /// leaves this, and code that builds records with it, unchanged.
+    pub fn new(
+        code: i64,
+        message: impl ::std::convert::Into<::std::string::String>,
+        more_info: ::url::Url,
+        status: i64,
+    ) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            more_info,
+            status,
+        }
+    }
+}
+
+impl ::std::fmt::Debug for TwilioError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TwilioError")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("more_info", &self.more_info)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl crate::pii::Pii for TwilioError {
+    const PII_FIELDS: &'static [crate::pii::PiiField] = &[];
+}
+
 /// The `user_enum_webhook_enabled_type` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserWebhookEnabled {
     /// `true`
     True,

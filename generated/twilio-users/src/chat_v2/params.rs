@@ -4,6 +4,7 @@
 
 /// Inputs of `ListUser` (`GET /v2/Services/{ServiceSid}/Users`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
     pub page_size: ::std::option::Option<i64>,
@@ -105,6 +106,7 @@ impl crate::pii::Pii for ListUserParams {
 
 /// Inputs of `CreateUser` (`POST /v2/Services/{ServiceSid}/Users`).
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -239,6 +241,7 @@ impl crate::pii::Pii for CreateUserParams {
 
 /// Inputs of `FetchUser` (`GET /v2/Services/{ServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FetchUserParams {}
 
 impl FetchUserParams {
@@ -283,6 +286,7 @@ impl crate::pii::Pii for FetchUserParams {
 
 /// Inputs of `UpdateUser` (`POST /v2/Services/{ServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -405,6 +409,7 @@ impl crate::pii::Pii for UpdateUserParams {
 
 /// Inputs of `DeleteUser` (`DELETE /v2/Services/{ServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteUserParams {}
 
 impl DeleteUserParams {

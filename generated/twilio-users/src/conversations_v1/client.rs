@@ -67,6 +67,12 @@ pub struct ServicesUsers {
 
 impl ServicesUsers {
     /// Retrieve a list of all conversation users in your service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
     pub fn list(&self) -> ListServiceUserRequest {
         crate::request::Request::new(
             self.client.clone(),
@@ -76,6 +82,15 @@ impl ServicesUsers {
     }
 
     /// Add a new conversation user to your service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `409`: A User with this identity already exists (Twilio error 50201).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn create(
         &self,
         identity: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +103,13 @@ impl ServicesUsers {
     }
 
     /// Fetch a conversation user from your service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn fetch(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -100,6 +122,15 @@ impl ServicesUsers {
     }
 
     /// Update an existing conversation user in your service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn update(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -112,6 +143,13 @@ impl ServicesUsers {
     }
 
     /// Remove a conversation user from your service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -133,6 +171,12 @@ pub struct Users {
 
 impl Users {
     /// Retrieve a list of all conversation users in your account's default service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
     pub fn list(&self) -> ListUserRequest {
         crate::request::Request::new(
             self.client.clone(),
@@ -142,6 +186,15 @@ impl Users {
     }
 
     /// Add a new conversation user to your account's default service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `409`: A User with this identity already exists (Twilio error 50201).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn create(
         &self,
         identity: impl ::std::convert::Into<::std::string::String>,
@@ -154,6 +207,13 @@ impl Users {
     }
 
     /// Fetch a conversation user from your account's default service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn fetch(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -166,6 +226,15 @@ impl Users {
     }
 
     /// Update an existing conversation user in your account's default service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
+    /// - `413`: The request body is larger than the server accepts.
+    /// - `415`: The request body is not application/x-www-form-urlencoded.
     pub fn update(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,
@@ -178,6 +247,13 @@ impl Users {
     }
 
     /// Remove a conversation user from your account's default service
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Error::Api`], the API answers:
+    /// - `400`: An input is missing or invalid, or a SID is malformed (Twilio error 20001).
+    /// - `401`: The credentials are missing or wrong (Twilio error 20003).
+    /// - `404`: No such resource (Twilio error 20404).
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<crate::sid::UserSidOrIdentity>,

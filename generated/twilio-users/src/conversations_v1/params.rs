@@ -4,6 +4,7 @@
 
 /// Inputs of `ListUser` (`GET /v1/Users`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
     pub page_size: ::std::option::Option<i64>,
@@ -105,6 +106,7 @@ impl crate::pii::Pii for ListUserParams {
 
 /// Inputs of `CreateUser` (`POST /v1/Users`).
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -239,6 +241,7 @@ impl crate::pii::Pii for CreateUserParams {
 
 /// Inputs of `FetchUser` (`GET /v1/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FetchUserParams {}
 
 impl FetchUserParams {
@@ -283,6 +286,7 @@ impl crate::pii::Pii for FetchUserParams {
 
 /// Inputs of `UpdateUser` (`POST /v1/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -405,6 +409,7 @@ impl crate::pii::Pii for UpdateUserParams {
 
 /// Inputs of `DeleteUser` (`DELETE /v1/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -472,6 +477,7 @@ impl crate::pii::Pii for DeleteUserParams {
 
 /// Inputs of `ListServiceUser` (`GET /v1/Services/{ChatServiceSid}/Users`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListServiceUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
     pub page_size: ::std::option::Option<i64>,
@@ -573,6 +579,7 @@ impl crate::pii::Pii for ListServiceUserParams {
 
 /// Inputs of `CreateServiceUser` (`POST /v1/Services/{ChatServiceSid}/Users`).
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -707,6 +714,7 @@ impl crate::pii::Pii for CreateServiceUserParams {
 
 /// Inputs of `FetchServiceUser` (`GET /v1/Services/{ChatServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FetchServiceUserParams {}
 
 impl FetchServiceUserParams {
@@ -751,6 +759,7 @@ impl crate::pii::Pii for FetchServiceUserParams {
 
 /// Inputs of `UpdateServiceUser` (`POST /v1/Services/{ChatServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
@@ -873,6 +882,7 @@ impl crate::pii::Pii for UpdateServiceUserParams {
 
 /// Inputs of `DeleteServiceUser` (`DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}`).
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
