@@ -85,3 +85,72 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
+
+/// The emulator binary, built once per test binary that asks.
+pub fn emulator_binary() -> std::path::PathBuf {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "twilio-users-server",
+            "--features",
+            "emulator",
+        ])
+        .current_dir(root())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the emulator failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    target.join("debug/twilio-users-server")
+}
+
+/// The emulator binary running on a free loopback port.
+pub struct Emulator {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Emulator {
+    /// Starts `binary` with `args` (and `--port 0`), once it says where it listens.
+    pub fn start(binary: &std::path::Path, args: &[&str]) -> Emulator {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(binary)
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("the emulator starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines
+            .next()
+            .expect("the emulator says where it listens")
+            .expect("a line");
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {first:?}"))
+            .to_string();
+        // The rest of its output is not read: keep the pipe drained.
+        std::thread::spawn(move || for _ in lines {});
+        Emulator { child, url }
+    }
+
+    /// `kill -9`.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

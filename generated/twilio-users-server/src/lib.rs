@@ -8,6 +8,14 @@ pub mod error;
 pub mod extract;
 pub mod memory_store;
 pub mod paging;
+pub mod records;
+
+#[cfg(feature = "emulator")]
+pub mod serve;
+
+#[cfg(feature = "sqlite")]
+pub mod sqlite_store;
+pub mod store;
 
 /// Twilio - Chat (chat_v2).
 pub mod chat_v2;
@@ -17,25 +25,47 @@ pub mod conversations_v1;
 
 /// The models, SIDs and parameters this server shares with its clients.
 pub use api_types;
-/// Every API of this crate, served from one in-memory store behind `auth`.
+/// Every API of this crate, served from one in-memory store behind
+/// `auth`, with the default [`app::Settings`].
 pub fn emulator(
     auth: ::std::sync::Arc<dyn crate::auth::Authenticator>,
 ) -> ::axum::Router {
-    let store = ::std::sync::Arc::new(crate::memory_store::MemoryStore::new());
+    emulator_with(
+        ::std::sync::Arc::new(crate::memory_store::MemoryStore::new()),
+        auth,
+        crate::app::Settings::default(),
+    )
+}
+
+/// Every API of this crate, served from `store` behind `auth`: one
+/// record, whichever API serves it, is one record of the store.
+pub fn emulator_with<S: crate::store::Store>(
+    store: ::std::sync::Arc<S>,
+    auth: ::std::sync::Arc<dyn crate::auth::Authenticator>,
+    settings: crate::app::Settings,
+) -> ::axum::Router {
     let routes = ::axum::Router::new()
         .merge(
             chat_v2::router::router(
-                ::std::sync::Arc::new(chat_v2::memory::InMemory::new(store.clone())),
+                ::std::sync::Arc::new(chat_v2::stored::Stored::new(store.clone())),
             ),
         )
         .merge(
             conversations_v1::router::router(
                 ::std::sync::Arc::new(
-                    conversations_v1::memory::InMemory::new(store.clone()),
+                    conversations_v1::stored::Stored::new(store.clone()),
                 ),
             ),
         );
-    crate::app::finish(routes, auth)
+    crate::app::finish_with(routes, auth, settings)
+}
+
+/// What every API's records look like to a store (a SQL store makes its tables from them).
+pub fn shapes() -> ::std::vec::Vec<&'static crate::store::Shape> {
+    let mut all = ::std::vec::Vec::new();
+    all.extend_from_slice(chat_v2::stored::SHAPES);
+    all.extend_from_slice(conversations_v1::stored::SHAPES);
+    all
 }
 
 /// Every route of every API, as (method, path template).

@@ -35,7 +35,7 @@
 //! | resource / operation removed | BREAKING: request and navigation gone | BREAKING: impls of methods no longer in the trait fail (E0407) | BREAKING |
 //! | optional input added | ok: new setter, unset = old request | ok: params struct gains an `Option`/`Vec` field; BREAKING if it is the operation's first input (the trait method gains a `params` argument) | ok |
 //! | required input added | BREAKING: new `new(..)`/navigation argument (header: `validate()` rejects; list: the API rejects) | BREAKING: every request carries it and an old handler ignores it | BREAKING |
-//! | input removed | BREAKING: setter or argument gone | BREAKING: handlers reading the field fail to compile | BREAKING: the server refuses inputs it does not know |
+//! | input removed | BREAKING: setter or argument gone | BREAKING: handlers reading the field fail to compile | BREAKING: the server ignores it, so what old clients set is lost |
 //! | input optional -> required | BREAKING: setter becomes an argument (header: `validate()` rejects; list: the API rejects) | BREAKING: `Option<T>` becomes `T` (header, list: ok, type unchanged) | BREAKING |
 //! | input required -> optional | BREAKING: argument becomes a setter (header, list: ok) | BREAKING: `T` becomes `Option<T>` (header, list: ok) | ok |
 //! | type / format changed | BREAKING when the Rust type changes (`String` -> `i64`, `UserSid` -> `RoleSid`, `DateTime` -> `String`); ok when it does not (`phone-number` -> plain string) | same | ok when the receiver's type reads every value of the sender's (any string into `String`, anything into JSON, `i32` into `i64`): the new server for inputs, old clients for fields |
@@ -508,7 +508,7 @@ fn wire_verdict(kind: ChangeKind) -> Verdict {
             Verdict::breaking("old clients may leave it out, and the server now rejects that")
         }
         ParamRemoved | BodyFieldRemoved => Verdict::breaking(
-            "old clients may still send it, and the server rejects inputs it does not know",
+            "old clients may still send it; the server ignores inputs it does not know, so what it set is silently lost",
         ),
         BodyEncodingChanged => {
             Verdict::breaking("old clients send the body in an encoding the server no longer reads")

@@ -211,20 +211,20 @@ fn emit_server(
     for api in &view.apis {
         let paths = Paths::new(quote!(::api_types), &api.module);
         let mod_doc = format!(
-            " {} ({}): traits, router and in-memory implementation.",
+            " {} ({}): traits, router, and their implementation over a store.",
             api.ir.title, api.ir.module
         );
         let mod_rs = quote! {
             #![doc = #mod_doc]
             pub mod api;
-            pub mod memory;
             pub mod router;
+            pub mod stored;
         };
         let module_files = [
             ("mod.rs", mod_rs),
             ("api.rs", server::api::api_file(api, &paths)),
             ("router.rs", server::router::router_file(api, &paths)),
-            ("memory.rs", server::memory::memory_file(api, &paths)),
+            ("stored.rs", server::stored::stored_file(api, &paths)),
         ];
         for (file, tokens) in module_files {
             let path = format!("src/{}/{file}", api.module);
@@ -251,18 +251,41 @@ fn server_lib(view: &View) -> TokenStream {
         pub mod extract;
         pub mod memory_store;
         pub mod paging;
+        pub mod records;
+        #[cfg(feature = "emulator")]
+        pub mod serve;
+        #[cfg(feature = "sqlite")]
+        pub mod sqlite_store;
+        pub mod store;
 
         #(#[doc = #docs] pub mod #modules;)*
 
         /// The models, SIDs and parameters this server shares with its clients.
         pub use api_types;
 
-        /// Every API of this crate, served from one in-memory store behind `auth`.
+        /// Every API of this crate, served from one in-memory store behind
+        /// `auth`, with the default [`app::Settings`].
         pub fn emulator(auth: ::std::sync::Arc<dyn crate::auth::Authenticator>) -> ::axum::Router {
-            let store = ::std::sync::Arc::new(crate::memory_store::MemoryStore::new());
+            emulator_with(::std::sync::Arc::new(crate::memory_store::MemoryStore::new()), auth, crate::app::Settings::default())
+        }
+
+        /// Every API of this crate, served from `store` behind `auth`: one
+        /// record, whichever API serves it, is one record of the store.
+        pub fn emulator_with<S: crate::store::Store>(
+            store: ::std::sync::Arc<S>,
+            auth: ::std::sync::Arc<dyn crate::auth::Authenticator>,
+            settings: crate::app::Settings,
+        ) -> ::axum::Router {
             let routes = ::axum::Router::new()
-                #(.merge(#modules::router::router(::std::sync::Arc::new(#modules::memory::InMemory::new(store.clone())))))*;
-            crate::app::finish(routes, auth)
+                #(.merge(#modules::router::router(::std::sync::Arc::new(#modules::stored::Stored::new(store.clone())))))*;
+            crate::app::finish_with(routes, auth, settings)
+        }
+
+        /// What every API's records look like to a store (a SQL store makes its tables from them).
+        pub fn shapes() -> ::std::vec::Vec<&'static crate::store::Shape> {
+            let mut all = ::std::vec::Vec::new();
+            #(all.extend_from_slice(#modules::stored::SHAPES);)*
+            all
         }
 
         /// Every route of every API, as (method, path template).

@@ -79,6 +79,22 @@ pub const SERVER_RUNTIME: &[(&str, &str)] = &[
         "src/paging.rs",
         include_str!("../../../templates/server/src/paging.rs"),
     ),
+    (
+        "src/records.rs",
+        include_str!("../../../templates/server/src/records.rs"),
+    ),
+    (
+        "src/serve.rs",
+        include_str!("../../../templates/server/src/serve.rs"),
+    ),
+    (
+        "src/sqlite_store.rs",
+        include_str!("../../../templates/server/src/sqlite_store.rs"),
+    ),
+    (
+        "src/store.rs",
+        include_str!("../../../templates/server/src/store.rs"),
+    ),
 ];
 
 const TERA: &[(&str, &str)] = &[

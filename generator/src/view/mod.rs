@@ -12,6 +12,7 @@
 
 pub mod inputs;
 pub mod nav;
+pub mod storage;
 mod type_names;
 pub mod types;
 
@@ -175,6 +176,8 @@ pub struct Collection<'ir> {
     pub resource: &'ir Resource,
     /// Indices into [`ApiView::ops`].
     pub ops: Vec<usize>,
+    /// How the emulator keeps its records (`None` without a record model).
+    pub storage: Option<storage::Storage>,
 }
 
 #[derive(Debug)]
@@ -241,12 +244,19 @@ impl<'ir> View<'ir> {
                 }
             }
         }
-        let apis = ir
+        let mut apis: Vec<ApiView> = ir
             .apis
             .iter()
             .zip(names)
             .map(|(api, names)| api_view(api, &names, &sids))
             .collect();
+        // Records are shared across APIs: their storage is decided once all are known.
+        let storages = storage::storages(&apis);
+        for (api, storages) in apis.iter_mut().zip(storages) {
+            for (c, s) in api.collections.iter_mut().zip(storages) {
+                c.storage = s;
+            }
+        }
         View { ir, sids, apis }
     }
 
@@ -562,6 +572,7 @@ fn collections<'ir>(api: &'ir Api, ops: &[OpView<'ir>]) -> Vec<Collection<'ir>> 
                 model: collection_model(api, path),
                 resource,
                 ops: indices,
+                storage: None,
             }
         })
         .collect()

@@ -1,13 +1,8 @@
 //! Basic auth through a pluggable [`Authenticator`].
 
-use crate::error::ServerError;
 use api_types::sid::AccountSid;
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// Decides who a request acts for.
@@ -91,7 +86,8 @@ impl Authenticator for StaticCredentials {
 pub struct RequestContext {
     /// The authenticated account. Every record is scoped to it.
     pub account_sid: AccountSid,
-    /// `http://host:port` as the client reached this server, for `url` fields and paging links.
+    /// `http(s)://host[:port]` as the client reached this server (or the
+    /// configured public URL), for `url` fields and paging links.
     pub base_url: String,
 }
 
@@ -105,7 +101,8 @@ impl RequestContext {
     }
 }
 
-fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
+/// The basic-auth user and password of a request.
+pub(crate) fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -117,46 +114,4 @@ fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let decoded = String::from_utf8(decoded).ok()?;
     let (user, password) = decoded.split_once(':')?;
     Some((user.to_string(), password.to_string()))
-}
-
-/// Middleware: 401 without valid credentials, otherwise a [`RequestContext`] in the request's extensions.
-pub async fn require_auth(
-    State(auth): State<Arc<dyn Authenticator>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let Some(account_sid) =
-        credentials(request.headers()).and_then(|(u, p)| auth.authenticate(&u, &p))
-    else {
-        return ServerError::unauthorized().into_response();
-    };
-    let Some(base_url) = base_url(request.headers()) else {
-        return ServerError::invalid_parameter("Host", "is not a valid host[:port]")
-            .into_response();
-    };
-    request.extensions_mut().insert(RequestContext {
-        account_sid,
-        base_url,
-    });
-    next.run(request).await
-}
-
-/// `http://host[:port]` as the client reached this server (`localhost`
-/// without a `Host` header), or `None` for a `Host` no URL can be built on:
-/// every `url` and paging link starts with it, and must parse.
-fn base_url(headers: &HeaderMap) -> Option<String> {
-    let Some(host) = headers.get(header::HOST) else {
-        return Some("http://localhost".to_string());
-    };
-    let host = host.to_str().ok()?.trim();
-    if host.is_empty() {
-        return Some("http://localhost".to_string());
-    }
-    let authority: axum::http::uri::Authority = host.parse().ok()?;
-    if authority.as_str().contains('@') {
-        return None;
-    }
-    let base = format!("http://{authority}");
-    let url = api_types::url::Url::parse(&base).ok()?;
-    (url.path() == "/" && url.query().is_none() && url.fragment().is_none()).then_some(base)
 }

@@ -41,15 +41,38 @@ pub fn credentials() -> StaticCredentials {
 
 /// The emulator on 127.0.0.1 and a free port, served until the runtime ends.
 pub async fn start() -> SocketAddr {
-    let app = twilio_users_server::emulator(Arc::new(credentials()));
+    serve(twilio_users_server::emulator(Arc::new(credentials()))).await
+}
+
+/// `app` on 127.0.0.1 and a free port, as the emulator binary serves it
+/// (with a short header timeout), until the runtime ends.
+pub async fn serve(app: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
     let addr = listener.local_addr().expect("a local address");
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("the server runs");
+        twilio_users_server::serve::serve(listener, app, HEADER_TIMEOUT, std::future::pending())
+            .await
+            .expect("the server runs");
     });
     addr
+}
+
+/// The header timeout of servers started here: short, so tests of it are quick.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The emulator over `store` with `settings`, on a free loopback port.
+pub async fn start_with<S: twilio_users_server::store::Store>(
+    store: Arc<S>,
+    settings: twilio_users_server::app::Settings,
+) -> SocketAddr {
+    serve(twilio_users_server::emulator_with(
+        store,
+        Arc::new(credentials()),
+        settings,
+    ))
+    .await
 }
 
 /// The generated client, authenticating as `account` with `token`, pointed at `addr`.

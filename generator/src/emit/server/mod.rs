@@ -1,10 +1,10 @@
 //! The server crate's per-API files: a trait per collection (`api.rs`), the
 //! axum router that parses and checks every request (`router.rs`), and the
-//! in-memory implementation the emulator serves (`memory.rs`).
+//! implementation over any store the emulator serves (`stored.rs`).
 
 pub mod api;
-pub mod memory;
 pub mod router;
+pub mod stored;
 
 use super::rust::{ident, Paths};
 use crate::ir::CrudKind;

@@ -1,119 +1,145 @@
-//! `<module>/memory.rs`: every operation of an API over the in-memory
-//! store, driven by a per-collection description of its records.
+//! `<module>/stored.rs`: every operation of an API over any
+//! [`Store`](../../../templates/server/src/store.rs), driven by a
+//! per-collection description of its records (its `Shape`, from the view's
+//! storage decisions).
 
 use super::{output_type, signature_args};
 use crate::emit::rust::{ident, Paths};
 use crate::ir::{CrudKind, Segment};
+use crate::view::storage::{self, Storage};
 use crate::view::{ApiView, Arity, Collection, OpView, Output, RustType, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn memory_file(api: &ApiView, paths: &Paths) -> TokenStream {
-    let mut descriptions = Vec::new();
+pub fn stored_file(api: &ApiView, paths: &Paths) -> TokenStream {
+    let mut shapes = Vec::new();
+    let mut shape_names = Vec::new();
     let mut impls = Vec::new();
-    let mut uses_records = false;
-    let mut uses_links = false;
     for c in &api.collections {
-        let store = ident(&c.store_name);
-        // Every stored operation needs the description, lists too: they fill in `url` and `links`.
+        let shape = ident(&c.store_name);
+        // Every stored operation needs the shape, lists too: they fill in `url` and `links`.
         if c.ops.iter().any(|i| stored(&api.ops[*i], c)) {
-            descriptions.push(records_const(api, c));
-            uses_records = true;
-            uses_links |= !c.resource.links.is_empty();
+            if let Some(storage) = &c.storage {
+                shapes.push(shape_static(c, storage, api));
+                shape_names.push(shape.clone());
+            }
         }
         let bound = ident(&c.trait_name);
         let methods = c
             .ops
             .iter()
-            .map(|i| memory_method(api, c, &api.ops[*i], &store, paths));
+            .map(|i| stored_method(c, &api.ops[*i], &shape, paths));
         impls.push(quote! {
-            impl super::api::#bound for InMemory {
+            impl<S: crate::store::Store> super::api::#bound for Stored<S> {
                 #(#methods)*
             }
         });
     }
-    let title = format!(" {} ({}) served from memory.", api.ir.title, api.ir.module);
-    let uses = uses_records.then(|| {
-        quote!(
-            use crate::memory_store::Records;
-        )
-    });
-    let link_use = uses_links.then(|| {
-        quote!(
-            use crate::memory_store::Link;
-        )
-    });
+    let title = format!(
+        " {} ({}) served from a [`crate::store::Store`]: in memory, SQLite or your own.",
+        api.ir.title, api.ir.module
+    );
     quote! {
         #![doc = #title]
-        #uses
-        #link_use
 
-        /// Every operation of this API over a [`crate::memory_store::MemoryStore`],
-        /// scoped to the authenticated account.
-        #[derive(Debug, Clone, Default)]
-        pub struct InMemory {
-            store: ::std::sync::Arc<crate::memory_store::MemoryStore>,
+        /// Every operation of this API over a store `S`, scoped to the
+        /// authenticated account. Share one store between APIs to serve them
+        /// together: a record one API creates, another that serves it reads.
+        #[derive(Debug)]
+        pub struct Stored<S = crate::memory_store::MemoryStore> {
+            store: ::std::sync::Arc<S>,
         }
 
-        impl InMemory {
-            /// Serves from `store` (share one store between APIs to serve them together).
-            pub fn new(store: ::std::sync::Arc<crate::memory_store::MemoryStore>) -> Self {
-                InMemory { store }
+        /// This API over the in-memory store.
+        pub type InMemory = Stored<crate::memory_store::MemoryStore>;
+
+        impl<S> Stored<S> {
+            /// Serves from `store`.
+            pub fn new(store: ::std::sync::Arc<S>) -> Self {
+                Stored { store }
             }
 
             /// The store this implementation serves from.
-            pub fn store(&self) -> &::std::sync::Arc<crate::memory_store::MemoryStore> {
+            pub fn store(&self) -> &::std::sync::Arc<S> {
                 &self.store
             }
         }
 
-        #(#descriptions)*
+        impl<S> ::std::clone::Clone for Stored<S> {
+            fn clone(&self) -> Self {
+                Stored { store: self.store.clone() }
+            }
+        }
+
+        impl ::std::default::Default for Stored<crate::memory_store::MemoryStore> {
+            fn default() -> Self {
+                Self::new(::std::sync::Arc::default())
+            }
+        }
+
+        /// What this API's records look like to a store (a SQL store makes its tables from them).
+        pub static SHAPES: &[&crate::store::Shape] = &[#(&#shape_names),*];
+
+        #(#shapes)*
         #(#impls)*
     }
 }
 
-fn records_const(api: &ApiView, c: &Collection) -> TokenStream {
+fn column(c: storage::Column) -> TokenStream {
+    match c {
+        storage::Column::Text => quote!(crate::store::Column::Text),
+        storage::Column::Integer => quote!(crate::store::Column::Integer),
+        storage::Column::Real => quote!(crate::store::Column::Real),
+        storage::Column::Bool => quote!(crate::store::Column::Bool),
+        storage::Column::Json => quote!(crate::store::Column::Json),
+    }
+}
+
+fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream {
     let name = ident(&c.store_name);
-    let model = c.model.and_then(|m| api.ir.models.get(m));
-    let (prefix, fields, defaults, unique) = match model {
-        Some(m) => (
-            m.own_sid_prefix().unwrap_or("").to_string(),
-            m.fields
-                .iter()
-                .map(|f| f.wire_name.clone())
-                .collect::<Vec<_>>(),
+    let (kind, prefix) = (storage.kind.as_str(), storage.sid_prefix.as_str());
+    let fields = storage.columns.iter().map(|(f, col)| {
+        let col = column(*col);
+        quote!(crate::store::Field::new(#f, #col))
+    });
+    // Defaults the record gets at creation (the spec's, on fields that are never null).
+    let defaults = c
+        .model
+        .and_then(|m| api.ir.models.get(m))
+        .map(|m| {
             m.fields
                 .iter()
                 .filter(|f| !f.nullable)
-                .filter_map(|f| {
-                    f.default
-                        .as_ref()
-                        .map(|d| (f.wire_name.clone(), d.to_string()))
-                })
-                .collect::<Vec<_>>(),
-            m.field("identity").map(|_| "identity"),
-        ),
-        None => (String::new(), Vec::new(), Vec::new(), None),
-    };
+                .filter_map(|f| Some((f.wire_name.clone(), f.default.as_ref()?.to_string())))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
     let defaults = defaults.iter().map(|(f, d)| quote!((#f, #d)));
-    let unique = match unique {
+    let unique = match &storage.unique {
         Some(u) => quote!(::std::option::Option::Some(#u)),
         None => quote!(::std::option::Option::None),
     };
+    let parents = storage.parents.iter().map(|p| {
+        let field = p.field.as_deref().unwrap_or("");
+        let key = &p.key;
+        quote!((#field, #key))
+    });
     let links = c.resource.links.iter().map(|l| {
         let n = l.name.as_str();
         let t = l.resource_url.as_str();
         let mapping = l.mapping.iter().map(|(k, v)| quote!((#k, #v)));
-        quote!(Link { name: #n, template: #t, mapping: &[#(#mapping),*] })
+        quote!(crate::store::Link { name: #n, template: #t, mapping: &[#(#mapping),*] })
     });
     let sdoc = format!(" Records of `{}`.", c.path);
     quote! {
         #[doc = #sdoc]
-        static #name: Records = Records {
+        static #name: crate::store::Shape = crate::store::Shape {
+            kind: #kind,
             sid_prefix: #prefix,
             fields: &[#(#fields),*],
             defaults: &[#(#defaults),*],
             unique: #unique,
+            parents: &[#(#parents),*],
             links: &[#(#links),*],
         };
     }
@@ -144,11 +170,11 @@ fn collection_path(op: &OpView) -> TokenStream {
                     .find(|p| p.ir.wire_name == *name)
                     .expect("every path parameter is an input");
                 let v = ident(&p.name);
-                parts.push(quote!(&crate::memory_store::segment(#prefix, &#v, #suffix)));
+                parts.push(quote!(&crate::records::segment(#prefix, &#v, #suffix)));
             }
         }
     }
-    quote!(crate::memory_store::path(&[#(#parts),*]))
+    quote!(crate::records::path(&[#(#parts),*]))
 }
 
 /// Whether the store can answer `op`: its answer is the collection's records.
@@ -163,14 +189,12 @@ fn stored(op: &OpView, c: &Collection) -> bool {
     answers_records && c.model.is_some()
 }
 
-fn memory_method(
-    api: &ApiView,
+fn stored_method(
     c: &Collection,
     op: &OpView,
-    store: &proc_macro2::Ident,
+    shape: &proc_macro2::Ident,
     paths: &Paths,
 ) -> TokenStream {
-    let _ = api;
     let m = ident(&op.method);
     let out = output_type(op, paths);
     if !stored(op, c) {
@@ -197,7 +221,7 @@ fn memory_method(
         assigns.push(match &a.source {
             Source::Path(i) => {
                 let v = ident(&op.path[*i].name);
-                quote!(assigned.push((#field, crate::memory_store::to_json(&#v)?));)
+                quote!(assigned.push((#field, crate::records::to_json(&#v)?));)
             }
             Source::Input(i) => {
                 reads_params = true;
@@ -205,16 +229,16 @@ fn memory_method(
                 let v = ident(&input.name);
                 match input.arity {
                     Arity::Required => {
-                        quote!(assigned.push((#field, crate::memory_store::to_json(&params.#v)?));)
+                        quote!(assigned.push((#field, crate::records::to_json(&params.#v)?));)
                     }
                     Arity::List => quote! {
                         if !params.#v.is_empty() {
-                            assigned.push((#field, crate::memory_store::to_json(&params.#v)?));
+                            assigned.push((#field, crate::records::to_json(&params.#v)?));
                         }
                     },
                     Arity::Optional => quote! {
                         if let ::std::option::Option::Some(value) = &params.#v {
-                            assigned.push((#field, crate::memory_store::to_json(value)?));
+                            assigned.push((#field, crate::records::to_json(value)?));
                         }
                     },
                 }
@@ -222,45 +246,47 @@ fn memory_method(
         });
     }
     let empty = matches!(op.output, Output::Empty);
+    let store = quote!(&*self.store, &ctx, &#shape, &scope);
     let body = match (op.ir.kind, &op.output, id.as_ref()) {
         (_, Output::Page { .. }, _) => quote! {
-            let page = self.store.list(&ctx, &#store, &collection, &paging)?;
-            ::std::result::Result::Ok(crate::paging::ListPage {
-                records: page.records.into_iter().map(crate::memory_store::decode).collect::<::std::result::Result<_, _>>()?,
-                next_page_token: page.next_page_token,
-                previous_page_token: page.previous_page_token,
-            })
+            let page = crate::records::list(#store, &paging)?;
+            let records = page.records.into_iter().map(crate::records::decode).collect::<::std::result::Result<_, _>>()?;
+            let mut out = crate::paging::ListPage::new(records);
+            out.next_page_token = page.next_page_token;
+            out.previous_page_token = page.previous_page_token;
+            ::std::result::Result::Ok(out)
         },
         (CrudKind::Create, _, _) if empty => quote! {
-            self.store.create(&ctx, &#store, &collection, assigned)?;
+            crate::records::create(#store, assigned)?;
             ::std::result::Result::Ok(())
         },
         (CrudKind::Create, _, _) => quote! {
-            crate::memory_store::decode(self.store.create(&ctx, &#store, &collection, assigned)?)
+            crate::records::decode(crate::records::create(#store, assigned)?)
         },
         (CrudKind::Delete, _, Some(id)) => quote! {
-            self.store.delete(&ctx, &#store, &collection, &#id.to_string())
+            let _ = &ctx;
+            crate::records::delete(&*self.store, &#shape, &scope, &::api_types::wire::WireText::to_text(&#id))
         },
         (CrudKind::Delete, _, None) => quote! {
-            self.store.remove_singleton(&ctx, &collection);
-            ::std::result::Result::Ok(())
+            let _ = &ctx;
+            crate::records::remove_singleton(&*self.store, &#shape, &scope)
         },
         (CrudKind::Fetch | CrudKind::List, _, Some(id)) => quote! {
-            crate::memory_store::decode(self.store.get(&ctx, &#store, &collection, &#id.to_string())?)
+            crate::records::decode(crate::records::fetch(#store, &::api_types::wire::WireText::to_text(&#id))?)
         },
         (CrudKind::Update, _, Some(id)) if empty => quote! {
-            self.store.update(&ctx, &#store, &collection, &#id.to_string(), assigned)?;
+            crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?;
             ::std::result::Result::Ok(())
         },
         (CrudKind::Update, _, Some(id)) => quote! {
-            crate::memory_store::decode(self.store.update(&ctx, &#store, &collection, &#id.to_string(), assigned)?)
+            crate::records::decode(crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?)
         },
         (_, _, None) if empty => quote! {
-            self.store.singleton(&ctx, &#store, &collection, assigned)?;
+            crate::records::singleton(#store, assigned)?;
             ::std::result::Result::Ok(())
         },
         (_, _, None) => quote! {
-            crate::memory_store::decode(self.store.singleton(&ctx, &#store, &collection, assigned)?)
+            crate::records::decode(crate::records::singleton(#store, assigned)?)
         },
     };
     // Only creates, updates and singletons write what the request assigns.
@@ -294,10 +320,18 @@ fn memory_method(
         .filter(|_| !id_reads)
         .map(|id| quote!(let _ = #id;));
     let collection = collection_path(op);
+    let given = c
+        .storage
+        .iter()
+        .flat_map(|s| s.given(op))
+        .map(|(parent, input)| {
+            let (key, input) = (&parent.key, ident(&input.name));
+            quote!((#key, &*::api_types::wire::WireText::to_text(&#input)))
+        });
     quote! {
         async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
             #unread
-            let collection = #collection;
+            let scope = crate::store::Scope::new(&ctx, &#shape, #collection, &[#(#given),*]);
             #declare
             #body
         }

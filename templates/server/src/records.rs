@@ -1,0 +1,470 @@
+//! What a record is, whatever [`Store`] keeps it: created with a SID, the
+//! spec's defaults and dates; found by SID or identity; answered with `url`,
+//! `links`, account and parents filled from the request; and Twilio's rules
+//! for the fields it knows by name, all in one place:
+//!
+//! - a value shaped like the collection's SIDs names a record by SID only,
+//!   and an identity may not look like one;
+//! - `attributes` is JSON text, `{}` until set;
+//! - `role_sid` left unset is the parent's default role for these records;
+//! - a path that names no parent (`/v1/Users`) means the account's default
+//!   one (the default Conversation Service), stable across restarts.
+
+use crate::auth::RequestContext;
+use crate::error::ServerError;
+use crate::paging::{ListPage, PageRequest};
+use crate::store::{Key, Row, Scope, Shape, Start, Store, StoreError};
+use serde_json::{Map, Value};
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Whether `value` is `prefix` followed by 32 hexadecimal digits.
+fn is_sid(prefix: &str, value: &str) -> bool {
+    !prefix.is_empty()
+        && value.len() == 34
+        && value.starts_with(prefix)
+        && value.as_bytes()[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
+fn new_sid(prefix: &str) -> String {
+    let mut sid = String::with_capacity(34);
+    sid.push_str(prefix);
+    for _ in 0..32 {
+        sid.push(char::from_digit(fastrand::u32(0..16), 16).expect("below 16"));
+    }
+    sid
+}
+
+/// FNV-1a, 64 bits: a hash that is the same in every build and process.
+fn fnv(seed: u64, parts: &[&str]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// A SID of `prefix` that is always the same for `account` and `of`: the
+/// account's default Service, a Service's default role.
+pub fn default_sid(prefix: &str, account: &str, of: &[&str]) -> String {
+    let mut parts = vec!["default", prefix, account];
+    parts.extend_from_slice(of);
+    format!("{prefix}{:016x}{:016x}", fnv(1, &parts), fnv(2, &parts))
+}
+
+/// A store's failure as the API answers it; `unique` is the value a
+/// conflict is about (the request's own).
+fn store_error(e: StoreError, unique: Option<&str>) -> ServerError {
+    match e {
+        StoreError::Conflict { field } => ServerError::conflict(format!(
+            "A record with {field} {} already exists",
+            unique.unwrap_or("this value")
+        )),
+        StoreError::Backend(message) => ServerError::internal(message),
+    }
+}
+
+/// `attributes` -> `Attributes`: the input that sets a field, as errors name it.
+fn input_name(field: &str) -> String {
+    field
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Twilio's rules on what a request sets.
+fn check(shape: &Shape, assigned: &[(&'static str, Value)]) -> Result<(), ServerError> {
+    for (field, value) in assigned {
+        let Value::String(text) = value else {
+            continue;
+        };
+        if *field == "attributes" && serde_json::from_str::<Value>(text).is_err() {
+            return Err(ServerError::invalid_parameter(
+                &input_name(field),
+                "must be valid JSON",
+            ));
+        }
+        if Some(*field) == shape.unique && is_sid(shape.sid_prefix, text) {
+            return Err(ServerError::invalid_parameter(
+                &input_name(field),
+                format!(
+                    "must not look like a SID ({} followed by 32 hexadecimal digits): it would name a record by SID",
+                    shape.sid_prefix
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How `id` (a path value) names a record: by SID when it is shaped like
+/// one of the collection's, otherwise by the unique field (the empty id is
+/// a singleton's).
+fn key<'a>(shape: &Shape, id: &'a str) -> Option<Key<'a>> {
+    if id.is_empty() || shape.sid_prefix.is_empty() || is_sid(shape.sid_prefix, id) {
+        Some(Key::Sid(id))
+    } else {
+        shape.unique.map(|_| Key::Unique(id))
+    }
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `row` as the collection's model answers it to `ctx`.
+fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<String, Value> {
+    let mut record = Map::new();
+    let mut stored = row.fields;
+    for field in shape.fields {
+        let value = match field.name {
+            "sid" if !row.sid.is_empty() => Value::String(row.sid.clone()),
+            // A singleton is stored without a SID; its own is the same on every answer.
+            "sid" if !shape.sid_prefix.is_empty() => Value::String(default_sid(
+                shape.sid_prefix,
+                scope.account(),
+                &[scope.kind(), scope.key()],
+            )),
+            "account_sid" => Value::String(scope.account().to_string()),
+            name => match shape.parents.iter().find(|(f, _)| *f == name) {
+                Some((_, prefix)) => scope
+                    .parents()
+                    .iter()
+                    .find(|(p, _)| p == prefix)
+                    .map(|(_, sid)| Value::String(sid.clone()))
+                    .unwrap_or(Value::Null),
+                // Null where another API's view of the record never set it:
+                // this view's default.
+                None => match stored.remove(name) {
+                    Some(value) if !value.is_null() => value,
+                    _ => default(shape, name),
+                },
+            },
+        };
+        record.insert(field.name.to_string(), value);
+    }
+    let own = if row.sid.is_empty() {
+        scope.path().to_string()
+    } else {
+        format!("{}/{}", scope.path(), row.sid)
+    };
+    if shape.has("url") {
+        record.insert(
+            "url".into(),
+            Value::String(format!("{}{own}", ctx.base_url)),
+        );
+    }
+    if !shape.links.is_empty() && shape.has("links") {
+        let mut links = Map::new();
+        for link in shape.links {
+            let mut path = link.template.to_string();
+            for (placeholder, field) in link.mapping {
+                let value = record.get(*field).map(text).unwrap_or_default();
+                let value = percent_encoding::utf8_percent_encode(
+                    &value,
+                    percent_encoding::NON_ALPHANUMERIC,
+                )
+                .to_string();
+                path = path.replace(&format!("{{{placeholder}}}"), &value);
+            }
+            links.insert(
+                link.name.into(),
+                Value::String(format!("{}{path}", ctx.base_url)),
+            );
+        }
+        record.insert("links".into(), Value::Object(links));
+    }
+    record
+}
+
+/// What a field holds before anything sets it: the spec's default, `{}`
+/// for `attributes`, otherwise `null`.
+fn default(shape: &Shape, field: &str) -> Value {
+    if let Some((_, json)) = shape.defaults.iter().find(|(f, _)| *f == field)
+        && let Ok(value) = serde_json::from_str(json)
+    {
+        return value;
+    }
+    match field {
+        "attributes" => Value::String("{}".into()),
+        _ => Value::Null,
+    }
+}
+
+/// A new record of `scope`: SID, dates, defaults, then `assigned`.
+pub fn create<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    assigned: Vec<(&'static str, Value)>,
+) -> Result<Map<String, Value>, ServerError> {
+    let sid = if shape.sid_prefix.is_empty() {
+        String::new()
+    } else {
+        new_sid(shape.sid_prefix)
+    };
+    insert(store, ctx, shape, scope, assigned, &sid)
+}
+
+fn insert<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    assigned: Vec<(&'static str, Value)>,
+    sid: &str,
+) -> Result<Map<String, Value>, ServerError> {
+    check(shape, &assigned)?;
+    let mut fields = Map::new();
+    for field in shape.stored() {
+        fields.insert(field.name.to_string(), default(shape, field.name));
+    }
+    let stamp = now();
+    for field in ["date_created", "date_updated"] {
+        if shape.has(field) {
+            fields.insert(field.into(), Value::String(stamp.clone()));
+        }
+    }
+    if shape.has("role_sid") && !scope.parents().is_empty() {
+        let parents: Vec<&str> = scope.parents().iter().map(|(_, s)| s.as_str()).collect();
+        let mut of = vec![scope.kind()];
+        of.extend(parents);
+        fields.insert(
+            "role_sid".into(),
+            Value::String(default_sid("RL", scope.account(), &of)),
+        );
+    }
+    for (field, value) in assigned {
+        if shape.stored().any(|f| f.name == field) {
+            fields.insert(field.into(), value);
+        }
+    }
+    let unique = crate::store::unique_value(shape, &fields);
+    let row = store
+        .insert(scope, shape, sid, fields)
+        .map_err(|e| store_error(e, unique.as_deref()))?;
+    Ok(answer(ctx, shape, scope, row))
+}
+
+fn not_found(scope: &Scope, id: &str) -> ServerError {
+    ServerError::not_found(format!("{}/{id}", scope.path()))
+}
+
+/// The record `id` (a SID, or the unique field's value) names.
+pub fn fetch<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    id: &str,
+) -> Result<Map<String, Value>, ServerError> {
+    let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
+    store
+        .get(scope, shape, key)
+        .map_err(|e| store_error(e, None))?
+        .map(|row| answer(ctx, shape, scope, row))
+        .ok_or_else(|| not_found(scope, id))
+}
+
+/// Sets `assigned` on the record `id` names and stamps `date_updated`.
+pub fn update<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    id: &str,
+    assigned: Vec<(&'static str, Value)>,
+) -> Result<Map<String, Value>, ServerError> {
+    check(shape, &assigned)?;
+    let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
+    let mut changes: Map<String, Value> = assigned
+        .into_iter()
+        .filter(|(f, _)| shape.stored().any(|s| s.name == *f))
+        .map(|(f, v)| (f.to_string(), v))
+        .collect();
+    if shape.has("date_updated") {
+        changes.insert("date_updated".into(), Value::String(now()));
+    }
+    let unique = crate::store::unique_value(shape, &changes);
+    store
+        .update(scope, shape, key, changes)
+        .map_err(|e| store_error(e, unique.as_deref()))?
+        .map(|row| answer(ctx, shape, scope, row))
+        .ok_or_else(|| not_found(scope, id))
+}
+
+/// Removes the record `id` names.
+pub fn delete<S: Store + ?Sized>(
+    store: &S,
+    shape: &Shape,
+    scope: &Scope,
+    id: &str,
+) -> Result<(), ServerError> {
+    let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
+    match store.delete(scope, shape, key) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(not_found(scope, id)),
+        Err(e) => Err(store_error(e, None)),
+    }
+}
+
+/// `PT<n>`: where a page starts. Tokens are this server's own; any other is a 400.
+fn token(text: &str) -> Result<u64, ServerError> {
+    text.strip_prefix("PT")
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            ServerError::invalid_parameter(
+                "PageToken",
+                "is not a page token this server handed out",
+            )
+        })
+}
+
+/// One page of `scope`'s records.
+pub fn list<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    request: &PageRequest,
+) -> Result<ListPage<Map<String, Value>>, ServerError> {
+    let start = match request.page_token.as_deref() {
+        Some(t) => Start::Seq(token(t)?),
+        None => Start::Offset(request.page.saturating_mul(request.page_size)),
+    };
+    let size = usize::try_from(request.page_size.max(1)).unwrap_or(usize::MAX);
+    let page = store
+        .page(scope, shape, start, size)
+        .map_err(|e| store_error(e, None))?;
+    let mut out = ListPage::new(
+        page.rows
+            .into_iter()
+            .map(|row| answer(ctx, shape, scope, row))
+            .collect(),
+    );
+    if let Some(next) = page.next {
+        out = out.next_page_token(format!("PT{next}"));
+    }
+    if let Some(previous) = page.previous {
+        out = out.previous_page_token(format!("PT{previous}"));
+    }
+    Ok(out)
+}
+
+/// The one record at a path with no id of its own (a singleton), created
+/// on first use; `assigned` is set on it.
+pub fn singleton<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    assigned: Vec<(&'static str, Value)>,
+) -> Result<Map<String, Value>, ServerError> {
+    let existing = store
+        .get(scope, shape, Key::Sid(""))
+        .map_err(|e| store_error(e, None))?;
+    if existing.is_none() {
+        insert(store, ctx, shape, scope, Vec::new(), "")?;
+    }
+    if assigned.is_empty() {
+        return fetch(store, ctx, shape, scope, "");
+    }
+    update(store, ctx, shape, scope, "", assigned)
+}
+
+/// Forgets a singleton.
+pub fn remove_singleton<S: Store + ?Sized>(
+    store: &S,
+    shape: &Shape,
+    scope: &Scope,
+) -> Result<(), ServerError> {
+    store
+        .delete(scope, shape, Key::Sid(""))
+        .map(|_| ())
+        .map_err(|e| store_error(e, None))
+}
+
+/// `/a/b/c` from its segments.
+pub fn path(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        out.push('/');
+        out.push_str(s);
+    }
+    out
+}
+
+/// A path segment holding `value` (percent-encoded) between `prefix` and `suffix`.
+pub fn segment<T: api_types::wire::WireText>(prefix: &str, value: &T, suffix: &str) -> String {
+    format!(
+        "{prefix}{}{suffix}",
+        api_types::path::encode_segment(&value.to_text())
+    )
+}
+
+/// A stored record as the model the API returns.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    record: Map<String, Value>,
+) -> Result<T, ServerError> {
+    serde_json::from_value(Value::Object(record))
+        .map_err(|e| ServerError::internal(format!("stored record does not fit its model: {e}")))
+}
+
+/// A typed value as the JSON the record holds.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ServerError> {
+    serde_json::to_value(value)
+        .map_err(|e| ServerError::internal(format!("cannot store value: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_sids_are_stable_and_well_formed() {
+        let a = default_sid("IS", "AC00000000000000000000000000000000", &[]);
+        assert_eq!(
+            a,
+            default_sid("IS", "AC00000000000000000000000000000000", &[])
+        );
+        assert!(is_sid("IS", &a), "{a}");
+        assert_ne!(
+            a,
+            default_sid("IS", "AC00000000000000000000000000000001", &[])
+        );
+        assert_ne!(
+            default_sid("RL", "AC00000000000000000000000000000000", &["US", &a]),
+            default_sid("RL", "AC00000000000000000000000000000000", &["US"])
+        );
+    }
+
+    #[test]
+    fn tokens_are_ours_or_refused() {
+        assert_eq!(token("PT12").unwrap(), 12);
+        for forged in [
+            "PT",
+            "PT-1",
+            "PTx",
+            "12",
+            "PT1 ",
+            "PT99999999999999999999999",
+        ] {
+            assert!(token(forged).is_err(), "{forged}");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Where records live: the [`Store`] trait a backend implements (in memory,
+//! SQLite, or your own), and what every backend is told about the records.
+//!
+//! A backend keeps rows: a record's own fields, by wire name, under its SID,
+//! in creation order, within a [`Scope`] (the account and the record's
+//! parents, e.g. its Service). It indexes them by SID and by the one unique
+//! field a collection may have (`identity`), and pages through them. What a
+//! record means (SIDs, defaults, dates, `url` and `links`, Twilio's rules) is
+//! decided once, above every backend, in [`crate::records`].
+
+use crate::auth::RequestContext;
+use serde_json::{Map, Value};
+
+/// How a backend stores a field: the column type of a SQL table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Strings, SIDs, dates, URLs, enums.
+    Text,
+    /// Integers.
+    Integer,
+    /// Other numbers.
+    Real,
+    /// Booleans.
+    Bool,
+    /// Arrays, maps and objects, as JSON text.
+    Json,
+}
+
+/// One field of a record.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Field {
+    /// The wire name.
+    pub name: &'static str,
+    /// How it is stored.
+    pub column: Column,
+}
+
+impl Field {
+    /// A field stored as `column`.
+    pub const fn new(name: &'static str, column: Column) -> Self {
+        Field { name, column }
+    }
+}
+
+/// A link such as `/v2/Services/{service_sid}/Users/{user_sid}/Channels`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Link {
+    /// The key under `links`.
+    pub name: &'static str,
+    /// The path with `{placeholder}`s.
+    pub template: &'static str,
+    /// Placeholder -> record field.
+    pub mapping: &'static [(&'static str, &'static str)],
+}
+
+/// What the store is told about one collection's records, made from the
+/// spec: generated once per collection, never written by hand.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Shape {
+    /// Which records these are: their SID prefix (`US`), or the collection's
+    /// path for records without one. Collections of one kind, whichever API
+    /// serves them, hold the same records.
+    pub kind: &'static str,
+    /// Prefix of the SIDs it creates (`US`); empty when records have no `sid`.
+    pub sid_prefix: &'static str,
+    /// Every field of the model: unset ones are sent as `null`.
+    pub fields: &'static [Field],
+    /// Field -> JSON value the spec gives as its default.
+    pub defaults: &'static [(&'static str, &'static str)],
+    /// A field unique within the collection that also finds a record (`identity`).
+    pub unique: Option<&'static str>,
+    /// The records' parents: (field, SID prefix), e.g. `("chat_service_sid", "IS")`.
+    /// A path that gives no parent means the account's default one.
+    pub parents: &'static [(&'static str, &'static str)],
+    /// `dependentProperties`: links filled from the record.
+    pub links: &'static [Link],
+}
+
+/// Fields made from the request and the scope on every answer, never stored.
+const DERIVED: &[&str] = &["sid", "account_sid", "url", "links"];
+
+impl Shape {
+    /// Whether the model has `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.iter().any(|f| f.name == field)
+    }
+
+    /// The fields a backend stores: not the SID (the row's key), the
+    /// account and parents (the scope's), nor `url` and `links` (made anew
+    /// for every answer).
+    pub fn stored(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| {
+            !DERIVED.contains(&f.name) && !self.parents.iter().any(|(p, _)| *p == f.name)
+        })
+    }
+}
+
+/// Where a record lives: its account, its parents, and the path it was
+/// reached at (for `url` and `links`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    kind: &'static str,
+    account: String,
+    /// (SID prefix, SID), in the shape's order.
+    parents: Vec<(&'static str, String)>,
+    /// `IS=IS…;CH=CH…`: the parents as one string, for backends' keys.
+    key: String,
+    path: String,
+}
+
+impl Scope {
+    /// The scope of `shape`'s records reached at `path` (the collection's
+    /// path as requested), with the parents the path gives (by SID prefix);
+    /// a parent it does not give is the account's default one.
+    pub fn new(ctx: &RequestContext, shape: &Shape, path: String, given: &[(&str, &str)]) -> Self {
+        let account = ctx.account_sid.to_string();
+        let parents: Vec<(&'static str, String)> = shape
+            .parents
+            .iter()
+            .map(|(_, prefix)| {
+                let sid = given
+                    .iter()
+                    .find(|(p, _)| p == prefix)
+                    .map(|(_, sid)| sid.to_string())
+                    .unwrap_or_else(|| crate::records::default_sid(prefix, &account, &[]));
+                (*prefix, sid)
+            })
+            .collect();
+        let key = parents
+            .iter()
+            .map(|(p, s)| format!("{p}={s}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        Scope {
+            kind: shape.kind,
+            account,
+            parents,
+            key,
+            path,
+        }
+    }
+
+    /// Which records.
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The account the records belong to.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The parents as one string (empty without parents).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The parents, (SID prefix, SID).
+    pub fn parents(&self) -> &[(&'static str, String)] {
+        &self.parents
+    }
+
+    /// The collection's path as requested.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// One stored record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Creation order within the scope; pages start at one.
+    pub seq: u64,
+    /// The SID (empty for a record without one).
+    pub sid: String,
+    /// The stored fields, by wire name.
+    pub fields: Map<String, Value>,
+}
+
+/// How a request names a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// By SID (a value shaped like one of the collection's SIDs).
+    Sid(&'a str),
+    /// By the collection's unique field (an identity).
+    Unique(&'a str),
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// At the first record created at or after this point (page tokens).
+    Seq(u64),
+    /// After skipping this many records (`Page` without a token).
+    Offset(u64),
+}
+
+/// One page of rows, and where the pages around it start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsPage {
+    /// The rows, in creation order.
+    pub rows: Vec<Row>,
+    /// Where the next page starts; `None` on the last.
+    pub next: Option<u64>,
+    /// Where the previous page starts; `None` on the first.
+    pub previous: Option<u64>,
+}
+
+/// What a backend can fail with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The unique field's value is taken in the scope.
+    Conflict {
+        /// The unique field.
+        field: &'static str,
+    },
+    /// The backend itself failed (I/O, a corrupt database): a 500.
+    Backend(String),
+}
+
+/// A backend: rows by scope, indexed by SID and unique field, in creation order.
+///
+/// Every method is one atomic step: a backend that acknowledges a write
+/// has it (a durable backend, on disk).
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new row; `Conflict` when the unique field's value is taken.
+    fn insert(
+        &self,
+        scope: &Scope,
+        shape: &Shape,
+        sid: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Row, StoreError>;
+
+    /// The row `key` names.
+    fn get(&self, scope: &Scope, shape: &Shape, key: Key<'_>) -> Result<Option<Row>, StoreError>;
+
+    /// Sets `changes` on the row `key` names; `Conflict` when a new unique
+    /// value is taken; `None` when there is no such row.
+    fn update(
+        &self,
+        scope: &Scope,
+        shape: &Shape,
+        key: Key<'_>,
+        changes: Map<String, Value>,
+    ) -> Result<Option<Row>, StoreError>;
+
+    /// Removes the row `key` names; whether there was one.
+    fn delete(&self, scope: &Scope, shape: &Shape, key: Key<'_>) -> Result<bool, StoreError>;
+
+    /// At most `size` rows from `start`, in creation order.
+    fn page(
+        &self,
+        scope: &Scope,
+        shape: &Shape,
+        start: Start,
+        size: usize,
+    ) -> Result<RowsPage, StoreError>;
+}
+
+/// The unique field's value in `fields`, as text.
+pub fn unique_value(shape: &Shape, fields: &Map<String, Value>) -> Option<String> {
+    match fields.get(shape.unique?)? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}

@@ -1,0 +1,598 @@
+//! The emulator as a stand-in for Twilio in integration tests: what Twilio's
+//! docs and SDKs expect of it (default roles, `{}` attributes, one User
+//! behind chat and conversations, `/v1/Users` as the default Service's, a
+//! trailing slash, links on the public host), and what a hostile client
+//! must not get from it (a SID-shaped identity, links to a host of its
+//! choosing, a route list before authenticating, a connection held open).
+//! Every test runs over real loopback HTTP, against the in-memory store and
+//! against SQLite where the store matters.
+
+mod server_support;
+
+use serde_json::Value;
+use server_support::*;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use twilio_users_server::app::Settings;
+use twilio_users_server::memory_store::MemoryStore;
+use twilio_users_server::sqlite_store::SqliteStore;
+
+/// One emulator per store kind, for the tests the store matters to.
+async fn stores(test: &str) -> Vec<(&'static str, SocketAddr)> {
+    let db = std::env::temp_dir().join(format!("twilio-emulator-{test}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let sqlite = SqliteStore::open(&db, &twilio_users_server::shapes()).expect("opens");
+    vec![
+        (
+            "memory",
+            start_with(Arc::new(MemoryStore::new()), Settings::default()).await,
+        ),
+        (
+            "sqlite",
+            start_with(Arc::new(sqlite), Settings::default()).await,
+        ),
+    ]
+}
+
+fn is_sid(prefix: &str, value: &Value) -> bool {
+    value.as_str().is_some_and(|s| {
+        s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+async fn create(addr: SocketAddr, collection: &str, form: &str) -> Value {
+    let response = raw_a(addr, "POST", collection, form).await;
+    assert_eq!(
+        response.status,
+        201,
+        "POST {collection} {form}: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()
+}
+
+async fn get(addr: SocketAddr, target: &str) -> Raw {
+    raw_a(addr, "GET", target, "").await
+}
+
+const V1_USERS: &str = "/v1/Users";
+
+fn chat(service: &str) -> String {
+    format!("/v2/Services/{service}/Users")
+}
+
+fn conversations(service: &str) -> String {
+    format!("/v1/Services/{service}/Users")
+}
+
+#[tokio::test]
+async fn a_user_without_a_role_gets_its_services_default_role() {
+    for (store, addr) in stores("roles").await {
+        let a = create(addr, &chat(SERVICE_1), "Identity=a").await;
+        let b = create(addr, &conversations(SERVICE_1), "Identity=b").await;
+        let c = create(addr, &chat(SERVICE_2), "Identity=c").await;
+        let explicit = create(
+            addr,
+            &chat(SERVICE_1),
+            &format!("Identity=d&RoleSid={ROLE}"),
+        )
+        .await;
+        assert!(is_sid("RL", &a["role_sid"]), "{store}: {a}");
+        assert_eq!(
+            a["role_sid"], b["role_sid"],
+            "{store}: one service, one default"
+        );
+        assert_ne!(
+            a["role_sid"], c["role_sid"],
+            "{store}: each service its own"
+        );
+        assert_eq!(explicit["role_sid"], ROLE, "{store}");
+        let d = create(addr, V1_USERS, "Identity=e").await;
+        assert!(is_sid("RL", &d["role_sid"]), "{store}: {d}");
+    }
+}
+
+#[tokio::test]
+async fn attributes_are_json_text_and_default_to_an_empty_object() {
+    for (store, addr) in stores("attributes").await {
+        let user = create(addr, V1_USERS, "Identity=plain").await;
+        assert_eq!(user["attributes"], "{}", "{store}");
+        let chat_user = create(addr, &chat(SERVICE_1), "Identity=plain").await;
+        assert_eq!(chat_user["attributes"], "{}", "{store}");
+        for bad in ["not%20json", "%7B", "%7B%22a%22%3A%7D"] {
+            for (method, target) in [
+                ("POST", V1_USERS.to_string()),
+                ("POST", format!("{V1_USERS}/plain")),
+                ("POST", chat(SERVICE_1)),
+            ] {
+                let response = raw_a(
+                    addr,
+                    method,
+                    &target,
+                    &format!("Identity=x&Attributes={bad}"),
+                )
+                .await;
+                let message = assert_error(&response, 400, 20001);
+                assert!(
+                    message.contains("Attributes"),
+                    "{store} {target}: {message}"
+                );
+            }
+        }
+        let set = raw_a(
+            addr,
+            "POST",
+            &format!("{V1_USERS}/plain"),
+            "Attributes=%7B%22team%22%3A1%7D",
+        )
+        .await;
+        assert_eq!(set.status, 200, "{store}");
+        assert_eq!(set.json()["attributes"], r#"{"team":1}"#, "{store}");
+    }
+}
+
+#[tokio::test]
+async fn v1_users_are_the_default_services_users() {
+    for (store, addr) in stores("default-service").await {
+        let user = create(addr, V1_USERS, "Identity=dora").await;
+        let service = user["chat_service_sid"]
+            .as_str()
+            .expect("a service")
+            .to_string();
+        assert!(is_sid("IS", &user["chat_service_sid"]), "{store}: {user}");
+        let again = create(addr, V1_USERS, "Identity=eve").await;
+        assert_eq!(
+            again["chat_service_sid"],
+            service.as_str(),
+            "{store}: one default service"
+        );
+        // The same record through the Service's own path, and through chat.
+        for target in [
+            format!("{}/dora", conversations(&service)),
+            format!(
+                "{}/{}",
+                conversations(&service),
+                user["sid"].as_str().expect("sid")
+            ),
+            format!("{}/dora", chat(&service)),
+        ] {
+            let fetched = get(addr, &target).await;
+            assert_eq!(fetched.status, 200, "{store} {target}");
+            assert_eq!(fetched.json()["sid"], user["sid"], "{store} {target}");
+        }
+        let listed = get(addr, &conversations(&service)).await.json();
+        assert_eq!(
+            listed["users"].as_array().map(Vec::len),
+            Some(2),
+            "{store}: {listed}"
+        );
+        // Another account's default service is another one.
+        let other = client_b(addr)
+            .conversations_v1()
+            .users()
+            .create("dora")
+            .await
+            .expect("account B creates its own dora");
+        assert_ne!(
+            other.chat_service_sid.as_ref().map(|s| s.as_str()),
+            Some(service.as_str()),
+            "{store}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn chat_and_conversations_serve_one_user() {
+    for (store, addr) in stores("shared").await {
+        let created = create(addr, &chat(SERVICE_1), "Identity=frank&FriendlyName=Frank").await;
+        let sid = created["sid"].as_str().expect("sid").to_string();
+        let through = get(addr, &format!("{}/{sid}", conversations(SERVICE_1))).await;
+        assert_eq!(through.status, 200, "{store}");
+        let through = through.json();
+        assert_eq!(through["identity"], "frank", "{store}");
+        assert_eq!(through["chat_service_sid"], SERVICE_1, "{store}");
+        assert_eq!(through["friendly_name"], "Frank", "{store}");
+        // Each API's own links and url.
+        assert!(
+            through["url"]
+                .as_str()
+                .expect("url")
+                .ends_with(&format!("/v1/Services/{SERVICE_1}/Users/{sid}")),
+            "{store}: {through}"
+        );
+        assert!(
+            through["links"]["user_conversations"].is_string(),
+            "{store}: {through}"
+        );
+        // An update through conversations shows through chat.
+        let updated = raw_a(
+            addr,
+            "POST",
+            &format!("{}/frank", conversations(SERVICE_1)),
+            "FriendlyName=Franklin",
+        )
+        .await;
+        assert_eq!(updated.status, 200, "{store}");
+        let seen = get(addr, &format!("{}/{sid}", chat(SERVICE_1)))
+            .await
+            .json();
+        assert_eq!(seen["friendly_name"], "Franklin", "{store}");
+        assert_eq!(
+            seen["joined_channels_count"], 0,
+            "{store}: chat's own field keeps its default"
+        );
+        // The identity is unique across both.
+        let twice = raw_a(addr, "POST", &conversations(SERVICE_1), "Identity=frank").await;
+        assert_error(&twice, 409, 50201);
+        // A delete through chat is a delete.
+        assert_eq!(
+            raw_a(addr, "DELETE", &format!("{}/frank", chat(SERVICE_1)), "")
+                .await
+                .status,
+            204
+        );
+        let gone = get(addr, &format!("{}/{sid}", conversations(SERVICE_1))).await;
+        assert_error(&gone, 404, 20404);
+        // Another service is another set of users.
+        let elsewhere = get(addr, &format!("{}/frank", conversations(SERVICE_2))).await;
+        assert_error(&elsewhere, 404, 20404);
+    }
+}
+
+#[tokio::test]
+async fn a_trailing_slash_names_the_same_resource() {
+    let addr = start().await;
+    let user = create(addr, V1_USERS, "Identity=slash").await;
+    let sid = user["sid"].as_str().expect("sid");
+    for target in [
+        "/v1/Users/".to_string(),
+        format!("/v1/Users/{sid}/"),
+        "/v1/Users/slash/".to_string(),
+        format!("/v2/Services/{SERVICE_1}/Users/"),
+    ] {
+        assert_eq!(get(addr, &target).await.status, 200, "{target}");
+    }
+    let created = raw_a(addr, "POST", "/v1/Users/", "Identity=slash2").await;
+    assert_eq!(created.status, 201);
+    assert_error(&get(addr, "/v1/Nothing/").await, 404, 20404);
+}
+
+#[tokio::test]
+async fn unauthenticated_requests_learn_nothing_of_the_routes() {
+    let addr = start().await;
+    for (method, target) in [
+        ("GET", "/v1/Users"),
+        ("GET", "/no/such/path"),
+        ("PATCH", "/v1/Users"),
+        ("GET", "/"),
+        ("DELETE", "/v1/Users/"),
+    ] {
+        let response = raw(addr, method, target, &[], b"").await;
+        assert_error(&response, 401, 20003);
+        let wrong = raw(
+            addr,
+            method,
+            target,
+            &[("Authorization".into(), basic(ACCT_A, "wrong"))],
+            b"",
+        )
+        .await;
+        assert_error(&wrong, 401, 20003);
+    }
+    // Authenticated, the usual answers.
+    assert_error(&raw_a(addr, "GET", "/no/such/path", "").await, 404, 20404);
+    assert_error(&raw_a(addr, "PATCH", "/v1/Users", "").await, 405, 20004);
+}
+
+#[tokio::test]
+async fn links_name_only_hosts_the_server_answers_as() {
+    let addr = start().await;
+    let form = (
+        "Content-Type".to_string(),
+        "application/x-www-form-urlencoded".to_string(),
+    );
+    for host in ["evil.example", "evil.example:443", "127.0.0.1.evil.example"] {
+        for header in ["Host", "X-Forwarded-Host"] {
+            let headers = vec![
+                auth_a(),
+                form.clone(),
+                (header.to_string(), host.to_string()),
+            ];
+            let response = raw(addr, "POST", V1_USERS, &headers, b"Identity=host").await;
+            let message = assert_error(&response, 400, 20001);
+            assert!(
+                message.contains("--allow-host") || message.contains("valid"),
+                "{message}"
+            );
+        }
+    }
+    // A proxy in front: forwarded scheme and an allowed host.
+    let proxied = start_with(
+        Arc::new(MemoryStore::new()),
+        Settings::default().allow_host("twilio.test"),
+    )
+    .await;
+    let headers = vec![
+        auth_a(),
+        form.clone(),
+        ("X-Forwarded-Proto".to_string(), "https".to_string()),
+        ("X-Forwarded-Host".to_string(), "twilio.test".to_string()),
+    ];
+    let created = raw(proxied, "POST", V1_USERS, &headers, b"Identity=proxied").await;
+    assert_eq!(created.status, 201);
+    let user = created.json();
+    assert!(
+        user["url"]
+            .as_str()
+            .expect("url")
+            .starts_with("https://twilio.test/v1/Users/US"),
+        "{user}"
+    );
+    let listed = raw(proxied, "GET", "/v1/Users", &headers, b"").await.json();
+    assert!(
+        listed["meta"]["url"]
+            .as_str()
+            .expect("url")
+            .starts_with("https://twilio.test/v1/Users?"),
+        "{listed}"
+    );
+    // A public URL wins over whatever the request says.
+    let public = start_with(
+        Arc::new(MemoryStore::new()),
+        Settings::default().public_url("https://emulator.example.com:8443/"),
+    )
+    .await;
+    let headers = vec![
+        auth_a(),
+        form,
+        ("Host".to_string(), "anything.example".to_string()),
+    ];
+    let created = raw(public, "POST", V1_USERS, &headers, b"Identity=public").await;
+    assert_eq!(created.status, 201);
+    let url = created.json()["url"].as_str().expect("url").to_string();
+    assert!(
+        url.starts_with("https://emulator.example.com:8443/v1/Users/US"),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn an_id_shaped_like_a_sid_names_a_record_by_sid_only() {
+    for (store, addr) in stores("sid-shaped").await {
+        let first = create(addr, V1_USERS, "Identity=first").await;
+        let sid = first["sid"].as_str().expect("sid").to_string();
+        // An identity shaped like a User SID would make `/Users/US…` ambiguous: refused.
+        for identity in [
+            sid.clone(),
+            "US0123456789abcdef0123456789abcdef".to_string(),
+        ] {
+            let response = raw_a(addr, "POST", V1_USERS, &format!("Identity={identity}")).await;
+            let message = assert_error(&response, 400, 20001);
+            assert!(message.contains("Identity"), "{store}: {message}");
+        }
+        // Other SID shapes are identities like any.
+        create(
+            addr,
+            V1_USERS,
+            "Identity=IS0123456789abcdef0123456789abcdef",
+        )
+        .await;
+        // One SID, deleted twice: the second time there is nothing to delete.
+        assert_eq!(
+            raw_a(addr, "DELETE", &format!("{V1_USERS}/{sid}"), "")
+                .await
+                .status,
+            204,
+            "{store}"
+        );
+        assert_error(
+            &raw_a(addr, "DELETE", &format!("{V1_USERS}/{sid}"), "").await,
+            404,
+            20404,
+        );
+        // The other user is still there.
+        assert_eq!(
+            get(
+                addr,
+                &format!("{V1_USERS}/IS0123456789abcdef0123456789abcdef")
+            )
+            .await
+            .status,
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn form_values_must_decode_exactly() {
+    let addr = start().await;
+    for (body, says) in [
+        ("Identity=%FF%FE", "UTF-8"),
+        ("Identity=%zz", "escape"),
+        ("Identity=a&Identity=b", "duplicate"),
+        ("Identity=a&FriendlyName=x&FriendlyName=y", "duplicate"),
+    ] {
+        let response = raw_a(addr, "POST", V1_USERS, body).await;
+        let message = assert_error(&response, 400, 20001);
+        assert!(
+            message.to_lowercase().contains(&says.to_lowercase()),
+            "{body}: {message}"
+        );
+    }
+    assert_eq!(
+        get(addr, V1_USERS).await.json()["users"],
+        serde_json::json!([])
+    );
+}
+
+#[tokio::test]
+async fn an_announced_oversized_body_is_refused_before_it_is_sent() {
+    let addr = start().await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (name, value) = auth_a();
+    let head = format!(
+        "POST /v1/Users HTTP/1.1\r\nHost: {addr}\r\n{name}: {value}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10737418240\r\n\r\n"
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("send headers");
+    let mut response = vec![0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut response))
+        .await
+        .expect("an answer without the body")
+        .expect("readable");
+    let response = parse_response(&response[..read], "10 GB announced");
+    assert_error(&response, 413, 20413);
+}
+
+#[tokio::test]
+async fn slow_or_idle_connections_are_cut_off() {
+    let addr = start().await;
+    // Headers that never finish.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /v1/Users HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("partial headers");
+    // A connection that never sends anything.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let started = Instant::now();
+    for stream in [&mut slow, &mut idle] {
+        let mut buffer = [0u8; 512];
+        let closed = tokio::time::timeout(HEADER_TIMEOUT * 5, async {
+            loop {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the server kept the connection open");
+    }
+    assert!(
+        started.elapsed() >= HEADER_TIMEOUT / 2,
+        "{:?}",
+        started.elapsed()
+    );
+    // The server itself is fine.
+    assert_eq!(get(addr, V1_USERS).await.status, 200);
+}
+
+#[tokio::test]
+async fn deep_pages_start_where_their_token_says() {
+    for (store, addr) in stores("paging").await {
+        for i in 0..120 {
+            create(addr, V1_USERS, &format!("Identity=u{i:03}")).await;
+        }
+        // PageSize above the maximum: pages of the maximum, linked.
+        let first = get(addr, "/v1/Users?PageSize=60").await.json();
+        assert_eq!(first["users"].as_array().map(Vec::len), Some(50), "{store}");
+        let mut next = first["meta"]["next_page_url"].as_str().map(str::to_string);
+        let mut seen: Vec<String> = first["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| u["identity"].as_str().expect("identity").to_string())
+            .collect();
+        while let Some(url) = next {
+            let target = url
+                .split_once(&addr.to_string())
+                .expect("our host")
+                .1
+                .to_string();
+            let page = get(addr, &target).await.json();
+            seen.extend(
+                page["users"]
+                    .as_array()
+                    .expect("users")
+                    .iter()
+                    .map(|u| u["identity"].as_str().expect("identity").to_string()),
+            );
+            next = page["meta"]["next_page_url"].as_str().map(str::to_string);
+            if let Some(previous) = page["meta"]["previous_page_url"].as_str() {
+                assert!(previous.contains("PageToken=PT"), "{store}: {previous}");
+            }
+        }
+        let expected: Vec<String> = (0..120).map(|i| format!("u{i:03}")).collect();
+        assert_eq!(seen, expected, "{store}");
+        // Page=N without a token still works.
+        let third = get(addr, "/v1/Users?PageSize=50&Page=2").await.json();
+        assert_eq!(third["users"].as_array().map(Vec::len), Some(20), "{store}");
+        // A token this server never handed out is refused.
+        for forged in ["PT", "PTx", "abc", "PT-3", "PT99999999999999999999999"] {
+            let response = get(addr, &format!("/v1/Users?PageToken={forged}")).await;
+            let message = assert_error(&response, 400, 20001);
+            assert!(message.contains("PageToken"), "{store} {forged}: {message}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_neither_duplicate_nor_lose_anything() {
+    for (store, addr) in stores("concurrency").await {
+        // 200 creates of one identity at once: exactly one record.
+        let creates = (0..200).map(|_| {
+            tokio::spawn(async move { raw_a(addr, "POST", V1_USERS, "Identity=same").await.status })
+        });
+        let mut statuses: Vec<u16> = Vec::new();
+        for c in creates {
+            statuses.push(c.await.expect("task"));
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 201).count(),
+            1,
+            "{store}: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| *s == 201 || *s == 409),
+            "{store}: {statuses:?}"
+        );
+        // Updates of different fields at once: none undoes another.
+        let updates = (0..100).map(|i| {
+            let form = if i % 2 == 0 {
+                format!("FriendlyName=f{i}")
+            } else {
+                format!("Attributes=%7B%22n%22%3A{i}%7D")
+            };
+            tokio::spawn(async move { raw_a(addr, "POST", "/v1/Users/same", &form).await.status })
+        });
+        for u in updates {
+            assert_eq!(u.await.expect("task"), 200, "{store}");
+        }
+        let user = get(addr, "/v1/Users/same").await.json();
+        assert!(
+            user["friendly_name"]
+                .as_str()
+                .is_some_and(|f| f.starts_with('f')),
+            "{store}: {user}"
+        );
+        assert!(
+            user["attributes"]
+                .as_str()
+                .is_some_and(|a| a.starts_with("{\"n\":")),
+            "{store}: {user}"
+        );
+        // Another account sees none of it.
+        let b = raw(
+            addr,
+            "GET",
+            "/v1/Users/same",
+            &[("Authorization".into(), basic(ACCT_B, TOKEN_B))],
+            b"",
+        )
+        .await;
+        assert_error(&b, 404, 20404);
+        let listed = raw(
+            addr,
+            "GET",
+            "/v1/Users",
+            &[("Authorization".into(), basic(ACCT_B, TOKEN_B))],
+            b"",
+        )
+        .await;
+        assert_eq!(listed.json()["users"], serde_json::json!([]), "{store}");
+    }
+}
