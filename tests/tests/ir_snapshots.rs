@@ -244,7 +244,15 @@ fn create_and_update_bodies() {
                     "{} Identity is required",
                     op.operation_id
                 );
-                assert_eq!(identity.ty, plain_string());
+                assert_eq!(
+                    identity.ty,
+                    TypeRef::String {
+                        format: None,
+                        pattern: None,
+                        min_length: Some(1),
+                        max_length: None,
+                    }
+                );
                 assert_eq!(
                     identity.pii,
                     pii("standard"),

@@ -279,7 +279,17 @@ const ALLOWED: &[(&str, &str)] = &[
         "conversations_v1 body UpdateServiceUser FriendlyName pii: specs/ standard/30d | upstream none",
         SERVICE_BODY_PII,
     ),
+    ("chat_v2 body CreateUser Identity type: specs/ string(min_length=1) | upstream string", EMPTY_IDENTITY),
+    ("conversations_v1 body CreateUser Identity type: specs/ string(min_length=1) | upstream string", EMPTY_IDENTITY),
+    (
+        "conversations_v1 body CreateServiceUser Identity type: specs/ string(min_length=1) | upstream string",
+        EMPTY_IDENTITY,
+    ),
 ];
+
+const EMPTY_IDENTITY: &str =
+    "an identity names a user (docs: unique, used as the user's handle); the emulator refuses an \
+     empty one with a 400, and specs/ says so, so that OpenAPI tools (schemathesis) know it";
 
 const CHAT_BODY_PII: &str =
     "seed 001's Create/UpdateUserRequest schemas mark this field x-twilio.pii; \

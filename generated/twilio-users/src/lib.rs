@@ -2,6 +2,7 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+pub mod dates;
 pub mod error;
 pub mod pii;
 pub mod path;

@@ -4,7 +4,6 @@
 
 use crate::client::{ApiRequest, Client, Response};
 use crate::error::{Error, Result};
-use crate::request::decode;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
@@ -81,18 +80,8 @@ impl<T: DeserializeOwned> Page<T> {
     }
 
     fn from_body(client: Client, request: ApiRequest, status: u16, body: &[u8]) -> Result<Self> {
-        let mut value: serde_json::Map<String, serde_json::Value> = decode(status, body)?;
-        let meta = value
-            .remove("meta")
-            .ok_or_else(|| Error::decode(status, "missing `meta`", body))?;
-        let meta: PageMeta =
-            serde_json::from_value(meta).map_err(|e| Error::decode(status, e, body))?;
-        let key = request.records_key;
-        let records = value
-            .remove(key)
-            .ok_or_else(|| Error::decode(status, format!("missing `{key}`"), body))?;
-        let records =
-            serde_json::from_value(records).map_err(|e| Error::decode(status, e, body))?;
+        let (records, meta) =
+            decode_page(body, request.records_key).map_err(|e| Error::decode(status, e, body))?;
         Ok(Page {
             records,
             meta,
@@ -157,6 +146,59 @@ impl<T> Page<T> {
     /// The records, without paging information.
     pub fn into_records(self) -> Vec<T> {
         self.records
+    }
+}
+
+/// A list page's body as Twilio sends it, `{"<key>": [...], "meta": {...}}`:
+/// its records (under `key`, e.g. `users`) and its paging block, read in one
+/// pass straight into their types.
+pub fn decode_page<T: DeserializeOwned>(
+    body: &[u8],
+    key: &str,
+) -> std::result::Result<(Vec<T>, PageMeta), String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let (records, meta) = serde::Deserializer::deserialize_map(
+        &mut deserializer,
+        PageVisitor::<T> {
+            key,
+            records: std::marker::PhantomData,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    let records = records.ok_or_else(|| format!("missing `{key}`"))?;
+    let meta = meta.ok_or("missing `meta`")?;
+    Ok((records, meta))
+}
+
+/// The two keys of a page that matter, every other one skipped unread.
+struct PageVisitor<'k, T> {
+    key: &'k str,
+    records: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for PageVisitor<'_, T> {
+    type Value = (Option<Vec<T>>, Option<PageMeta>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a list page with `{}` and `meta`", self.key)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let (mut records, mut meta) = (None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.key {
+                records = Some(map.next_value::<Vec<T>>()?);
+            } else if key == "meta" {
+                meta = Some(map.next_value::<PageMeta>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok((records, meta))
     }
 }
 

@@ -328,6 +328,7 @@ fn client_lib(view: &View) -> TokenStream {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
 
+        pub mod dates;
         pub mod error;
         pub mod pii;
         pub mod path;

@@ -4,7 +4,7 @@ use super::rust::{arg_value, doc, field_init, ident, Paths};
 use crate::config::Renamed;
 use crate::ir::Pii;
 use crate::names::snake;
-use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView};
+use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -63,6 +63,14 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         let mut serde = Vec::new();
         if f.renamed() {
             serde.push(quote!(rename = #wire));
+        }
+        // Timestamps in the form Twilio sends are read without chrono's general parser.
+        if f.ty == RustType::DateTime {
+            serde.push(if f.holding.is_option() {
+                quote!(deserialize_with = "crate::dates::deserialize_option")
+            } else {
+                quote!(deserialize_with = "crate::dates::deserialize")
+            });
         }
         let arg = paths.arg(&f.ty);
         let value = arg_value(&f.ty, &quote!(#fname));

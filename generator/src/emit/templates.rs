@@ -16,6 +16,10 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/client/src/credentials.rs"),
     ),
     (
+        "src/dates.rs",
+        include_str!("../../../templates/client/src/dates.rs"),
+    ),
+    (
         "src/error.rs",
         include_str!("../../../templates/client/src/error.rs"),
     ),
