@@ -381,9 +381,11 @@ fn format_changed_uri_to_string_on_a_model_field() {
     assert!(
         c[0].client
             .reason
-            .contains("`User.url` is `String` instead of `Url`"),
+            .contains("`User.url` is `String` instead of `UrlText`"),
         "{c:?}"
     );
+    // Old clients hold it as text checked only when parsed: any string decodes.
+    assert_eq!(c[0].wire.level, C, "{c:?}");
 }
 
 #[test]
@@ -1170,8 +1172,8 @@ fn wire_verdicts_follow_the_data() {
             "        url:\n          type: string\n          format: uri\n",
             "        url:\n          type: string\n",
         )]),
-        B,
-        "old clients parse the field as a URL"
+        C,
+        "old clients hold the field as `UrlText`, parsed only when asked"
     );
     // Enums: a value removed breaks only where clients send it.
     assert_eq!(

@@ -8,6 +8,7 @@ pub mod pii;
 pub mod path;
 pub mod sid;
 mod sid_macro;
+pub mod url_text;
 pub mod validate;
 pub mod wire;
 
@@ -32,6 +33,7 @@ pub mod chat_v2;
 /// Twilio - Conversations (conversations_v1).
 pub mod conversations_v1;
 pub use error::{ApiError, Error, InvalidParameter, Result};
+pub use url_text::UrlText;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Response};
 #[cfg(feature = "client")]

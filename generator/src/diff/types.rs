@@ -283,6 +283,8 @@ fn accepts((rt, rr): (&TypeRef, &String), (st, sr): (&TypeRef, &String), as_text
     };
     rr == sr
         || (rr == "String" && sends_string)
+        // `UrlText` decodes any JSON string; only received inputs are checked.
+        || (matches!(rt, TypeRef::Uri) && !as_text && sends_string)
         || matches!(rt, TypeRef::Json { .. })
         || (matches!(rt, TypeRef::Number) && matches!(st, TypeRef::Integer { .. }))
         || (rr == "i64" && sr == "i32")

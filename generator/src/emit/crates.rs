@@ -334,6 +334,7 @@ fn client_lib(view: &View) -> TokenStream {
         pub mod path;
         pub mod sid;
         mod sid_macro;
+        pub mod url_text;
         pub mod validate;
         pub mod wire;
         #[cfg(feature = "client")]
@@ -348,6 +349,7 @@ fn client_lib(view: &View) -> TokenStream {
         #(#modules)*
 
         pub use error::{ApiError, Error, InvalidParameter, Result};
+        pub use url_text::UrlText;
         #[cfg(feature = "client")]
         pub use client::{Client, ClientBuilder, Response};
         #[cfg(feature = "client")]

@@ -239,7 +239,7 @@ fn typed(t: &RustType, view: &View, api: &ApiView, krate: &str) -> String {
         RustType::Date => {
             format!("{krate}::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).ok_or(\"date\")?")
         }
-        RustType::Url => format!("{krate}::url::Url::parse(\"https://example.com/\")?"),
+        RustType::Url => format!("{krate}::UrlText::from(\"https://example.com/\")"),
         RustType::UriMap | RustType::Map(_) => "::std::collections::BTreeMap::new()".into(),
         RustType::Json => format!("{krate}::serde_json::json!({{}})"),
         RustType::Vec(items) => format!("vec![{}]", typed(items, view, api, krate)),

@@ -312,4 +312,22 @@ fn check(input: &InputView, page_size: bool) -> Option<TokenStream> {
         }),
         _ => None,
     }
+    .into_iter()
+    .chain(url_check(input, &fname, wire))
+    .reduce(|a, b| quote!(#a #b))
+}
+
+/// URLs are text until sent: each is checked to be an absolute URL first.
+fn url_check(input: &InputView, fname: &proc_macro2::Ident, wire: &str) -> Option<TokenStream> {
+    let check = quote!(crate::validate::check_url(#wire, value)?;);
+    match (&input.ty, input.arity) {
+        (RustType::Url, Arity::Required) => Some(quote! { let value = &self.#fname; #check }),
+        (RustType::Url, Arity::Optional) => Some(quote! {
+            if let ::std::option::Option::Some(value) = &self.#fname { #check }
+        }),
+        (RustType::Vec(items), Arity::List) if **items == RustType::Url => Some(quote! {
+            for value in &self.#fname { #check }
+        }),
+        _ => None,
+    }
 }

@@ -154,9 +154,9 @@ impl Paths {
             RustType::Bool => quote!(bool),
             RustType::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
             RustType::Date => quote!(::chrono::NaiveDate),
-            RustType::Url => quote!(::url::Url),
+            RustType::Url => quote!(#root::url_text::UrlText),
             RustType::UriMap => quote!(
-                ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<::url::Url>>
+                ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<#root::url_text::UrlText>>
             ),
             RustType::Map(values) => {
                 let v = self.ty(values);
@@ -171,19 +171,22 @@ impl Paths {
         }
     }
 
-    /// The type an argument for a value of `t` accepts: text and lists of
-    /// text take anything `Into<String>`, lists any iterator.
+    /// The type an argument for a value of `t` accepts: text (strings,
+    /// URLs) and lists of it take anything `Into` it, lists any iterator.
     pub fn arg(&self, t: &RustType) -> TokenStream {
-        let into_string = quote!(impl ::std::convert::Into<::std::string::String>);
         match t {
-            RustType::Vec(items) if items.is_string() => {
-                quote!(impl ::std::iter::IntoIterator<Item = #into_string>)
+            RustType::Vec(items) if items.is_text() => {
+                let item = self.ty(items);
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
             }
             RustType::Vec(items) => {
                 let item = self.ty(items);
                 quote!(impl ::std::iter::IntoIterator<Item = #item>)
             }
-            t if t.is_string() => into_string,
+            t if t.is_text() => {
+                let t = self.ty(t);
+                quote!(impl ::std::convert::Into<#t>)
+            }
             t => self.ty(t),
         }
     }
@@ -217,11 +220,11 @@ pub fn field_init(name: &proc_macro2::Ident, value: &TokenStream) -> TokenStream
 
 pub fn arg_value(t: &RustType, name: &TokenStream) -> TokenStream {
     match t {
-        RustType::Vec(items) if items.is_string() => {
+        RustType::Vec(items) if items.is_text() => {
             quote!(#name.into_iter().map(::std::convert::Into::into).collect())
         }
         RustType::Vec(_) => quote!(#name.into_iter().collect()),
-        t if t.is_string() => quote!(#name.into()),
+        t if t.is_text() => quote!(#name.into()),
         _ => quote!(#name),
     }
 }

@@ -48,6 +48,10 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/client/src/request.rs"),
     ),
     (
+        "src/url_text.rs",
+        include_str!("../../../templates/client/src/url_text.rs"),
+    ),
+    (
         "src/validate.rs",
         include_str!("../../../templates/client/src/validate.rs"),
     ),

@@ -38,17 +38,23 @@ impl RustType {
             RustType::Bool => "bool".into(),
             RustType::DateTime => "DateTime<Utc>".into(),
             RustType::Date => "NaiveDate".into(),
-            RustType::Url => "Url".into(),
-            RustType::UriMap => "BTreeMap<String, Option<Url>>".into(),
+            RustType::Url => "UrlText".into(),
+            RustType::UriMap => "BTreeMap<String, Option<UrlText>>".into(),
             RustType::Map(values) => format!("BTreeMap<String, {}>", values.spell()),
             RustType::Vec(items) => format!("Vec<{}>", items.spell()),
             RustType::Json => "serde_json::Value".into(),
         }
     }
 
-    /// Whether setters and arguments take `impl Into<String>` for it.
+    /// Whether it is `String`.
     pub fn is_string(&self) -> bool {
         matches!(self, RustType::String)
+    }
+
+    /// Whether setters and arguments take `impl Into<T>` for it: text a
+    /// caller has as a `&str`, `String` (or for a URL, a `url::Url`).
+    pub fn is_text(&self) -> bool {
+        matches!(self, RustType::String | RustType::Url)
     }
 
     /// Whether the type is `Copy` (bounds checks read it by value).

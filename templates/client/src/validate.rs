@@ -40,3 +40,11 @@ pub fn check_not_empty(name: &str, value: &str) -> Result<(), InvalidParameter> 
         Ok(())
     }
 }
+
+/// A URL input must be an absolute URL.
+pub fn check_url(name: &str, value: &crate::url_text::UrlText) -> Result<(), InvalidParameter> {
+    value
+        .parse()
+        .map(|_| ())
+        .map_err(|e| InvalidParameter::new(name, format!("is not an absolute URL: {e}")))
+}

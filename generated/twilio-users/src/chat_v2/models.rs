@@ -47,12 +47,12 @@ pub struct User {
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     >,
     /// The absolute URL of the User resource.
     #[serde(default)]
-    pub url: ::std::option::Option<::url::Url>,
+    pub url: ::std::option::Option<crate::url_text::UrlText>,
 }
 
 impl User {
@@ -170,7 +170,7 @@ impl User {
         mut self,
         links: ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     ) -> Self {
         self.links = ::std::option::Option::Some(links);
@@ -178,8 +178,11 @@ impl User {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: ::url::Url) -> Self {
-        self.url = ::std::option::Option::Some(url);
+    pub fn url(
+        mut self,
+        url: impl ::std::convert::Into<crate::url_text::UrlText>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(url.into());
         self
     }
 }
@@ -240,7 +243,7 @@ pub struct TwilioError {
     /// What went wrong.
     pub message: ::std::string::String,
     /// The error's documentation.
-    pub more_info: ::url::Url,
+    pub more_info: crate::url_text::UrlText,
     /// The HTTP status.
     pub status: i64,
 }
@@ -252,13 +255,13 @@ impl TwilioError {
     pub fn new(
         code: i64,
         message: impl ::std::convert::Into<::std::string::String>,
-        more_info: ::url::Url,
+        more_info: impl ::std::convert::Into<crate::url_text::UrlText>,
         status: i64,
     ) -> Self {
         Self {
             code,
             message: message.into(),
-            more_info,
+            more_info: more_info.into(),
             status,
         }
     }

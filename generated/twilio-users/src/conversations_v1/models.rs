@@ -41,13 +41,13 @@ pub struct ServiceUser {
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// An absolute API resource URL for this user.
     #[serde(default)]
-    pub url: ::std::option::Option<::url::Url>,
+    pub url: ::std::option::Option<crate::url_text::UrlText>,
     /// The `links` field.
     #[serde(default)]
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     >,
 }
@@ -156,8 +156,11 @@ impl ServiceUser {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: ::url::Url) -> Self {
-        self.url = ::std::option::Option::Some(url);
+    pub fn url(
+        mut self,
+        url: impl ::std::convert::Into<crate::url_text::UrlText>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(url.into());
         self
     }
 
@@ -166,7 +169,7 @@ impl ServiceUser {
         mut self,
         links: ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     ) -> Self {
         self.links = ::std::option::Option::Some(links);
@@ -259,13 +262,13 @@ pub struct User {
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// An absolute API resource URL for this user.
     #[serde(default)]
-    pub url: ::std::option::Option<::url::Url>,
+    pub url: ::std::option::Option<crate::url_text::UrlText>,
     /// The `links` field.
     #[serde(default)]
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     >,
 }
@@ -374,8 +377,11 @@ impl User {
     }
 
     /// Sets `url`.
-    pub fn url(mut self, url: ::url::Url) -> Self {
-        self.url = ::std::option::Option::Some(url);
+    pub fn url(
+        mut self,
+        url: impl ::std::convert::Into<crate::url_text::UrlText>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(url.into());
         self
     }
 
@@ -384,7 +390,7 @@ impl User {
         mut self,
         links: ::std::collections::BTreeMap<
             ::std::string::String,
-            ::std::option::Option<::url::Url>,
+            ::std::option::Option<crate::url_text::UrlText>,
         >,
     ) -> Self {
         self.links = ::std::option::Option::Some(links);
@@ -447,7 +453,7 @@ pub struct TwilioError {
     /// What went wrong.
     pub message: ::std::string::String,
     /// The error's documentation.
-    pub more_info: ::url::Url,
+    pub more_info: crate::url_text::UrlText,
     /// The HTTP status.
     pub status: i64,
 }
@@ -459,13 +465,13 @@ impl TwilioError {
     pub fn new(
         code: i64,
         message: impl ::std::convert::Into<::std::string::String>,
-        more_info: ::url::Url,
+        more_info: impl ::std::convert::Into<crate::url_text::UrlText>,
         status: i64,
     ) -> Self {
         Self {
             code,
             message: message.into(),
-            more_info,
+            more_info: more_info.into(),
             status,
         }
     }
