@@ -2,7 +2,7 @@
 //! for the same bytes, in one run (`cargo bench -p tests --bench client_codec`):
 //!
 //! - a 50-user conversations list page, and one user, decoded into the
-//!   emitted models (SID newtypes, `DateTime<Utc>`, `Url`, the page's `meta`)
+//!   emitted models (SID newtypes, `DateTime<Utc>`, `UrlText`, the page's `meta`)
 //!   vs into a plain struct of `String`/`Option<String>` fields;
 //! - a create request's form body, encoded by the emitted params (checked
 //!   first, as the client does) vs `serde_html_form` of a plain struct.

@@ -13,6 +13,7 @@
 use crate::store::{
     Column, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError, unique_value,
 };
+use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde_json::{Map, Value};
@@ -120,6 +121,15 @@ impl SqliteStore {
     /// kind of record among `shapes`, adding columns a newer spec brought.
     pub fn open(path: impl AsRef<Path>, shapes: &[&'static Shape]) -> Result<Self, StoreError> {
         let connection = Connection::open(path).map_err(backend)?;
+        // Plans that do not depend on bound values: otherwise SQLite expires a
+        // cached statement whenever a LIMIT or range value is rebound, and
+        // every page was parsed and planned anew.
+        connection
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(backend)?;
+        // A handful of statements per kind of record: rusqlite's default of
+        // 16 would evict them.
+        connection.set_prepared_statement_cache_capacity(256);
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",

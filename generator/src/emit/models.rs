@@ -64,12 +64,13 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         if f.renamed() {
             serde.push(quote!(rename = #wire));
         }
-        // Timestamps in the form Twilio sends are read without chrono's general parser.
+        // Timestamps in the form Twilio sends are read and written without
+        // chrono's general parser and formatter.
         if f.ty == RustType::DateTime {
             serde.push(if f.holding.is_option() {
-                quote!(deserialize_with = "crate::dates::deserialize_option")
+                quote!(with = "crate::dates::option")
             } else {
-                quote!(deserialize_with = "crate::dates::deserialize")
+                quote!(with = "crate::dates")
             });
         }
         let arg = paths.arg(&f.ty);

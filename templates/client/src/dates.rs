@@ -1,11 +1,12 @@
 //! Twilio's timestamps as `DateTime<Utc>`: the form Twilio sends
-//! (`2026-01-02T03:04:05Z`) read directly, several times faster than a
-//! general parser; any other RFC 3339 text, or RFC 2822 (Twilio's 2010 APIs),
-//! through chrono.
+//! (`2026-01-02T03:04:05Z`) read and written directly, several times faster
+//! than a general parser and formatter; any other RFC 3339 text, or RFC 2822
+//! (Twilio's 2010 APIs), through chrono. Models use this module with
+//! `#[serde(with = "crate::dates")]` (or `crate::dates::option`).
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserializer;
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::de::{Error, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
 
 /// `text` as a UTC timestamp, if it is one.
 pub fn parse(text: &str) -> Option<DateTime<Utc>> {
@@ -59,6 +60,56 @@ impl Visitor<'_> for Timestamp {
 /// A timestamp field.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     d.deserialize_str(Timestamp)
+}
+
+/// A timestamp field, written as chrono writes it (`2026-01-02T03:04:05Z`
+/// for a whole second, which is every timestamp Twilio sends).
+pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    let year = time.year();
+    if time.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        return time.serialize(s);
+    }
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, width: usize, mut n: u32| {
+        for i in (at..at + width).rev() {
+            text[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, 4, year.unsigned_abs());
+    put(5, 2, time.month());
+    put(8, 2, time.day());
+    put(11, 2, time.hour());
+    put(14, 2, time.minute());
+    put(17, 2, time.second());
+    // Only ASCII digits and separators were written.
+    s.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
+}
+
+/// The same for an optional timestamp.
+pub mod option {
+    use super::*;
+
+    /// An optional timestamp field, written as [`super::serialize`] writes one.
+    pub fn serialize<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match time {
+            Some(time) => s.serialize_some(&Written(time)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// An optional timestamp field, read as [`super::deserialize_option`] reads one.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        super::deserialize_option(d)
+    }
+
+    struct Written<'a>(&'a DateTime<Utc>);
+
+    impl Serialize for Written<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            super::serialize(self.0, s)
+        }
+    }
 }
 
 /// A timestamp field that may be null or missing.
@@ -118,5 +169,32 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn written_as_chrono_writes_them() {
+        #[derive(serde::Serialize)]
+        struct Direct(#[serde(serialize_with = "serialize")] DateTime<Utc>);
+        for text in [
+            "2026-01-02T03:04:05Z",
+            "0999-12-31T23:59:59Z",
+            "2026-01-02T03:04:05.250Z",
+            "2026-01-02T03:04:05.000000001Z",
+        ] {
+            let time = parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                serde_json::to_string(&Direct(time)).unwrap(),
+                serde_json::to_string(&time).unwrap(),
+                "{text}"
+            );
+        }
+        let far = NaiveDate::from_ymd_opt(12026, 1, 2)
+            .and_then(|d| d.and_hms_opt(3, 4, 5))
+            .map(|t| t.and_utc())
+            .unwrap();
+        assert_eq!(
+            serde_json::to_string(&Direct(far)).unwrap(),
+            serde_json::to_string(&far).unwrap()
+        );
     }
 }

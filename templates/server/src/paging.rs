@@ -90,26 +90,65 @@ fn page_url(ctx: &RequestContext, path: &str, size: u64, page: u64, token: Optio
     url
 }
 
-/// `{"<key>": [...], "meta": {...}}` as Twilio answers a list.
-pub fn page_body<T: Serialize>(
+/// `{"<key>": [...], "meta": {...}}` as Twilio answers a list, written
+/// straight to the response (no `serde_json::Value` in between: a page of
+/// records is the emulator's largest answer).
+pub fn page_body<'a, T: Serialize>(
     ctx: &RequestContext,
     path: &str,
-    key: &str,
+    key: &'a str,
     request: &PageRequest,
     page: ListPage<T>,
-) -> Result<serde_json::Value, serde_json::Error> {
+) -> Result<PageBody<'a, T>, serde_json::Error> {
     let size = request.page_size;
-    let meta = serde_json::json!({
-        "page": request.page,
-        "page_size": size,
-        "first_page_url": page_url(ctx, path, size, 0, None),
-        "previous_page_url": page.previous_page_token.as_deref().map(|t| page_url(ctx, path, size, request.page.saturating_sub(1), Some(t))),
-        "url": page_url(ctx, path, size, request.page, request.page_token.as_deref()),
-        "next_page_url": page.next_page_token.as_deref().map(|t| page_url(ctx, path, size, request.page + 1, Some(t))),
-        "key": key,
-    });
-    let mut body = serde_json::Map::new();
-    body.insert(key.to_string(), serde_json::to_value(&page.records)?);
-    body.insert("meta".to_string(), meta);
-    Ok(serde_json::Value::Object(body))
+    let meta = Meta {
+        page: request.page,
+        page_size: size,
+        first_page_url: page_url(ctx, path, size, 0, None),
+        previous_page_url: page
+            .previous_page_token
+            .as_deref()
+            .map(|t| page_url(ctx, path, size, request.page.saturating_sub(1), Some(t))),
+        url: page_url(ctx, path, size, request.page, request.page_token.as_deref()),
+        next_page_url: page
+            .next_page_token
+            .as_deref()
+            .map(|t| page_url(ctx, path, size, request.page + 1, Some(t))),
+        key,
+    };
+    Ok(PageBody {
+        key,
+        records: page.records,
+        meta,
+    })
+}
+
+/// A list answer, serialised as `{"<key>": [...], "meta": {...}}`.
+#[derive(Debug)]
+pub struct PageBody<'a, T> {
+    key: &'a str,
+    records: Vec<T>,
+    meta: Meta<'a>,
+}
+
+/// Twilio's `meta`, in Twilio's key order.
+#[derive(Debug, Serialize)]
+struct Meta<'a> {
+    page: u64,
+    page_size: u64,
+    first_page_url: String,
+    previous_page_url: Option<String>,
+    url: String,
+    next_page_url: Option<String>,
+    key: &'a str,
+}
+
+impl<T: Serialize> Serialize for PageBody<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry(self.key, &self.records)?;
+        map.serialize_entry("meta", &self.meta)?;
+        map.end()
+    }
 }

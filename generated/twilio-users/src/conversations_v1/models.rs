@@ -34,10 +34,10 @@ pub struct ServiceUser {
     #[serde(default)]
     pub is_notifiable: ::std::option::Option<bool>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(deserialize_with = "crate::dates::deserialize_option", default)]
+    #[serde(with = "crate::dates::option", default)]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(deserialize_with = "crate::dates::deserialize_option", default)]
+    #[serde(with = "crate::dates::option", default)]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// An absolute API resource URL for this user.
     #[serde(default)]
@@ -255,10 +255,10 @@ pub struct User {
     #[serde(default)]
     pub is_notifiable: ::std::option::Option<bool>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(deserialize_with = "crate::dates::deserialize_option", default)]
+    #[serde(with = "crate::dates::option", default)]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(deserialize_with = "crate::dates::deserialize_option", default)]
+    #[serde(with = "crate::dates::option", default)]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// An absolute API resource URL for this user.
     #[serde(default)]
