@@ -98,6 +98,7 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+// Long: one arm per subcommand, each only parsing its flags and calling into its module.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -249,6 +250,8 @@ fn write_atomically(path: &Path, text: &str) -> generator::Result<()> {
     std::fs::rename(&staged, path).map_err(io)
 }
 
+// Long: codegen's steps in the order they run (load, IR, version gate, emit, check or write,
+// summary), each with its exit status.
 fn codegen(
     how: Codegen,
     spec: Option<PathBuf>,

@@ -9,6 +9,9 @@
 //! is answered its write is in the log, and a process killed at any moment
 //! (`kill -9`) loses nothing it acknowledged. (`synchronous = NORMAL`: a
 //! power cut may lose the last transactions; an emulator's trade.)
+//!
+//! Kept as one file over 400 lines: one backend of the `Store` trait, its
+//! schema and its statements together.
 
 use crate::store::{
     Column, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError, unique_value,
@@ -415,6 +418,8 @@ impl Store for SqliteStore {
         Ok(removed > 0)
     }
 
+    // Long: the page query and the two lookups of its neighbours, one piece because they share
+    // the scope's bindings.
     fn page(
         &self,
         scope: &Scope,

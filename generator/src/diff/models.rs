@@ -152,98 +152,103 @@ impl ApiDiff<'_> {
             },
             out,
         );
-        // Each attribute is judged on its own: the old field with only it changed.
         let t = self.new.rust(&n.ty);
-        if o.nullable != n.nullable {
-            let after = Field {
-                nullable: n.nullable,
-                ..o.clone()
-            };
-            let (kind, same) = if n.nullable {
+        held_changes(o, n, loc, &what, &t, out);
+        self.pii(&o.pii, &n.pii, loc, Role::Field, out);
+    }
+}
+
+/// How a field in both models is held: nullability, presence and default,
+/// each judged on its own (the old field with only it changed).
+fn held_changes(o: &Field, n: &Field, loc: &str, what: &str, t: &str, out: &mut Vec<Change>) {
+    if o.nullable != n.nullable {
+        let after = Field {
+            nullable: n.nullable,
+            ..o.clone()
+        };
+        let (kind, same) = if n.nullable {
+            (
+                ChangeKind::BecameNullable,
                 (
-                    ChangeKind::BecameNullable,
-                    (
-                        "already `Option<_>`: `null` reads as `None`",
-                        "already `Option<_>`; `None` is now sent as `null`",
-                    ),
-                )
-            } else {
+                    "already `Option<_>`: `null` reads as `None`",
+                    "already `Option<_>`; `None` is now sent as `null`",
+                ),
+            )
+        } else {
+            (
+                ChangeKind::BecameNonNullable,
                 (
-                    ChangeKind::BecameNonNullable,
-                    (
-                        "still `Option<_>` (the key may be missing): `null` just stops arriving",
-                        "still `Option<_>`; `None` is now left out instead of sent as `null`",
-                    ),
-                )
-            };
-            let null = |b: bool| if b { "nullable" } else { "non-nullable" };
-            out.push(field_held(
-                kind,
-                loc,
-                (null(o.nullable), null(n.nullable)),
-                &what,
-                &t,
-                (o, &after),
-                same,
-            ));
-        }
-        if o.required != n.required {
-            let after = Field {
-                required: n.required,
-                ..o.clone()
-            };
-            let req = |b: bool| if b { "required" } else { "optional" };
-            let (kind, same) = if n.required {
+                    "still `Option<_>` (the key may be missing): `null` just stops arriving",
+                    "still `Option<_>`; `None` is now left out instead of sent as `null`",
+                ),
+            )
+        };
+        let null = |b: bool| if b { "nullable" } else { "non-nullable" };
+        out.push(field_held(
+            kind,
+            loc,
+            (null(o.nullable), null(n.nullable)),
+            what,
+            t,
+            (o, &after),
+            same,
+        ));
+    }
+    if o.required != n.required {
+        let after = Field {
+            required: n.required,
+            ..o.clone()
+        };
+        let req = |b: bool| if b { "required" } else { "optional" };
+        let (kind, same) = if n.required {
+            (
+                ChangeKind::BecameRequired,
                 (
-                    ChangeKind::BecameRequired,
-                    (
-                        "the key is now always present; the type is unchanged",
-                        "the type is unchanged",
-                    ),
-                )
-            } else {
-                (
-                    ChangeKind::BecameOptional,
-                    (
-                        "the key may now be missing; the type is unchanged (it reads as `None` or the default)",
-                        "the type is unchanged",
-                    ),
-                )
-            };
-            out.push(field_held(
-                kind,
-                loc,
-                (req(o.required), req(n.required)),
-                &what,
-                &t,
-                (o, &after),
-                same,
-            ));
-        }
-        if o.default != n.default {
-            let after = Field {
-                default: n.default.clone(),
-                ..o.clone()
-            };
-            let d = |v: &Option<serde_json::Value>| {
-                v.as_ref()
-                    .map_or("no default".into(), |v| format!("default {v}"))
-            };
-            let (od, nd) = (d(&o.default), d(&n.default));
-            out.push(field_held(
-                ChangeKind::DefaultChanged,
-                loc,
-                (&od, &nd),
-                &what,
-                &t,
-                (o, &after),
-                (
-                    "the type is unchanged; a missing value now reads as the new default",
+                    "the key is now always present; the type is unchanged",
                     "the type is unchanged",
                 ),
-            ));
-        }
-        self.pii(&o.pii, &n.pii, loc, Role::Field, out);
+            )
+        } else {
+            (
+                ChangeKind::BecameOptional,
+                (
+                    "the key may now be missing; the type is unchanged (it reads as `None` or the default)",
+                    "the type is unchanged",
+                ),
+            )
+        };
+        out.push(field_held(
+            kind,
+            loc,
+            (req(o.required), req(n.required)),
+            what,
+            t,
+            (o, &after),
+            same,
+        ));
+    }
+    if o.default != n.default {
+        let after = Field {
+            default: n.default.clone(),
+            ..o.clone()
+        };
+        let d = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .map_or("no default".into(), |v| format!("default {v}"))
+        };
+        let (od, nd) = (d(&o.default), d(&n.default));
+        out.push(field_held(
+            ChangeKind::DefaultChanged,
+            loc,
+            (&od, &nd),
+            what,
+            t,
+            (o, &after),
+            (
+                "the type is unchanged; a missing value now reads as the new default",
+                "the type is unchanged",
+            ),
+        ));
     }
 }
 

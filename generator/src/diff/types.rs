@@ -2,6 +2,9 @@
 //! type and format (breaking exactly when the Rust type changes), integer
 //! bounds (checked by `validate()` on top-level inputs only), string
 //! patterns and lengths (checked by neither crate).
+//!
+//! Kept as one file over 400 lines: every change of a type, with its three
+//! verdicts, in one place.
 
 use super::api::ApiDiff;
 use super::{change, Change, ChangeKind, Verdict};
@@ -40,6 +43,8 @@ impl Site {
 }
 
 impl ApiDiff<'_> {
+    // Long: one `match` over the pairs of types that can change into each other, so every
+    // pair's verdict is in one place.
     pub(super) fn types(&self, old: &TypeRef, new: &TypeRef, site: &Site, out: &mut Vec<Change>) {
         use TypeRef as T;
         match (old, new) {

@@ -249,6 +249,8 @@ fn method_tokens(m: Method) -> TokenStream {
 }
 
 /// The operation's `Operation` impl, its request type, and the request's setters.
+// Long: one `quote!` of the operation's whole emitted impl, kept in one piece so it reads as
+// the code it prints.
 fn request(op: &OpView, paths: &Paths) -> TokenStream {
     let name = ident(&op.request);
     let params = paths.item("params", &op.params);

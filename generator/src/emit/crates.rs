@@ -1,5 +1,8 @@
 //! The emitted crates as files: manifests, READMEs, `lib.rs`, SIDs and one
 //! module per API.
+//!
+//! Kept as one file over 400 lines: every per-crate file (manifests, `lib.rs`,
+//! `sid.rs`, module files) of both crates.
 
 use super::rust::{format_file, ident, Paths};
 use super::templates::{self, CLIENT_RUNTIME, SERVER_RUNTIME};

@@ -47,6 +47,8 @@ fn serde_attr(parts: Vec<TokenStream>) -> TokenStream {
     }
 }
 
+// Long: each field's attributes, argument and setter, then one `quote!` of the struct and its
+// impls, kept in one piece so it reads as the code it prints.
 fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> TokenStream {
     let name = ident(&m.name);
     let mut fields = Vec::new();
@@ -222,6 +224,8 @@ pub fn pii_entry(wire: &str, p: &Pii) -> TokenStream {
 
 /// A string enum that keeps values it does not know, so a new server value
 /// never breaks decoding.
+// Long: one `quote!` of the enum with its `Display`, `FromStr` and serde impls, kept in one
+// piece so it reads as the code it prints.
 fn string_enum(e: &EnumView) -> TokenStream {
     let name = ident(&e.name);
     let edoc = doc(

@@ -29,6 +29,8 @@ fn item_type(t: &RustType) -> &RustType {
     }
 }
 
+// Long: one `quote!` of the struct with its constructor, setters, `validate`, `encode` and
+// `decode`, kept in one piece so it reads as the code it prints.
 fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
     let name = ident(&op.params);
     let mut fields = Vec::new();

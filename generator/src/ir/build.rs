@@ -1,5 +1,9 @@
 //! `openapiv3` document -> `Api`: resources and their operations, and which
 //! operations are left out (with where and why) when they cannot be modelled.
+//!
+//! Kept as one file over 400 lines: the walk over paths and resources, and the
+//! project-wide passes that need all of it (declared types, skipped
+//! operations).
 
 use super::operation::{self, OpSite};
 use super::paths::{is_version, Template};

@@ -2,19 +2,19 @@
 //! responses. Whatever cannot be modelled is an error located in the spec,
 //! which the caller turns into a skipped operation (or, strict, a failure).
 
+use super::body::body;
 use super::build::OpResult;
+use super::responses::{errors, response};
 use super::schema::{Schemas, Typed};
 use super::{
-    Body, BodyEncoding, CrudKind, ErrorResponse, Method, Operation, Origin, Param, ParamIn,
-    PathType, Resource, ResponseKind, Style, TypeRef,
+    CrudKind, Method, Operation, Origin, Param, ParamIn, PathType, Resource, ResponseKind, Style,
+    TypeRef,
 };
 use crate::error::Loc;
 use openapiv3::{
     Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode,
 };
 use std::collections::BTreeSet;
-
-const FORM: &str = "application/x-www-form-urlencoded";
 
 /// `application/json`, `application/scim+json`, `application/json; charset=utf-8`.
 pub(super) fn is_json(media: &str) -> bool {
@@ -33,6 +33,8 @@ pub(super) struct OpSite<'s> {
     pub derived_id: Option<String>,
 }
 
+// Long: the operation's parts read in spec order (id, parameters, body, responses, errors),
+// each handing its located error up.
 pub(super) fn build(schemas: &mut Schemas, site: &OpSite) -> OpResult<Operation> {
     let op = site.op;
     let loc = site.loc;
@@ -157,6 +159,8 @@ fn crud_kind(id: &str, method: Method, path_type: PathType, response: &ResponseK
 
 /// The operation's parameters, its own first, then the path item's that it
 /// does not redefine.
+// Long: one pass over path-level then operation-level parameters, each Twilio rule (overrides,
+// paging names, unsupported shapes) beside the case it handles.
 fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpResult<Vec<Param>> {
     let mut found: Vec<(Loc, &Parameter)> = Vec::new();
     for (i, p) in site.op.parameters.iter().enumerate() {
@@ -269,7 +273,7 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
     Ok(out)
 }
 
-fn param(
+pub(super) fn param(
     wire_name: String,
     location: ParamIn,
     typed: Typed,
@@ -345,314 +349,4 @@ fn resolve_parameter<'p>(
     Err(schemas
         .ctx
         .err(&loc.at("$ref"), "chain of parameter references too long"))
-}
-
-fn body(
-    schemas: &mut Schemas,
-    rb: &ReferenceOr<openapiv3::RequestBody>,
-    loc: &Loc,
-    operation_id: &str,
-) -> OpResult<Body> {
-    let (rb, loc) = match rb {
-        ReferenceOr::Item(rb) => (rb, loc.clone()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix("#/components/requestBodies/")
-                .unwrap_or(reference);
-            match schemas
-                .doc()
-                .components
-                .as_ref()
-                .and_then(|c| c.request_bodies.get(name))
-            {
-                Some(ReferenceOr::Item(rb)) => (
-                    rb,
-                    Loc::root().at("components").at("requestBodies").at(name),
-                ),
-                _ => {
-                    return Err(schemas.ctx.err(
-                        &loc.at("$ref"),
-                        format!("request body {reference:?} must be a request body in components"),
-                    ))
-                }
-            }
-        }
-    };
-    let cloc = loc.at("content");
-    let media = if rb.content.contains_key(FORM) {
-        FORM.to_string()
-    } else if let Some(m) = rb.content.keys().find(|m| is_json(m)) {
-        m.clone()
-    } else if rb.content.is_empty() {
-        return Err(schemas.ctx.err(&cloc, "no media type for the request body"));
-    } else {
-        let all: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-        return Err(schemas.ctx.err(
-            &cloc,
-            format!(
-                "unsupported media type {}: bodies are sent as forms or JSON",
-                all.join(", ")
-            ),
-        ));
-    };
-    let encoding = if media == FORM {
-        BodyEncoding::Form
-    } else {
-        BodyEncoding::Json
-    };
-    let mloc = cloc.at(&media).at("schema");
-    let Some(schema) = rb.content[&media].schema.as_ref() else {
-        return Err(schemas.ctx.err(&mloc, "missing: the body needs a schema"));
-    };
-    let body_field = |name: &str| Origin::Input {
-        operation: operation_id.to_string(),
-        location: ParamIn::Body,
-        input: name.to_string(),
-    };
-    let mut fields = Vec::new();
-    let mut whole = false;
-    match schemas.object_properties(schema, &mloc)? {
-        Some((properties, required, sloc)) => {
-            for (name, prop) in properties {
-                let ploc = sloc.at("properties").at(name);
-                let typed = schemas.typed(prop, &ploc, &body_field(name))?;
-                let pii = typed.pii.clone();
-                let description = typed.description.clone();
-                let style = matches!(typed.ty, TypeRef::Array { .. })
-                    .then_some(Style::Repeated)
-                    .filter(|_| encoding == BodyEncoding::Form);
-                fields.push(param(
-                    name.to_string(),
-                    ParamIn::Body,
-                    typed,
-                    required.iter().any(|r| r == name),
-                    style,
-                    pii,
-                    &description,
-                ));
-            }
-        }
-        None if encoding == BodyEncoding::Json => {
-            let origin = Origin::Body {
-                operation: operation_id.to_string(),
-            };
-            let typed = schemas.typed(schema, &mloc, &origin)?;
-            let pii = typed.pii.clone();
-            let description = typed.description.clone();
-            whole = true;
-            fields.push(param(
-                String::new(),
-                ParamIn::Body,
-                typed,
-                rb.required,
-                None,
-                pii,
-                &description,
-            ));
-        }
-        None => {
-            // A form of no fields, or of a shape no form can carry.
-            let (s, sloc) = schemas.resolve(schema, &mloc)?;
-            let empty_object = matches!(
-                &s.schema_kind,
-                openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) if o.properties.is_empty()
-            );
-            if !empty_object {
-                return Err(schemas
-                    .ctx
-                    .err(&sloc, "a form body must be an object with properties"));
-            }
-        }
-    }
-    Ok(Body {
-        encoding,
-        media_type: media,
-        required: rb.required,
-        whole,
-        fields,
-    })
-}
-
-fn response_item<'r>(
-    schemas: &Schemas<'r>,
-    response: &'r ReferenceOr<openapiv3::Response>,
-    loc: &Loc,
-) -> OpResult<&'r openapiv3::Response> {
-    match response {
-        ReferenceOr::Item(r) => Ok(r),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.trim_start_matches("#/components/responses/");
-            match schemas
-                .doc()
-                .components
-                .as_ref()
-                .and_then(|c| c.responses.get(name))
-            {
-                Some(ReferenceOr::Item(r)) => Ok(r),
-                _ => Err(schemas
-                    .ctx
-                    .err(&loc.at("$ref"), format!("response {reference:?} not found"))),
-            }
-        }
-    }
-}
-
-/// The success response: the first 2xx; without one, a 3xx is a redirect
-/// whose `Location` is the result, and `default` is taken as 200.
-fn response(
-    schemas: &mut Schemas,
-    op: &openapiv3::Operation,
-    loc: &Loc,
-    operation_id: &str,
-) -> OpResult<(u16, ResponseKind)> {
-    let codes = || {
-        op.responses
-            .responses
-            .iter()
-            .filter_map(|(code, r)| match code {
-                StatusCode::Code(c) => Some((*c, r)),
-                StatusCode::Range(_) => None,
-            })
-    };
-    let success = codes().find(|(c, _)| (200..300).contains(c));
-    let (status, response) = match success {
-        Some(found) => found,
-        None => {
-            if let Some((code, _)) = codes().find(|(c, _)| (300..400).contains(c)) {
-                return Ok((code, ResponseKind::Redirect));
-            }
-            match &op.responses.default {
-                Some(r) => (200, r),
-                None => {
-                    return Err(schemas
-                        .ctx
-                        .err(loc, "no success (2xx), redirect (3xx) or default response"))
-                }
-            }
-        }
-    };
-    let rloc = loc.at(status);
-    let response = response_item(schemas, response, &rloc)?;
-    if response.content.is_empty() {
-        return Ok((status, ResponseKind::Empty));
-    }
-    let cloc = rloc.at("content");
-    let Some(media) = response.content.keys().find(|m| is_json(m)).cloned() else {
-        // Not JSON (audio, CSV, ...): the bytes as they come.
-        let media_type = response.content.keys().next().cloned().unwrap_or_default();
-        return Ok((status, ResponseKind::Bytes { media_type }));
-    };
-    let sloc = cloc.at(&media).at("schema");
-    let Some(schema) = response.content[&media].schema.as_ref() else {
-        return Ok((
-            status,
-            ResponseKind::Value {
-                ty: TypeRef::Json { format: None },
-                media_type: (media != "application/json").then_some(media),
-            },
-        ));
-    };
-    let origin = Origin::Response {
-        operation: operation_id.to_string(),
-    };
-    if let Some(page) = page(schemas, schema, &sloc, &origin)? {
-        return Ok((status, page));
-    }
-    let ty = schemas.typed(schema, &sloc, &origin)?.ty;
-    Ok((
-        status,
-        ResponseKind::Value {
-            ty,
-            media_type: (media != "application/json").then_some(media),
-        },
-    ))
-}
-
-/// `{meta: {...}, <key>: [Model]}`: one array of records beside `meta`.
-fn page(
-    schemas: &mut Schemas,
-    schema: &ReferenceOr<openapiv3::Schema>,
-    loc: &Loc,
-    origin: &Origin,
-) -> OpResult<Option<ResponseKind>> {
-    let Some((properties, _, sloc)) = schemas.object_properties(schema, loc)? else {
-        return Ok(None);
-    };
-    if !properties.iter().any(|(k, _)| *k == "meta") {
-        return Ok(None);
-    }
-    let others: Vec<_> = properties.iter().filter(|(k, _)| *k != "meta").collect();
-    let [(key, records)] = others.as_slice() else {
-        return Ok(None);
-    };
-    let rloc = sloc.at("properties").at(key);
-    let (records_schema, _) = schemas.resolve(*records, &rloc)?;
-    let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &records_schema.schema_kind
-    else {
-        return Ok(None);
-    };
-    let Some(items) = &array.items else {
-        return Ok(None);
-    };
-    match schemas.typed(items, &rloc.at("items"), origin)?.ty {
-        TypeRef::Model { id } => Ok(Some(ResponseKind::Page {
-            records_key: key.to_string(),
-            model: id,
-        })),
-        _ => Ok(None),
-    }
-}
-
-/// The error answers the spec documents: status, description and, where the
-/// body is a component object, its model.
-fn errors(
-    schemas: &mut Schemas,
-    op: &openapiv3::Operation,
-    loc: &Loc,
-    operation_id: &str,
-) -> OpResult<Vec<ErrorResponse>> {
-    let mut out = Vec::new();
-    let listed = op
-        .responses
-        .responses
-        .iter()
-        .filter_map(|(code, r)| match code {
-            StatusCode::Code(c) if *c >= 400 => Some((*c, r)),
-            StatusCode::Range(r2) if *r2 >= 4 => Some((r2 * 100, r)),
-            _ => None,
-        })
-        .chain(op.responses.default.iter().map(|r| (0, r)));
-    for (status, r) in listed {
-        let rloc = loc.at(if status == 0 {
-            "default".to_string()
-        } else {
-            status.to_string()
-        });
-        let r = response_item(schemas, r, &rloc)?;
-        let schema = r
-            .content
-            .iter()
-            .find(|(m, _)| is_json(m))
-            .and_then(|(_, c)| c.schema.as_ref());
-        // Only shared (component) error bodies become models: an inline one
-        // would be a type per operation for what is one shape.
-        let model = match schema {
-            Some(s @ ReferenceOr::Reference { .. }) => {
-                let origin = Origin::Response {
-                    operation: operation_id.to_string(),
-                };
-                match schemas.typed(s, &rloc, &origin)?.ty {
-                    TypeRef::Model { id } => Some(id),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
-        out.push(ErrorResponse {
-            status,
-            description: Some(r.description.clone()).filter(|d| !d.trim().is_empty()),
-            model,
-        });
-    }
-    Ok(out)
 }

@@ -6,13 +6,14 @@
 //! land in), and then interpreted once. What the IR cannot type precisely
 //! (`oneOf`, `anyOf`, `not`, mixed `allOf`) becomes untyped JSON: the
 //! value still travels, never a failure.
+//!
+//! Kept as one file over 400 lines: references, inline schemas and the models
+//! and enums they register recurse into one another through one `Schemas`.
 
+use super::keywords::{keywords, string_type, Keywords};
 use super::{Enum, Field, IntFormat, Model, Origin, Pii, TypeRef};
 use crate::error::{Ctx, Loc, SpecError};
-use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -43,103 +44,6 @@ pub(super) fn id_of(origin: &Origin) -> String {
         Origin::Response { operation } => format!("{operation}()/response"),
         Origin::Body { operation } => format!("{operation}()/body"),
     }
-}
-
-/// What a schema says, whichever of openapiv3's shapes it came in.
-#[derive(Default)]
-struct Keywords<'s> {
-    typ: Option<&'s str>,
-    format: Option<String>,
-    /// String enum values; `None` values mean the enum admits `null`.
-    values: Vec<Option<String>>,
-    pattern: Option<&'s str>,
-    min_length: Option<usize>,
-    max_length: Option<usize>,
-    minimum: Option<i64>,
-    maximum: Option<i64>,
-    properties: Vec<(&'s str, &'s ReferenceOr<Box<Schema>>)>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
-    items: Option<&'s ReferenceOr<Box<Schema>>>,
-    all_of: &'s [ReferenceOr<Schema>],
-    alternatives: &'s [ReferenceOr<Schema>],
-    not: bool,
-}
-
-fn keywords(schema: &Schema) -> Keywords<'_> {
-    let mut k = Keywords::default();
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            k.typ = Some("string");
-            k.format = match &s.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time".into()),
-                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date".into()),
-                VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_lowercase()),
-                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                VariantOrUnknownOrEmpty::Empty => None,
-            };
-            k.values = s.enumeration.clone();
-            k.pattern = s.pattern.as_deref();
-            k.min_length = s.min_length;
-            k.max_length = s.max_length;
-        }
-        SchemaKind::Type(Type::Integer(i)) => {
-            k.typ = Some("integer");
-            k.format = match &i.format {
-                VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_lowercase()),
-                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                VariantOrUnknownOrEmpty::Empty => None,
-            };
-            k.minimum = i.minimum.map(|m| m + i64::from(i.exclusive_minimum));
-            k.maximum = i.maximum.map(|m| m - i64::from(i.exclusive_maximum));
-        }
-        SchemaKind::Type(Type::Number(_)) => k.typ = Some("number"),
-        SchemaKind::Type(Type::Boolean(_)) => k.typ = Some("boolean"),
-        SchemaKind::Type(Type::Array(a)) => {
-            k.typ = Some("array");
-            k.items = a.items.as_ref();
-        }
-        SchemaKind::Type(Type::Object(o)) => {
-            k.typ = Some("object");
-            k.properties = o.properties.iter().map(|(n, s)| (n.as_str(), s)).collect();
-            k.required = &o.required;
-            k.additional = o.additional_properties.as_ref();
-        }
-        SchemaKind::AllOf { all_of } => k.all_of = all_of,
-        SchemaKind::OneOf { one_of } => k.alternatives = one_of,
-        SchemaKind::AnyOf { any_of } => k.alternatives = any_of,
-        SchemaKind::Not { .. } => k.not = true,
-        SchemaKind::Any(a) => {
-            k.typ = a.typ.as_deref();
-            k.format = a.format.clone();
-            k.values = a
-                .enumeration
-                .iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(Some(s.clone())),
-                    Value::Null => Some(None),
-                    _ => None,
-                })
-                .collect();
-            k.pattern = a.pattern.as_deref();
-            k.min_length = a.min_length;
-            k.max_length = a.max_length;
-            k.minimum = a.minimum.map(|m| m.ceil() as i64);
-            k.maximum = a.maximum.map(|m| m.floor() as i64);
-            k.properties = a.properties.iter().map(|(n, s)| (n.as_str(), s)).collect();
-            k.required = &a.required;
-            k.additional = a.additional_properties.as_ref();
-            k.items = a.items.as_ref();
-            k.all_of = &a.all_of;
-            k.alternatives = if a.one_of.is_empty() {
-                &a.any_of
-            } else {
-                &a.one_of
-            };
-            k.not = a.not.is_some();
-        }
-    }
-    k
 }
 
 /// Lets one function take `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
@@ -576,50 +480,5 @@ impl<'a> Schemas<'a> {
         model.description = text(&data.description);
         model.fields = fields;
         Ok(TypeRef::Model { id })
-    }
-}
-
-/// A string: a SID when the pattern says so, a date, a URL, or text with
-/// its format kept.
-fn string_type(k: &Keywords) -> TypeRef {
-    match k.format.as_deref() {
-        Some("date-time") => return TypeRef::DateTime,
-        Some("date") => return TypeRef::Date,
-        Some("uri") => return TypeRef::Uri,
-        _ => {}
-    }
-    match k.pattern.and_then(sid_prefix) {
-        Some(prefix) if k.format.is_none() => TypeRef::Sid { prefix },
-        _ => TypeRef::String {
-            format: k.format.clone(),
-            pattern: k.pattern.map(str::to_string),
-            min_length: k.min_length.map(|n| n as u64),
-            max_length: k.max_length.map(|n| n as u64),
-        },
-    }
-}
-
-/// `^US[0-9a-fA-F]{32}$` -> `US`. Any other pattern is not a SID.
-pub fn sid_prefix(pattern: &str) -> Option<String> {
-    let rest = pattern.strip_prefix('^')?;
-    let prefix: String = rest.chars().take(2).collect();
-    let tail = rest.get(2..)?;
-    (prefix.len() == 2
-        && prefix.chars().all(|c| c.is_ascii_uppercase())
-        && tail == "[0-9a-fA-F]{32}$")
-        .then_some(prefix)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_only_sid_patterns() {
-        assert_eq!(sid_prefix("^US[0-9a-fA-F]{32}$").as_deref(), Some("US"));
-        assert_eq!(sid_prefix("^US[0-9a-fA-F]{31}$"), None);
-        assert_eq!(sid_prefix("^us[0-9a-fA-F]{32}$"), None);
-        assert_eq!(sid_prefix("US[0-9a-fA-F]{32}$"), None);
-        assert_eq!(sid_prefix("^[a-z]+$"), None);
     }
 }

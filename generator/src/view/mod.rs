@@ -11,19 +11,25 @@
 //! Built from a [`Project`] by [`View::new`]; borrows the IR it describes.
 
 pub mod inputs;
+mod models;
 pub mod nav;
+mod operations;
 pub mod storage;
 mod type_names;
 pub mod types;
 
 pub use inputs::{arity, Arity, Assign, InputView, Paging, Source, Wire};
+pub use models::holding;
 pub use nav::Nav;
+pub use operations::type_base;
 pub use types::RustType;
 
 use crate::ir::{
     Api, Enum, Field, Model, Operation, ParamIn, Project, Resource, ResponseKind, TypeRef,
 };
 use crate::names::{pascal, snake, Namer};
+use models::{enum_view, model_view};
+use operations::{collections, op_view};
 use std::collections::BTreeMap;
 use types::Named;
 
@@ -340,240 +346,4 @@ fn api_view<'ir>(
         type_names: names.clone(),
         sid_names: sids.clone(),
     }
-}
-
-/// How a model field is held: `Option<T>` where the value may be null or
-/// missing, `T` where it is always there (required, or filled from the
-/// spec's default); never `Option<Option<T>>`.
-pub fn holding(f: &Field) -> Holding {
-    let default = (!f.nullable)
-        .then(|| f.default.as_ref().and_then(|d| default_value(&f.ty, d)))
-        .flatten();
-    match default {
-        Some(d) => Holding::Default(d),
-        None if f.required && !f.nullable => Holding::Value,
-        None => Holding::Option {
-            sent_as_null: f.nullable,
-        },
-    }
-}
-
-/// Each model field has a setter of its name: a field may not be named like
-/// the constructor, nor like a trait method a setter taking `self` would
-/// shadow in method calls (`user.clone()`).
-pub const RESERVED_MODEL_NAMES: &[&str] = &[
-    "new",
-    "clone",
-    "clone_from",
-    "clone_into",
-    "eq",
-    "ne",
-    "fmt",
-    "serialize",
-    "deserialize",
-    "into",
-    "try_into",
-    "to_owned",
-    "borrow",
-    "borrow_mut",
-    "type_id",
-];
-
-fn model_view<'ir>(
-    m: &'ir Model,
-    name: &str,
-    rust: &dyn Fn(&TypeRef) -> RustType,
-) -> ModelView<'ir> {
-    let mut namer = Namer::new();
-    for reserved in RESERVED_MODEL_NAMES {
-        namer.reserve(reserved);
-    }
-    let fields = m
-        .fields
-        .iter()
-        .map(|f| FieldView {
-            ir: f,
-            name: namer.unique(snake(&f.wire_name)),
-            ty: rust(&f.ty),
-            holding: holding(f),
-        })
-        .collect();
-    ModelView {
-        ir: m,
-        name: name.to_string(),
-        fields,
-    }
-}
-
-/// The spec's `default`, where the field's Rust type can hold it.
-fn default_value(ty: &TypeRef, value: &serde_json::Value) -> Option<DefaultValue> {
-    use serde_json::Value as V;
-    match (ty, value) {
-        (
-            TypeRef::Integer {
-                format: Some(crate::ir::IntFormat::Int32),
-                ..
-            },
-            v,
-        ) => Some(DefaultValue::I32(i32::try_from(v.as_i64()?).ok()?)),
-        (TypeRef::Integer { .. }, v) => Some(DefaultValue::I64(v.as_i64()?)),
-        (TypeRef::Number, v) => Some(DefaultValue::F64(v.as_f64()?)),
-        (TypeRef::Boolean, V::Bool(b)) => Some(DefaultValue::Bool(*b)),
-        (TypeRef::String { .. }, V::String(s)) => Some(DefaultValue::Str(s.clone())),
-        (TypeRef::Enum { .. }, V::String(s)) => Some(DefaultValue::Enum(s.clone())),
-        _ => None,
-    }
-}
-
-fn enum_view<'ir>(e: &'ir Enum, name: &str) -> EnumView<'ir> {
-    let mut namer = Namer::new();
-    // Reserved for the catch-all variant the emitters add.
-    namer.reserve("Unknown");
-    EnumView {
-        ir: e,
-        name: name.to_string(),
-        variants: e
-            .values
-            .iter()
-            .map(|wire| Variant {
-                wire: wire.clone(),
-                name: namer.unique(pascal(wire)),
-            })
-            .collect(),
-    }
-}
-
-fn op_view<'ir>(
-    api: &'ir Api,
-    resource: &'ir Resource,
-    op: &'ir Operation,
-    rust: &dyn Fn(&TypeRef) -> RustType,
-    methods: &mut Namer,
-    params_names: &mut Namer,
-    client_types: &mut Namer,
-) -> OpView<'ir> {
-    let base = pascal(&op.operation_id);
-    let encoding = op.body.as_ref().map(|b| b.encoding);
-    let mut path_names = Namer::new();
-    for r in inputs::RESERVED_PATH_NAMES {
-        path_names.reserve(r);
-    }
-    let path: Vec<InputView> = op
-        .path_params
-        .iter()
-        .map(|p| InputView {
-            ir: p,
-            name: path_names.unique(snake(&p.wire_name)),
-            ty: rust(&p.ty),
-            arity: Arity::Required,
-            ctor_arg: false,
-            wire: Wire::Path,
-        })
-        .collect();
-    let mut input_names = Namer::new();
-    for r in inputs::RESERVED_INPUT_NAMES {
-        input_names.reserve(r);
-    }
-    let inputs: Vec<InputView> = op
-        .named_inputs()
-        .map(|p| {
-            let arity = inputs::arity(p);
-            let wire_name = if p.wire_name.is_empty() {
-                "body"
-            } else {
-                &p.wire_name
-            };
-            InputView {
-                ir: p,
-                name: input_names.unique(snake(wire_name)),
-                ty: rust(&p.ty),
-                arity,
-                ctor_arg: arity == Arity::Required,
-                wire: inputs::wire(p, encoding),
-            }
-        })
-        .collect();
-    let output = match &op.response {
-        ResponseKind::Empty => Output::Empty,
-        ResponseKind::Value { ty, .. } => Output::Value(rust(ty)),
-        ResponseKind::Page { records_key, model } => Output::Page {
-            model: rust(&TypeRef::Model { id: model.clone() }),
-            records_key: records_key.clone(),
-        },
-        ResponseKind::Redirect => Output::Redirect,
-        ResponseKind::Bytes { .. } => Output::Bytes,
-    };
-    let model = collection_model(api, &resource.collection);
-    let assigns = inputs::assigns(op, &path, &inputs, model.and_then(|m| api.models.get(m)));
-    OpView {
-        ir: op,
-        resource,
-        method: methods.unique(snake(&op.operation_id)),
-        params: params_names.unique(format!("{base}Params")),
-        request: client_types.unique(format!("{base}Request")),
-        paging: inputs::paging(op, &inputs),
-        path,
-        inputs,
-        output,
-        model,
-        assigns,
-    }
-}
-
-/// The model the operations of `collection` return (the first that returns one).
-fn collection_model<'ir>(api: &'ir Api, collection: &str) -> Option<&'ir str> {
-    api.resources
-        .iter()
-        .filter(|r| r.collection == collection)
-        .flat_map(|r| &r.operations)
-        .find_map(|op| op.response.model())
-}
-
-/// `/v2/Services/{ServiceSid}/Users` -> `ServicesUsers`: the literal segments,
-/// without a leading version segment, as a type name.
-pub fn type_base(resource: &Resource) -> String {
-    let mut literals: Vec<&str> = resource
-        .template
-        .segments
-        .iter()
-        .filter_map(|s| s.literal())
-        .collect();
-    if literals.first().is_some_and(|s| crate::ir::is_version(s)) {
-        literals.remove(0);
-    }
-    // The instance's id is not part of the collection's name.
-    literals.iter().map(|l| pascal(l)).collect()
-}
-
-fn collections<'ir>(api: &'ir Api, ops: &[OpView<'ir>]) -> Vec<Collection<'ir>> {
-    let mut grouped: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, o) in ops.iter().enumerate() {
-        grouped
-            .entry(o.resource.collection.as_str())
-            .or_default()
-            .push(i);
-    }
-    let mut traits = Namer::new();
-    let mut stores = Namer::new();
-    grouped
-        .into_iter()
-        .map(|(path, indices)| {
-            let resource = ops[indices[0]].resource;
-            let base = type_base(resource);
-            let base = if base.is_empty() {
-                "Root".to_string()
-            } else {
-                base
-            };
-            Collection {
-                path,
-                trait_name: traits.unique(format!("{base}Api")),
-                store_name: stores.unique(snake(&base).to_uppercase()),
-                model: collection_model(api, path),
-                resource,
-                ops: indices,
-                storage: None,
-            }
-        })
-        .collect()
 }

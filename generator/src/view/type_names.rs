@@ -16,6 +16,9 @@
 //!
 //! Every name then goes through one [`Namer`] per module, so two spec names
 //! never become one Rust name.
+//!
+//! Kept as one file over 400 lines: the naming passes read each other's results
+//! in order.
 
 use crate::ir::{Api, Model, Origin, ParamIn, Resource, TypeRef};
 use crate::names::{pascal, Namer};
@@ -202,6 +205,8 @@ fn enums_in(ty: &TypeRef, out: &mut Vec<String>) {
 }
 
 /// Names for every model and enum of `api`, by id.
+// Long: the naming passes in order (candidates, stable owners, collisions), one piece because
+// each pass reads the previous one's result.
 pub(super) fn type_names(api: &Api) -> BTreeMap<String, String> {
     let components: Vec<&str> = api
         .models
@@ -361,6 +366,8 @@ fn sids_in(ty: &TypeRef, out: &mut Vec<String>) {
 
 /// One name per SID prefix across `apis`; a name two prefixes would share
 /// gets the prefix added.
+// Long: SID type names in passes (owner resource, prefix, collisions across APIs), one piece
+// because each pass reads the previous one's result.
 pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
     // prefix -> (owner path depth, owner class) candidates.
     let mut owners: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();

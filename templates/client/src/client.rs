@@ -1,5 +1,8 @@
 //! The HTTP client: hosts, the HTTP stack, retries and the one place
 //! requests are sent.
+//!
+//! Kept as one file over 400 lines: the client's HTTP stack (building, hosts,
+//! sending, retries) in one place.
 
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error, Result};

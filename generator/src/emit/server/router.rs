@@ -105,6 +105,8 @@ fn status_code(status: u16) -> TokenStream {
     quote!(::axum::http::StatusCode::#name)
 }
 
+// Long: one `quote!` of the axum handler, its extraction steps in the order a request is read,
+// kept in one piece so it reads as the code it prints.
 fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
     let h = handler_name(op);
     let inner = format_ident!("{}_inner", h);

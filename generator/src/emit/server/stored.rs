@@ -198,97 +198,12 @@ fn stored_method(
     let m = ident(&op.method);
     let out = output_type(op, paths);
     if !stored(op, c) {
-        let args = signature_args(op, paths, "_params");
-        let id = op.ir.operation_id.as_str();
-        let unread = op.path.iter().map(|p| {
-            let n = ident(&p.name);
-            quote!(let _ = #n;)
-        });
-        return quote! {
-            async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
-                let _ = ctx;
-                #(#unread)*
-                ::std::result::Result::Err(crate::error::ServerError::not_implemented(#id))
-            }
-        };
+        return not_implemented(op, paths);
     }
     let has_id = op.resource.template.ends_with_param();
     let id = op.path.last().filter(|_| has_id).map(|p| ident(&p.name));
-    let mut assigns = Vec::new();
-    let mut reads_params = false;
-    for a in &op.assigns {
-        let field = a.field.as_str();
-        assigns.push(match &a.source {
-            Source::Path(i) => {
-                let v = ident(&op.path[*i].name);
-                quote!(assigned.push((#field, crate::records::to_json(&#v)?));)
-            }
-            Source::Input(i) => {
-                reads_params = true;
-                let input = &op.inputs[*i];
-                let v = ident(&input.name);
-                match input.arity {
-                    Arity::Required => {
-                        quote!(assigned.push((#field, crate::records::to_json(&params.#v)?));)
-                    }
-                    Arity::List => quote! {
-                        if !params.#v.is_empty() {
-                            assigned.push((#field, crate::records::to_json(&params.#v)?));
-                        }
-                    },
-                    Arity::Optional => quote! {
-                        if let ::std::option::Option::Some(value) = &params.#v {
-                            assigned.push((#field, crate::records::to_json(value)?));
-                        }
-                    },
-                }
-            }
-        });
-    }
-    let empty = matches!(op.output, Output::Empty);
-    let store = quote!(&*self.store, &ctx, &#shape, &scope);
-    let body = match (op.ir.kind, &op.output, id.as_ref()) {
-        (_, Output::Page { .. }, _) => quote! {
-            let page = crate::records::list(#store, &paging)?;
-            let records = page.records.into_iter().map(crate::records::decode).collect::<::std::result::Result<_, _>>()?;
-            let mut out = crate::paging::ListPage::new(records);
-            out.next_page_token = page.next_page_token;
-            out.previous_page_token = page.previous_page_token;
-            ::std::result::Result::Ok(out)
-        },
-        (CrudKind::Create, _, _) if empty => quote! {
-            crate::records::create(#store, assigned)?;
-            ::std::result::Result::Ok(())
-        },
-        (CrudKind::Create, _, _) => quote! {
-            crate::records::decode(crate::records::create(#store, assigned)?)
-        },
-        (CrudKind::Delete, _, Some(id)) => quote! {
-            let _ = &ctx;
-            crate::records::delete(&*self.store, &#shape, &scope, &::api_types::wire::WireText::to_text(&#id))
-        },
-        (CrudKind::Delete, _, None) => quote! {
-            let _ = &ctx;
-            crate::records::remove_singleton(&*self.store, &#shape, &scope)
-        },
-        (CrudKind::Fetch | CrudKind::List, _, Some(id)) => quote! {
-            crate::records::decode(crate::records::fetch(#store, &::api_types::wire::WireText::to_text(&#id))?)
-        },
-        (CrudKind::Update, _, Some(id)) if empty => quote! {
-            crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?;
-            ::std::result::Result::Ok(())
-        },
-        (CrudKind::Update, _, Some(id)) => quote! {
-            crate::records::decode(crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?)
-        },
-        (_, _, None) if empty => quote! {
-            crate::records::singleton(#store, assigned)?;
-            ::std::result::Result::Ok(())
-        },
-        (_, _, None) => quote! {
-            crate::records::decode(crate::records::singleton(#store, assigned)?)
-        },
-    };
+    let (assigns, reads_params) = assignments(op);
+    let body = store_call(op, shape, id.as_ref());
     // Only creates, updates and singletons write what the request assigns.
     let writes = !matches!(op.output, Output::Page { .. })
         && matches!(
@@ -335,5 +250,117 @@ fn stored_method(
             #declare
             #body
         }
+    }
+}
+
+/// An operation the store does not serve (it answers no record of the
+/// collection): 501, naming the operation.
+fn not_implemented(op: &OpView, paths: &Paths) -> TokenStream {
+    let m = ident(&op.method);
+    let out = output_type(op, paths);
+    let args = signature_args(op, paths, "_params");
+    let id = op.ir.operation_id.as_str();
+    let unread = op.path.iter().map(|p| {
+        let n = ident(&p.name);
+        quote!(let _ = #n;)
+    });
+    quote! {
+        async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
+            let _ = ctx;
+            #(#unread)*
+            ::std::result::Result::Err(crate::error::ServerError::not_implemented(#id))
+        }
+    }
+}
+
+/// Statements pushing each field the request sets onto `assigned`, and
+/// whether any reads `params`.
+fn assignments(op: &OpView) -> (Vec<TokenStream>, bool) {
+    let mut reads_params = false;
+    let assigns = op
+        .assigns
+        .iter()
+        .map(|a| {
+            let field = a.field.as_str();
+            match &a.source {
+                Source::Path(i) => {
+                    let v = ident(&op.path[*i].name);
+                    quote!(assigned.push((#field, crate::records::to_json(&#v)?));)
+                }
+                Source::Input(i) => {
+                    reads_params = true;
+                    let input = &op.inputs[*i];
+                    let v = ident(&input.name);
+                    match input.arity {
+                        Arity::Required => {
+                            quote!(assigned.push((#field, crate::records::to_json(&params.#v)?));)
+                        }
+                        Arity::List => quote! {
+                            if !params.#v.is_empty() {
+                                assigned.push((#field, crate::records::to_json(&params.#v)?));
+                            }
+                        },
+                        Arity::Optional => quote! {
+                            if let ::std::option::Option::Some(value) = &params.#v {
+                                assigned.push((#field, crate::records::to_json(value)?));
+                            }
+                        },
+                    }
+                }
+            }
+        })
+        .collect();
+    (assigns, reads_params)
+}
+
+/// The call into `records` that does what the operation does, and its answer.
+fn store_call(
+    op: &OpView,
+    shape: &proc_macro2::Ident,
+    id: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let empty = matches!(op.output, Output::Empty);
+    let store = quote!(&*self.store, &ctx, &#shape, &scope);
+    match (op.ir.kind, &op.output, id) {
+        (_, Output::Page { .. }, _) => quote! {
+            let page = crate::records::list(#store, &paging)?;
+            let records = page.records.into_iter().map(crate::records::decode).collect::<::std::result::Result<_, _>>()?;
+            let mut out = crate::paging::ListPage::new(records);
+            out.next_page_token = page.next_page_token;
+            out.previous_page_token = page.previous_page_token;
+            ::std::result::Result::Ok(out)
+        },
+        (CrudKind::Create, _, _) if empty => quote! {
+            crate::records::create(#store, assigned)?;
+            ::std::result::Result::Ok(())
+        },
+        (CrudKind::Create, _, _) => quote! {
+            crate::records::decode(crate::records::create(#store, assigned)?)
+        },
+        (CrudKind::Delete, _, Some(id)) => quote! {
+            let _ = &ctx;
+            crate::records::delete(&*self.store, &#shape, &scope, &::api_types::wire::WireText::to_text(&#id))
+        },
+        (CrudKind::Delete, _, None) => quote! {
+            let _ = &ctx;
+            crate::records::remove_singleton(&*self.store, &#shape, &scope)
+        },
+        (CrudKind::Fetch | CrudKind::List, _, Some(id)) => quote! {
+            crate::records::decode(crate::records::fetch(#store, &::api_types::wire::WireText::to_text(&#id))?)
+        },
+        (CrudKind::Update, _, Some(id)) if empty => quote! {
+            crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?;
+            ::std::result::Result::Ok(())
+        },
+        (CrudKind::Update, _, Some(id)) => quote! {
+            crate::records::decode(crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?)
+        },
+        (_, _, None) if empty => quote! {
+            crate::records::singleton(#store, assigned)?;
+            ::std::result::Result::Ok(())
+        },
+        (_, _, None) => quote! {
+            crate::records::decode(crate::records::singleton(#store, assigned)?)
+        },
     }
 }
