@@ -6,9 +6,11 @@
 //!   HTTP/1.1 from 16 concurrent connections and a fixed number of requests
 //!   per round (the median round of three is reported), for the emulator on
 //!   its in-memory store, on SQLite, and for the baseline;
-//! - at 100,000 users: the memory they take (the process's resident set
-//!   before and after, and SQLite's file size), and the latency of the first
-//!   list page and of the last one, reached by following `next_page_url`.
+//! - at 100,000 users: creates per second over the first and the last
+//!   tenth, a fetch's latency at a tenth full and full, the memory they take
+//!   (the process's resident set before and after, and SQLite's file size),
+//!   and the latency of the first list page and of the last one, reached by
+//!   following `next_page_url`.
 //!
 //! `SERVER_LOAD=fetch` (or `create`, `list`) runs that operation alone,
 //! for a profiler.
@@ -72,8 +74,10 @@ async fn bench() {
 
 async fn scale_all(http: &reqwest::Client, scratch: &std::path::Path) {
     println!("## {SCALE} users\n");
-    println!("| store | memory | first page p50 | last page p50 | last / first |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| store | memory | creates/s, first and last 10% | fetch p50 at 10% and 100% | first page p50 | last page p50 | last / first page |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let rss = resident_bytes();
     let memory = emulator(Arc::new(MemoryStore::new())).await;
     scale(http, "memory", memory, || {
@@ -417,7 +421,19 @@ async fn scale(
     addr: SocketAddr,
     memory: impl FnOnce() -> String,
 ) {
-    post_users(http, addr, SCALE, "scale").await;
+    // Filled in tenths: creates and fetches must cost the same at the end as at the start.
+    let tenth = SCALE / 10;
+    let (mut rates, mut fetch) = (Vec::new(), (String::new(), Duration::ZERO));
+    for batch in 0..10 {
+        let start = Instant::now();
+        let sid = post_users(http, addr, tenth, &format!("scale{batch}")).await;
+        rates.push(tenth as f64 / start.elapsed().as_secs_f64());
+        if batch == 0 {
+            let one = url(addr, &format!("{USERS}/{sid}"));
+            fetch = (one.clone(), latency_p50(http, &one).await);
+        }
+    }
+    let fetched_late = latency_p50(http, &fetch.0).await;
     let used = memory();
     let first = url(addr, &list_path());
     let mut next = Some(first.clone());
@@ -434,14 +450,18 @@ async fn scale(
     let first = latency_p50(http, &first).await;
     let deep = latency_p50(http, &last).await;
     println!(
-        "| {store} | {used} | {} | {} (page {pages}) | {:.2}x |",
+        "| {store} | {used} | {:.0} -> {:.0} | {} -> {} | {} | {} (page {pages}) | {:.2}x |",
+        rates[0],
+        rates[rates.len() - 1],
+        micros(fetch.1),
+        micros(fetched_late),
         micros(first),
         micros(deep),
         deep.as_secs_f64() / first.as_secs_f64()
     );
 }
 
-/// The median latency of 200 sequential requests for `page`.
+/// The median latency of 200 sequential requests for `page` (any GET).
 async fn latency_p50(http: &reqwest::Client, page: &str) -> Duration {
     let mut times = Vec::new();
     for _ in 0..200 {

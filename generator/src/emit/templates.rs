@@ -130,10 +130,20 @@ const TERA: &[(&str, &str)] = &[
 
 /// Renders template `name` (e.g. `client/Cargo.toml`) with `context`.
 pub fn render(name: &str, context: &tera::Context) -> Result<String> {
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.add_raw_templates(TERA.iter().copied())
-        .map_err(|e| Error::Other(format!("templates: {e:?}")))?;
+    // Parsed once per process: a generation renders five of them, and
+    // parsing every template for each was a tenth of emission.
+    static TEMPLATES: std::sync::OnceLock<std::result::Result<tera::Tera, String>> =
+        std::sync::OnceLock::new();
+    let tera = TEMPLATES
+        .get_or_init(|| {
+            let mut tera = tera::Tera::default();
+            tera.autoescape_on(vec![]);
+            tera.add_raw_templates(TERA.iter().copied())
+                .map_err(|e| format!("templates: {e:?}"))?;
+            Ok(tera)
+        })
+        .as_ref()
+        .map_err(|e| Error::Other(e.clone()))?;
     tera.render(name, context)
         .map_err(|e| Error::Other(format!("template {name}: {e:?}")))
 }
