@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Our generator and its emitted client beside progenitor's, in one run, on
+# one upstream spec: whole-process generation time (median of 5, release
+# builds of both) and the client crate's release build time (dependencies
+# built first, the crate cleaned and built alone, no incremental).
+#
+#   tests/benches/progenitor.sh ../shared/twilio-oai/twilio_conversations_v1.yaml
+#
+# Installs cargo-progenitor 0.15.1 under target/tools on first use. It
+# panics on Twilio's `format: uri-map`, so it reads a copy without those
+# lines (ours reads the spec as it is). Progenitor emits a client only; its
+# builder interface is the one comparable to ours. Ours writes the server
+# crate as well in the time measured.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+spec=$(realpath "$1")
+name=$(basename "$spec" | sed -E 's/^twilio_//; s/\.(ya?ml|json)$//')
+tools=$root/target/tools
+scratch=$root/target/progenitor-bench/$name
+progenitor=$tools/bin/cargo-progenitor
+[ -x "$progenitor" ] || cargo install -q cargo-progenitor --version 0.15.1 --locked --root "$tools"
+cargo build -q --release --manifest-path xtask/Cargo.toml
+xtask=$root/target/release/xtask
+rm -rf "$scratch" && mkdir -p "$scratch"
+grep -v 'format: uri-map' "$spec" > "$scratch/spec.yaml"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds() { local s; s=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc; }
+ours=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/ours"; seconds "$xtask" codegen --spec "$spec" --out "$scratch/ours"; done | median)
+theirs=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/theirs"; seconds "$progenitor" progenitor -i "$scratch/spec.yaml" -o "$scratch/theirs" -n "progenitor-$name" -v 0.1.0 --interface builder; done | median)
+
+build() { # dir crate -> release seconds for the crate alone, or "fails"
+  if ! (cd "$1" && cargo build -q --release -p "$2" > "$scratch/$2.log" 2>&1); then
+    echo fails
+    return
+  fi
+  (cd "$1" && cargo clean -q --release -p "$2")
+  seconds bash -c "cd '$1' && cargo build -q --release -p '$2'"
+}
+export CARGO_TARGET_DIR=$scratch/build CARGO_INCREMENTAL=0
+client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$scratch/ours/"*/Cargo.toml | grep -v server | head -1)
+printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$client" > "$scratch/ours/Cargo.toml"
+cp Cargo.lock "$scratch/ours/Cargo.lock"
+printf '\n[workspace]\n' >> "$scratch/theirs/Cargo.toml"
+ours_build=$(build "$scratch/ours" "$client")
+theirs_build=$(build "$scratch/theirs" "progenitor-$name")
+ours_lines=$(cat "$scratch/ours/$client/src/"*.rs "$scratch/ours/$client/src/"*/*.rs | wc -l)
+theirs_lines=$(cat "$scratch/theirs/src/"*.rs | wc -l)
+
+echo "| $name | ours | progenitor | ours / progenitor |"
+echo "| --- | ---: | ---: | ---: |"
+printf '| generate (whole process, median of 5) | %.0f ms | %.0f ms | %.2fx |\n' \
+  "$(echo "$ours * 1000" | bc)" "$(echo "$theirs * 1000" | bc)" "$(echo "$ours / $theirs" | bc -l)"
+printf '| client crate lines | %d | %d | %.2fx |\n' "$ours_lines" "$theirs_lines" "$(echo "$ours_lines / $theirs_lines" | bc -l)"
+if [ "$ours_build" = fails ] || [ "$theirs_build" = fails ]; then
+  echo "| client crate release build | $ours_build | $theirs_build (see $scratch/*.log) | - |"
+else
+  printf '| client crate release build | %.1f s | %.1f s | %.2fx |\n' "$ours_build" "$theirs_build" "$(echo "$ours_build / $theirs_build" | bc -l)"
+fi
