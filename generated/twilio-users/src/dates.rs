@@ -100,9 +100,29 @@ pub mod option {
         }
     }
 
-    /// An optional timestamp field, read as [`super::deserialize_option`] reads one.
+    /// A timestamp field that may be null or missing.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        super::deserialize_option(d)
+        struct Maybe;
+        impl<'de> Visitor<'de> for Maybe {
+            type Value = Option<DateTime<Utc>>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a timestamp or null")
+            }
+
+            fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                super::deserialize(d).map(Some)
+            }
+        }
+        d.deserialize_option(Maybe)
     }
 
     struct Written<'a>(&'a DateTime<Utc>);
@@ -112,33 +132,6 @@ pub mod option {
             super::serialize(self.0, s)
         }
     }
-}
-
-/// A timestamp field that may be null or missing.
-pub fn deserialize_option<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
-    struct Maybe;
-    impl<'de> Visitor<'de> for Maybe {
-        type Value = Option<DateTime<Utc>>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a timestamp or null")
-        }
-
-        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            deserialize(d).map(Some)
-        }
-    }
-    d.deserialize_option(Maybe)
 }
 
 #[cfg(test)]

@@ -251,7 +251,7 @@ fn emit_server<'a>(
 /// One emitted Rust file: where it goes, the spec(s) it comes from, and how
 /// to make its tokens. Tokens are not `Send`, so each is made on the thread
 /// that formats it.
-pub(super) struct Job<'a> {
+struct Job<'a> {
     source: String,
     path: String,
     make: Box<dyn FnOnce() -> TokenStream + Send + 'a>,

@@ -105,10 +105,8 @@ impl crate::wire::WireText for UrlText {
         Cow::Borrowed(&self.0)
     }
 
-    /// Received inputs must be absolute URLs.
+    /// Received inputs must be absolute URLs, as for `url::Url`.
     fn parse_text(text: &str) -> Result<Self, String> {
-        url::Url::parse(text)
-            .map(|_| UrlText(text.to_string()))
-            .map_err(|e| format!("{text:?} is not an absolute URL: {e}"))
+        <url::Url as crate::wire::WireText>::parse_text(text).map(|_| UrlText(text.to_string()))
     }
 }

@@ -99,7 +99,7 @@ pub fn page_body<'a, T: Serialize>(
     key: &'a str,
     request: &PageRequest,
     page: ListPage<T>,
-) -> Result<PageBody<'a, T>, serde_json::Error> {
+) -> PageBody<'a, T> {
     let size = request.page_size;
     let meta = Meta {
         page: request.page,
@@ -116,11 +116,11 @@ pub fn page_body<'a, T: Serialize>(
             .map(|t| page_url(ctx, path, size, request.page + 1, Some(t))),
         key,
     };
-    Ok(PageBody {
+    PageBody {
         key,
         records: page.records,
         meta,
-    })
+    }
 }
 
 /// A list answer, serialised as `{"<key>": [...], "meta": {...}}`.

@@ -92,13 +92,12 @@ async fn handle_list_service_user_inner<S: super::api::ServicesUsersApi>(
         .list_service_user(ctx, chat_service_sid, params, paging.clone())
         .await?;
     let body = crate::paging::page_body(
-            &ctx_for_page,
-            parts.uri.path(),
-            "users",
-            &paging,
-            value,
-        )
-        .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
+        &ctx_for_page,
+        parts.uri.path(),
+        "users",
+        &paging,
+        value,
+    );
     ::std::result::Result::Ok(
         (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
     )
@@ -312,13 +311,12 @@ async fn handle_list_user_inner<S: super::api::UsersApi>(
     let ctx_for_page = ctx.clone();
     let value = service.list_user(ctx, params, paging.clone()).await?;
     let body = crate::paging::page_body(
-            &ctx_for_page,
-            parts.uri.path(),
-            "users",
-            &paging,
-            value,
-        )
-        .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
+        &ctx_for_page,
+        parts.uri.path(),
+        "users",
+        &paging,
+        value,
+    );
     ::std::result::Result::Ok(
         (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
     )

@@ -188,8 +188,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             quote!(::std::result::Result::Ok((#status, ::axum::Json(value)).into_response()))
         }
         (Output::Page { records_key, .. }, _) => quote! {
-            let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value)
-                .map_err(|e| crate::error::ServerError::internal(e.to_string()))?;
+            let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value);
             ::std::result::Result::Ok((#status, ::axum::Json(body)).into_response())
         },
         (Output::Redirect, _) => quote! {
