@@ -16,8 +16,9 @@
 //! for a profiler.
 //!
 //! Both servers run behind the same `serve` loop the emulator binary uses,
-//! so the difference is the emulator's own work: authentication, routing,
-//! parsing, the store, rendering. Every answer's status is checked; a bench
+//! in one process on the allocator the emulator binary is built with
+//! (mimalloc), so the difference is the emulator's own work:
+//! authentication, routing, parsing, the store, rendering. Every answer's status is checked; a bench
 //! that measured errors would measure nothing.
 
 use axum::body::Bytes;
@@ -43,6 +44,10 @@ const ROUNDS: usize = 3;
 const SCALE: usize = 100_000;
 const PAGE: usize = 50;
 const USERS: &str = "/v1/Users";
+
+// As in the emulator binary (its `main.rs`); the baseline shares it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     twilio_users::client::install_crypto_provider();

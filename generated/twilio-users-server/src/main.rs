@@ -80,6 +80,9 @@ fn credentials(args: &Args) -> Result<(StaticCredentials, Vec<String>), Box<dyn 
     Ok((credentials, accounts.into_iter().map(|(s, t)| format!("{s}:{t}")).collect()))
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();

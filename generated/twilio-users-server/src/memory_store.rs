@@ -104,7 +104,7 @@ impl Store for MemoryStore {
         let row = Row {
             seq,
             sid: sid.to_string(),
-            fields,
+            fields: Arc::new(fields),
         };
         c.by_sid.insert(row.sid.clone(), seq);
         if let Some(value) = unique {
@@ -140,7 +140,7 @@ impl Store for MemoryStore {
             return Ok(None);
         };
         let old_unique = unique_value(shape, &row.fields);
-        let mut fields = row.fields.clone();
+        let mut fields = Map::clone(&row.fields);
         fields.extend(changes);
         let new_unique = unique_value(shape, &fields);
         if new_unique != old_unique {
@@ -157,7 +157,7 @@ impl Store for MemoryStore {
             }
         }
         let row = c.rows.get_mut(&seq).expect("indexed rows exist");
-        row.fields = fields;
+        row.fields = Arc::new(fields);
         Ok(Some(row.clone()))
     }
 

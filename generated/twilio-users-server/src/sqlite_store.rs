@@ -239,7 +239,7 @@ impl SqliteStore {
         Ok(Row {
             seq: u64::try_from(seq).unwrap_or(0),
             sid: r.get(1)?,
-            fields,
+            fields: std::sync::Arc::new(fields),
         })
     }
 
@@ -330,16 +330,18 @@ impl Store for SqliteStore {
         Ok(Row {
             seq: u64::try_from(seq).unwrap_or(0),
             sid: sid.to_string(),
-            fields: table
-                .columns
-                .keys()
-                .map(|f| {
-                    (
-                        (*f).to_string(),
-                        fields.get(*f).cloned().unwrap_or(Value::Null),
-                    )
-                })
-                .collect(),
+            fields: std::sync::Arc::new(
+                table
+                    .columns
+                    .keys()
+                    .map(|f| {
+                        (
+                            (*f).to_string(),
+                            fields.get(*f).cloned().unwrap_or(Value::Null),
+                        )
+                    })
+                    .collect(),
+            ),
         })
     }
 
@@ -363,7 +365,7 @@ impl Store for SqliteStore {
         };
         for (field, value) in changes {
             if table.columns.contains_key(field.as_str()) {
-                row.fields.insert(field, value);
+                std::sync::Arc::make_mut(&mut row.fields).insert(field, value);
             }
         }
         let mut sets = vec!["_unique = ?1".to_string()];

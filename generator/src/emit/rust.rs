@@ -15,15 +15,99 @@ pub const HEADER: &str =
 /// (the spec) and `name` (the emitted file) locate a failure, which is a
 /// generator bug: the IR rejects what the emitters cannot print.
 pub fn format_file(source: &str, name: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::Other(format!(
-            "{source}: {name}: the emitted code does not parse (a generator bug; please report it with the spec): {e}"
-        ))
-    })?;
-    Ok(format!(
-        "{HEADER}{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    let parse = |tokens: TokenStream| -> Result<syn::File> {
+        syn::parse2(tokens).map_err(|e| {
+            Error::Other(format!(
+                "{source}: {name}: the emitted code does not parse (a generator bug; please report it with the spec): {e}"
+            ))
+        })
+    };
+    // Item by item: prettyplease ends every item at column 0, so the pieces
+    // join into what printing the whole file gives, while syn's trees for
+    // a 400 KB file never exist at once (their memory was a third of a run).
+    let mut printed = String::new();
+    let chunks = split_items(tokens.clone());
+    for chunk in &chunks {
+        match parse(chunk.clone()) {
+            Ok(file) => printed.push_str(&prettyplease::unparse(&file)),
+            // A split the scan got wrong: the whole file says what is wrong, if anything.
+            Err(_) => {
+                printed = prettyplease::unparse(&parse(tokens)?);
+                break;
+            }
+        }
+    }
+    Ok(format!("{HEADER}{}", space_items(&printed)))
+}
+
+/// `tokens` cut into its top-level items (the file's inner attributes go
+/// with the first; a cut missed leaves two items in one piece, which is as
+/// good). An item ends at a top-level `;`, or at a `{ ... }` for
+/// items whose body is a block (`fn`, `struct`, `impl`, a macro call ...);
+/// `const`, `static`, `type` and `use` end at their `;` whatever braces
+/// they hold.
+fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    const BLOCK_ITEMS: &[&str] = &[
+        "fn",
+        "struct",
+        "enum",
+        "union",
+        "impl",
+        "trait",
+        "mod",
+        "macro_rules",
+    ];
+    const SEMI_ITEMS: &[&str] = &["const", "static", "type", "use", "let"];
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    // The item's kind, once its first deciding word is seen: whether a block ends it.
+    let mut block_ends: Option<bool> = None;
+    let mut after_hash = false;
+    for tree in tokens {
+        let ends = match &tree {
+            TokenTree::Punct(p) if p.as_char() == ';' => true,
+            TokenTree::Punct(p) if p.as_char() == '!' && after_hash => false,
+            TokenTree::Punct(p) if p.as_char() == '!' => {
+                // `name! { ... }` at item level: a macro call.
+                block_ends.get_or_insert(true);
+                false
+            }
+            TokenTree::Group(g) if after_hash && g.delimiter() == Delimiter::Bracket => false,
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => block_ends == Some(true),
+            TokenTree::Ident(i) if block_ends.is_none() => {
+                let word = i.to_string();
+                if BLOCK_ITEMS.contains(&word.as_str()) {
+                    block_ends = Some(true);
+                } else if SEMI_ITEMS.contains(&word.as_str()) {
+                    // `const fn` and `const unsafe fn` are functions.
+                    if word != "const" {
+                        block_ends = Some(false);
+                    }
+                }
+                false
+            }
+            _ => false,
+        };
+        let is_hash = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '#');
+        let inner_attr = after_hash && matches!(&tree, TokenTree::Punct(p) if p.as_char() == '!');
+        // `const X: T = ...;` decided at its `:`: the next word is not `fn`.
+        if block_ends.is_none()
+            && matches!(&tree, TokenTree::Punct(p) if p.as_char() == ':' || p.as_char() == '=')
+        {
+            block_ends = Some(false);
+        }
+        after_hash = is_hash || inner_attr;
+        current.push(tree);
+        if ends {
+            chunks.push(current.drain(..).collect());
+            block_ends = None;
+        }
+    }
+    if !current.is_empty() {
+        chunks.push(current.into_iter().collect());
+    }
+    chunks
 }
 
 fn indent(line: &str) -> usize {
@@ -231,7 +315,79 @@ pub fn arg_value(t: &RustType, name: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::space_items;
+    use super::{format_file, space_items, split_items, HEADER};
+    use quote::quote;
+
+    /// Every kind of item the emitters write, and the ones that could fool
+    /// the cut: braces inside a `const` or `use`, `const fn`, macro calls,
+    /// tuple structs, inner attributes.
+    fn tricky() -> proc_macro2::TokenStream {
+        quote! {
+            #![doc = " The module."]
+            #![allow(dead_code)]
+            use a::{b, c};
+            /// A constant built from a struct literal.
+            pub const C: S = S { a: 1 };
+            pub(crate) static D: &[(&str, u8)] = &[("x", 1)];
+            pub const fn f() -> u8 { 1 }
+            pub struct Tuple(pub u8);
+            #[derive(Debug)]
+            pub struct Named { pub a: u8 }
+            pub enum E { A, B }
+            impl<T: Clone> Named where T: Copy { fn g(&self) {} }
+            sid! { UserSid, "US" }
+            other!(x);
+            macro_rules! m { () => {}; }
+            pub type T = Named;
+            mod inner { pub fn h() {} }
+            extern "C" { fn ext(); }
+            pub trait Api { fn call(&self) -> impl Send; }
+        }
+    }
+
+    #[test]
+    fn items_are_cut_where_they_end() {
+        let cuts: Vec<String> = split_items(tricky())
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        // `extern "C"` is not cut from what follows it: one piece, two items.
+        assert_eq!(cuts.len(), 14, "{cuts:#?}");
+        assert!(cuts[0].starts_with("# ! [doc"), "{}", cuts[0]);
+        assert!(cuts[0].ends_with("use a :: { b , c } ;"), "{}", cuts[0]);
+        assert!(
+            cuts[1].ends_with("pub const C : S = S { a : 1 } ;"),
+            "{}",
+            cuts[1]
+        );
+        assert_eq!(cuts[3], "pub const fn f () -> u8 { 1 }");
+        assert_eq!(
+            cuts[7],
+            "impl < T : Clone > Named where T : Copy { fn g (& self) { } }"
+        );
+        assert_eq!(cuts[8], "sid ! { UserSid , \"US\" }");
+        assert_eq!(cuts[10], "macro_rules ! m { () => { } ; }");
+    }
+
+    #[test]
+    fn printing_item_by_item_is_printing_the_file() {
+        let whole = syn::parse2::<syn::File>(tricky()).expect("parses");
+        let expected = format!("{HEADER}{}", space_items(&prettyplease::unparse(&whole)));
+        assert_eq!(
+            format_file("spec", "file", tricky()).expect("formats"),
+            expected
+        );
+    }
+
+    #[test]
+    fn code_that_does_not_parse_is_a_located_error() {
+        let err = format_file("spec.yaml", "src/x.rs", quote!(pub struct ;)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("spec.yaml: src/x.rs: the emitted code does not parse"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn blank_lines_between_items_only() {

@@ -128,11 +128,31 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// `row` as the collection's model answers it to `ctx`. The stored map is
-/// completed in place (a list answers fifty of these): keys another API's
-/// view stored stay, as the typed model they are decoded into skips them.
-fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<String, Value> {
-    let mut record = row.fields;
+/// A record as one view answers it: the stored row as it is, and the
+/// fields this answer makes (SID, account, parents, `url`, `links`, and
+/// this view's defaults where another view stored nothing). [`decode`]
+/// reads both into the view's model without copying the row.
+#[derive(Debug)]
+pub struct Answer {
+    row: Row,
+    made: Vec<(&'static str, Value)>,
+}
+
+impl Answer {
+    /// The field as answered: made for this answer, else stored.
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        made_field(&self.made, field).or_else(|| self.row.fields.get(field))
+    }
+}
+
+fn made_field<'a>(made: &'a [(&'static str, Value)], field: &str) -> Option<&'a Value> {
+    made.iter().find(|(f, _)| *f == field).map(|(_, v)| v)
+}
+
+/// `row` as the collection's model answers it to `ctx`. Keys another API's
+/// view stored stay in the row, as the typed model skips them.
+fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answer {
+    let mut made = Vec::with_capacity(6);
     for field in shape.fields {
         let value = match field.name {
             "sid" if !row.sid.is_empty() => Value::String(row.sid.clone()),
@@ -143,6 +163,9 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<S
                 &[scope.kind(), scope.key()],
             )),
             "account_sid" => Value::String(scope.account().to_string()),
+            // Made below, from the request.
+            "url" => continue,
+            "links" if !shape.links.is_empty() => continue,
             name => match shape.parents.iter().find(|(f, _)| *f == name) {
                 Some((_, prefix)) => scope
                     .parents()
@@ -152,13 +175,13 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<S
                     .unwrap_or(Value::Null),
                 // Null where another API's view of the record never set it:
                 // this view's default.
-                None => match record.get(name) {
+                None => match row.fields.get(name) {
                     Some(value) if !value.is_null() => continue,
                     _ => default(shape, name),
                 },
             },
         };
-        set(&mut record, field.name, value);
+        made.push((field.name, value));
     }
     let base = ctx.base_url.as_str();
     if shape.has("url") {
@@ -167,14 +190,17 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<S
         } else {
             [base, scope.path(), "/", &row.sid].concat()
         };
-        set(&mut record, "url", Value::String(url));
+        made.push(("url", Value::String(url)));
     }
     if !shape.links.is_empty() && shape.has("links") {
         let mut links = Map::with_capacity(shape.links.len());
         for link in shape.links {
             let mut path = link.template.to_string();
             for (placeholder, field) in link.mapping {
-                let value = record.get(*field).map(text).unwrap_or_default();
+                let value = made_field(&made, field)
+                    .or_else(|| row.fields.get(*field))
+                    .map(text)
+                    .unwrap_or_default();
                 let value: std::borrow::Cow<'_, str> = percent_encoding::utf8_percent_encode(
                     &value,
                     percent_encoding::NON_ALPHANUMERIC,
@@ -184,18 +210,72 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Map<S
             }
             links.insert(link.name.into(), Value::String([base, &path].concat()));
         }
-        set(&mut record, "links", Value::Object(links));
+        made.push(("links", Value::Object(links)));
     }
-    record
+    Answer { row, made }
 }
 
-/// Sets `key`, allocating the key only when the map lacks it.
-fn set(record: &mut Map<String, Value>, key: &str, value: Value) {
-    match record.get_mut(key) {
-        Some(slot) => *slot = value,
-        None => {
-            record.insert(key.to_string(), value);
-        }
+/// An [`Answer`] as serde input: the made fields, then the stored ones
+/// they do not replace, each read in place.
+struct Fields<'a> {
+    answer: &'a Answer,
+    made: std::slice::Iter<'a, (&'static str, Value)>,
+    stored: serde_json::map::Iter<'a>,
+    value: Option<&'a Value>,
+}
+
+impl<'de> serde::de::MapAccess<'de> for Fields<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let next = self.made.next().map(|(k, v)| (*k, v)).or_else(|| {
+            self.stored
+                .by_ref()
+                .find(|(k, _)| made_field(&self.answer.made, k).is_none())
+                .map(|(k, v)| (k.as_str(), v))
+        });
+        let Some((key, value)) = next else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| serde::de::Error::custom("a value before its key"))?;
+        seed.deserialize(value)
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for &'de Answer {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(Fields {
+            answer: self,
+            made: self.made.iter(),
+            stored: self.row.fields.iter(),
+            value: None,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -220,7 +300,7 @@ pub fn create<S: Store + ?Sized>(
     shape: &Shape,
     scope: &Scope,
     assigned: Vec<(&'static str, Value)>,
-) -> Result<Map<String, Value>, ServerError> {
+) -> Result<Answer, ServerError> {
     let sid = if shape.sid_prefix.is_empty() {
         String::new()
     } else {
@@ -236,7 +316,7 @@ fn insert<S: Store + ?Sized>(
     scope: &Scope,
     assigned: Vec<(&'static str, Value)>,
     sid: &str,
-) -> Result<Map<String, Value>, ServerError> {
+) -> Result<Answer, ServerError> {
     check(shape, &assigned)?;
     let mut fields = Map::new();
     for field in shape.stored() {
@@ -280,7 +360,7 @@ pub fn fetch<S: Store + ?Sized>(
     shape: &Shape,
     scope: &Scope,
     id: &str,
-) -> Result<Map<String, Value>, ServerError> {
+) -> Result<Answer, ServerError> {
     let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
     store
         .get(scope, shape, key)
@@ -297,7 +377,7 @@ pub fn update<S: Store + ?Sized>(
     scope: &Scope,
     id: &str,
     assigned: Vec<(&'static str, Value)>,
-) -> Result<Map<String, Value>, ServerError> {
+) -> Result<Answer, ServerError> {
     check(shape, &assigned)?;
     let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
     let mut changes: Map<String, Value> = assigned
@@ -351,7 +431,7 @@ pub fn list<S: Store + ?Sized>(
     shape: &Shape,
     scope: &Scope,
     request: &PageRequest,
-) -> Result<ListPage<Map<String, Value>>, ServerError> {
+) -> Result<ListPage<Answer>, ServerError> {
     let start = match request.page_token.as_deref() {
         Some(t) => Start::Seq(token(t)?),
         None => Start::Offset(request.page.saturating_mul(request.page_size)),
@@ -383,7 +463,7 @@ pub fn singleton<S: Store + ?Sized>(
     shape: &Shape,
     scope: &Scope,
     assigned: Vec<(&'static str, Value)>,
-) -> Result<Map<String, Value>, ServerError> {
+) -> Result<Answer, ServerError> {
     let existing = store
         .get(scope, shape, Key::Sid(""))
         .map_err(|e| store_error(e, None))?;
@@ -426,11 +506,9 @@ pub fn segment<T: api_types::wire::WireText>(prefix: &str, value: &T, suffix: &s
     )
 }
 
-/// A stored record as the model the API returns.
-pub fn decode<T: serde::de::DeserializeOwned>(
-    record: Map<String, Value>,
-) -> Result<T, ServerError> {
-    serde_json::from_value(Value::Object(record))
+/// A record as the model the API returns.
+pub fn decode<T: serde::de::DeserializeOwned>(answer: Answer) -> Result<T, ServerError> {
+    T::deserialize(&answer)
         .map_err(|e| ServerError::internal(format!("stored record does not fit its model: {e}")))
 }
 

@@ -176,8 +176,9 @@ pub struct Row {
     pub seq: u64,
     /// The SID (empty for a record without one).
     pub sid: String,
-    /// The stored fields, by wire name.
-    pub fields: Map<String, Value>,
+    /// The stored fields, by wire name; shared, so handing a row out of a
+    /// store copies nothing.
+    pub fields: std::sync::Arc<Map<String, Value>>,
 }
 
 /// How a request names a record.

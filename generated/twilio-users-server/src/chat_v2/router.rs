@@ -78,9 +78,7 @@ async fn handle_list_user_inner<S: super::api::ServicesUsersApi>(
         &paging,
         value,
     );
-    ::std::result::Result::Ok(
-        (::axum::http::StatusCode::OK, ::axum::Json(body)).into_response(),
-    )
+    ::std::result::Result::Ok((::axum::http::StatusCode::OK, body).into_response())
 }
 
 async fn handle_create_user<S: super::api::ServicesUsersApi>(

@@ -189,7 +189,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         }
         (Output::Page { records_key, .. }, _) => quote! {
             let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value);
-            ::std::result::Result::Ok((#status, ::axum::Json(body)).into_response())
+            ::std::result::Result::Ok((#status, body).into_response())
         },
         (Output::Redirect, _) => quote! {
             ::std::result::Result::Ok((#status, [(::axum::http::header::LOCATION, value.to_string())]).into_response())
