@@ -123,13 +123,6 @@ fn key<'a>(shape: &Shape, id: &'a str) -> Option<Key<'a>> {
     }
 }
 
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// A record as one view answers it: the stored row as it is, and the
 /// fields this answer makes (SID, account, parents, `url`, `links`, and
 /// this view's defaults where another view stored nothing). [`decode`]
@@ -197,24 +190,51 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
     if !shape.links.is_empty() && shape.has("links") {
         let mut links = Map::with_capacity(shape.links.len());
         for link in shape.links {
-            let mut path = link.template.to_string();
-            for (placeholder, field) in link.mapping {
-                let value = made_field(&made, field)
-                    .or_else(|| row.fields.get(*field))
-                    .map(text)
-                    .unwrap_or_default();
-                let value: std::borrow::Cow<'_, str> = percent_encoding::utf8_percent_encode(
-                    &value,
-                    percent_encoding::NON_ALPHANUMERIC,
-                )
-                .into();
-                path = path.replace(&format!("{{{placeholder}}}"), &value);
-            }
-            links.insert(link.name.into(), Value::String([base, &path].concat()));
+            let url = fill(base, link, |field| {
+                made_field(&made, field).or_else(|| row.fields.get(field))
+            });
+            links.insert(link.name.into(), Value::String(url));
         }
         made.push(("links", Value::Object(links)));
     }
     Answer { row, made }
+}
+
+/// `base` and `link`'s template with each `{placeholder}` replaced by its
+/// field's value, percent-encoded, in one pass (a page fills fifty).
+fn fill<'a>(
+    base: &str,
+    link: &crate::store::Link,
+    value_of: impl Fn(&str) -> Option<&'a Value>,
+) -> String {
+    let mut url = String::with_capacity(base.len() + link.template.len() + 64);
+    url.push_str(base);
+    let mut rest = link.template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        url.push_str(&rest[..open]);
+        let placeholder = &rest[open + 1..close];
+        match link.mapping.iter().find(|(p, _)| *p == placeholder) {
+            Some((_, field)) => {
+                let text = match value_of(field) {
+                    Some(Value::String(s)) => std::borrow::Cow::Borrowed(s.as_str()),
+                    Some(other) => std::borrow::Cow::Owned(other.to_string()),
+                    None => std::borrow::Cow::Borrowed(""),
+                };
+                url.extend(percent_encoding::utf8_percent_encode(
+                    &text,
+                    percent_encoding::NON_ALPHANUMERIC,
+                ));
+            }
+            // A placeholder the spec maps to nothing stays as written.
+            None => url.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    url.push_str(rest);
+    url
 }
 
 /// An [`Answer`] as serde input: the made fields, then the stored ones
@@ -274,9 +294,25 @@ impl<'de> serde::Deserializer<'de> for &'de Answer {
         })
     }
 
+    // As a JSON object reads: present for an `Option`, itself inside a newtype.
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        bytes byte_buf unit unit_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
     }
 }
@@ -539,6 +575,90 @@ mod tests {
         assert_ne!(
             default_sid("RL", "AC00000000000000000000000000000000", &["US", &a]),
             default_sid("RL", "AC00000000000000000000000000000000", &["US"])
+        );
+    }
+
+    fn answer_of(stored: &[(&str, Value)], made: Vec<(&'static str, Value)>) -> Answer {
+        Answer {
+            row: Row {
+                seq: 1,
+                sid: "US1".into(),
+                fields: std::sync::Arc::new(
+                    stored
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect(),
+                ),
+            },
+            made,
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Model {
+        sid: String,
+        identity: Option<String>,
+        is_online: Option<bool>,
+    }
+
+    #[test]
+    fn answers_decode_in_place_made_fields_first() {
+        let answer = answer_of(
+            &[
+                ("identity", Value::String("alice".into())),
+                ("sid", Value::String("stale".into())),
+                ("another_views_field", Value::from(1)),
+            ],
+            vec![
+                ("sid", Value::String("US1".into())),
+                ("is_online", Value::Null),
+            ],
+        );
+        assert_eq!(answer.get("sid"), Some(&Value::String("US1".into())));
+        let model: Model = decode(answer).unwrap();
+        assert_eq!(
+            model,
+            Model {
+                sid: "US1".into(),
+                identity: Some("alice".into()),
+                is_online: None,
+            }
+        );
+    }
+
+    #[test]
+    fn answers_decode_as_a_json_object_would() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Wrapped(Model);
+        let stored = [("sid", Value::String("US1".into()))];
+        let as_value: Value = decode(answer_of(&stored, Vec::new())).unwrap();
+        assert_eq!(as_value, serde_json::json!({"sid": "US1"}));
+        let optional: Option<Model> = decode(answer_of(&stored, Vec::new())).unwrap();
+        assert_eq!(optional.map(|m| m.sid), Some("US1".to_string()));
+        let wrapped: Wrapped = decode(answer_of(&stored, Vec::new())).unwrap();
+        assert_eq!(wrapped.0.sid, "US1");
+        let err = decode::<Model>(answer_of(&[], Vec::new())).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("missing field `sid`"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn links_are_filled_in_one_pass_and_encoded() {
+        let link = crate::store::Link {
+            name: "user_channels",
+            template: "/v2/Services/{service_sid}/Users/{user_sid}/Channels/{kept}",
+            mapping: &[("service_sid", "service_sid"), ("user_sid", "identity")],
+        };
+        let fields: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "service_sid": "IS1",
+            "identity": "a b/c",
+        }))
+        .unwrap();
+        assert_eq!(
+            fill("http://h", &link, |f| fields.get(f)),
+            "http://h/v2/Services/IS1/Users/a%20b%2Fc/Channels/{kept}"
         );
     }
 
