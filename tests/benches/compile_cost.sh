@@ -10,6 +10,7 @@
 # only that spec (which also proves the crates compile with warnings denied).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/benches/timing.sh
 spec=$(realpath "$1")
 name=$(basename "$spec" | sed -E 's/^twilio_//; s/\.(ya?ml|json)$//')
 scratch=target/compile-cost
@@ -27,11 +28,12 @@ for crate in $crates; do
   row="| $crate ($ops operations) | $lines"
   per=""
   for profile in dev release; do
-    (cd "$out" && cargo build -q --profile "$profile" -p "$crate" --all-features)
-    (cd "$out" && cargo clean -q --profile "$profile" -p "$crate")
-    start=$(date +%s.%N)
-    (cd "$out" && cargo build -q --profile "$profile" -p "$crate" --all-features)
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    log=$PWD/$scratch/$crate-$profile.log
+    secs=$(BUILD_LOG=$log build_alone "$out" "$crate" "$profile" --all-features)
+    if [ "$secs" = fails ]; then
+      echo "$crate does not build with --profile $profile: see $log" >&2
+      exit 1
+    fi
     row="$row | $(printf '%.1f s' "$secs")"
     per="$per$(printf '%.0f ms' "$(echo "$secs * 1000 / $ops" | bc -l)") / "
   done

@@ -13,6 +13,7 @@
 # crate as well in the time measured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/benches/timing.sh
 root=$PWD
 spec=$(realpath "$1")
 name=$(basename "$spec" | sed -E 's/^twilio_//; s/\.(ya?ml|json)$//')
@@ -25,26 +26,16 @@ xtask=$root/target/release/xtask
 rm -rf "$scratch" && mkdir -p "$scratch"
 grep -v 'format: uri-map' "$spec" > "$scratch/spec.yaml"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() { local s; s=$(date +%s.%N); "$@" > /dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc; }
 ours=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/ours"; seconds "$xtask" codegen --spec "$spec" --out "$scratch/ours"; done | median)
 theirs=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/theirs"; seconds "$progenitor" progenitor -i "$scratch/spec.yaml" -o "$scratch/theirs" -n "progenitor-$name" -v 0.1.0 --interface builder; done | median)
 
-build() { # dir crate -> release seconds for the crate alone, or "fails"
-  if ! (cd "$1" && cargo build -q --release -p "$2" > "$scratch/$2.log" 2>&1); then
-    echo fails
-    return
-  fi
-  (cd "$1" && cargo clean -q --release -p "$2")
-  seconds bash -c "cd '$1' && cargo build -q --release -p '$2'"
-}
 export CARGO_TARGET_DIR=$scratch/build CARGO_INCREMENTAL=0
 client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$scratch/ours/"*/Cargo.toml | grep -v server | head -1)
 printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$client" > "$scratch/ours/Cargo.toml"
 cp Cargo.lock "$scratch/ours/Cargo.lock"
 printf '\n[workspace]\n' >> "$scratch/theirs/Cargo.toml"
-ours_build=$(build "$scratch/ours" "$client")
-theirs_build=$(build "$scratch/theirs" "progenitor-$name")
+ours_build=$(BUILD_LOG=$scratch/$client.log build_alone "$scratch/ours" "$client" release)
+theirs_build=$(BUILD_LOG=$scratch/progenitor-$name.log build_alone "$scratch/theirs" "progenitor-$name" release)
 ours_lines=$(cat "$scratch/ours/$client/src/"*.rs "$scratch/ours/$client/src/"*/*.rs | wc -l)
 theirs_lines=$(cat "$scratch/theirs/src/"*.rs | wc -l)
 
