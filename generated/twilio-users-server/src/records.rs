@@ -148,6 +148,7 @@ fn made_field<'a>(made: &'a [(&'static str, Value)], field: &str) -> Option<&'a 
 /// view stored stay in the row, as the typed model skips them.
 fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answer {
     let mut made = Vec::with_capacity(6);
+    let (mut has_url, mut has_links) = (false, false);
     for field in shape.fields {
         let value = match field.name {
             "sid" if !row.sid.is_empty() => Value::String(row.sid.clone()),
@@ -159,8 +160,14 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
             )),
             "account_sid" => Value::String(scope.account().to_string()),
             // Made below, from the request.
-            "url" => continue,
-            "links" if !shape.links.is_empty() => continue,
+            "url" => {
+                has_url = true;
+                continue;
+            }
+            "links" if !shape.links.is_empty() => {
+                has_links = true;
+                continue;
+            }
             name => match shape.parents.iter().find(|(f, _)| *f == name) {
                 Some((_, prefix)) => scope
                     .parents()
@@ -179,7 +186,7 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
         made.push((field.name, value));
     }
     let base = ctx.base_url.as_str();
-    if shape.has("url") {
+    if has_url {
         let url = if row.sid.is_empty() {
             [base, scope.path()].concat()
         } else {
@@ -187,7 +194,7 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
         };
         made.push(("url", Value::String(url)));
     }
-    if !shape.links.is_empty() && shape.has("links") {
+    if has_links {
         let mut links = Map::with_capacity(shape.links.len());
         for link in shape.links {
             let url = fill(base, link, |field| {

@@ -26,9 +26,8 @@ pub fn format_file(source: &str, name: &str, tokens: TokenStream) -> Result<Stri
     // join into what printing the whole file gives, while syn's trees for
     // a 400 KB file never exist at once (their memory was a third of a run).
     let mut printed = String::new();
-    let chunks = split_items(tokens.clone());
-    for chunk in &chunks {
-        match parse(chunk.clone()) {
+    for chunk in split_items(tokens.clone()) {
+        match parse(chunk) {
             Ok(file) => printed.push_str(&prettyplease::unparse(&file)),
             // A split the scan got wrong: the whole file says what is wrong, if anything.
             Err(_) => {
