@@ -2,7 +2,6 @@
 //! and `cargo check` them with warnings denied: the test of generality.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 struct Row {
@@ -132,12 +131,8 @@ fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let cargo = |args: &[&str]| -> Result<(), String> {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let output = crate::scratch::cargo(out, root)
             .args(args)
-            .current_dir(out)
-            .env("CARGO_TARGET_DIR", root.join("target/conformance-build"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env("RUSTDOCFLAGS", "-D warnings")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         if output.status.success() {
@@ -148,6 +143,8 @@ fn check(out: &Path, crates: &[String], root: &Path) -> Result<(), String> {
         let tail: Vec<&str> = stderr.lines().chain(stdout.lines()).take(60).collect();
         Err(format!("cargo {} failed:\n{}", args[0], tail.join("\n")))
     };
-    cargo(&["check", "--quiet", "--all-targets", "--all-features"])?;
-    cargo(&["test", "--quiet", "--doc", "-p", &crates[0]])
+    let checked = cargo(&["check", "--quiet", "--all-targets", "--all-features"])
+        .and_then(|()| cargo(&["test", "--quiet", "--doc", "-p", &crates[0]]));
+    crate::scratch::clean(out, root, crates)?;
+    checked
 }

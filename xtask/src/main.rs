@@ -10,6 +10,7 @@ use std::time::Instant;
 mod bench;
 mod conformance;
 mod prism;
+mod scratch;
 
 #[derive(Parser)]
 #[command(about = "Twilio Users code generation tasks")]

@@ -134,15 +134,12 @@ fn build_exerciser(spec: &Path, root: &Path) -> Result<(PathBuf, usize), String>
     .map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).map_err(|e| e.to_string())?;
     run(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--quiet", "-p", "exercise"])
-            .current_dir(&work)
-            .env("CARGO_TARGET_DIR", root.join("target/conformance-build")),
+        crate::scratch::cargo(&work, root).args(["build", "--quiet", "-p", "exercise"]),
         "cargo build of the exerciser",
     )?;
     let operations = project.apis.iter().map(|a| a.operations().count()).sum();
     Ok((
-        root.join("target/conformance-build/debug/exercise"),
+        crate::scratch::target_dir(root).join("debug/exercise"),
         operations,
     ))
 }
