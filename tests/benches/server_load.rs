@@ -80,9 +80,9 @@ async fn bench() {
 async fn scale_all(http: &reqwest::Client, scratch: &std::path::Path) {
     println!("## {SCALE} users\n");
     println!(
-        "| store | memory | creates/s, first and last 10% | fetch p50 at 10% and 100% | first page p50 | last page p50 | last / first page |"
+        "| store | memory | memory, every user listed | creates/s, first and last 10% | fetch p50 at 10% and 100% | first page p50 | last page p50 | last / first page |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let rss = resident_bytes();
     let memory = emulator(Arc::new(MemoryStore::new())).await;
     scale(http, "memory", memory, || {
@@ -113,10 +113,34 @@ async fn load_all(http: &reqwest::Client, scratch: &std::path::Path, only: Optio
         fetched.push(created);
     }
     let (baseline, baseline_sid) = baseline(http, memory, &fetched[0]).await;
+    // The same records through the default Service's path: a second view of
+    // them, whose JSON the rows do not keep (they keep `/v1/Users`'), so each
+    // page decodes its records as one whose records all changed would.
+    let mut unkept = Vec::new();
+    for (server, sid) in [memory, sqlite].into_iter().zip(&fetched) {
+        let user: serde_json::Value =
+            serde_json::from_slice(&body(http.get(url(server, &format!("{USERS}/{sid}")))).await)
+                .expect("a user");
+        let service = user["chat_service_sid"]
+            .as_str()
+            .expect("a Service")
+            .to_string();
+        unkept.push(format!("/v1/Services/{service}/Users?PageSize={PAGE}"));
+    }
     let servers = [
-        ("emulator, memory", memory, fetched[0].clone()),
-        ("emulator, sqlite", sqlite, fetched[1].clone()),
-        ("axum baseline", baseline, baseline_sid),
+        (
+            "emulator, memory",
+            memory,
+            fetched[0].clone(),
+            unkept[0].clone(),
+        ),
+        (
+            "emulator, sqlite",
+            sqlite,
+            fetched[1].clone(),
+            unkept[1].clone(),
+        ),
+        ("axum baseline", baseline, baseline_sid, list_path()),
     ];
 
     println!(
@@ -124,20 +148,20 @@ async fn load_all(http: &reqwest::Client, scratch: &std::path::Path, only: Optio
     );
     println!("| operation | server | requests/s | p50 | p99 | throughput / baseline |");
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
-    for op in [Op::Fetch, Op::Create, Op::List] {
+    for op in [Op::Fetch, Op::Create, Op::List, Op::ListUnkept] {
         if only.is_some_and(|only| !op.name().starts_with(only)) {
             continue;
         }
         let mut rounds: Vec<Vec<Stats>> = vec![Vec::new(); servers.len()];
         for round in 0..ROUNDS {
             // Interleaved, so drift in the machine's speed hits every server alike.
-            for (i, (_, addr, sid)) in servers.iter().enumerate() {
-                rounds[i].push(load(http, *addr, op, sid, round).await);
+            for (i, (_, addr, sid, unkept)) in servers.iter().enumerate() {
+                rounds[i].push(load(http, *addr, op, sid, unkept, round).await);
             }
         }
         let medians: Vec<Stats> = rounds.into_iter().map(median).collect();
         let base = medians.last().expect("the baseline").per_second;
-        for ((name, _, _), stats) in servers.iter().zip(&medians) {
+        for ((name, ..), stats) in servers.iter().zip(&medians) {
             println!(
                 "| {} | {name} | {:.0} | {} | {} | {:.2}x |",
                 op.name(),
@@ -420,12 +444,7 @@ async fn post_users(http: &reqwest::Client, addr: SocketAddr, count: usize, tag:
 }
 
 /// Fills `addr` with `SCALE` users, then times its first and last list pages.
-async fn scale(
-    http: &reqwest::Client,
-    store: &str,
-    addr: SocketAddr,
-    memory: impl FnOnce() -> String,
-) {
+async fn scale(http: &reqwest::Client, store: &str, addr: SocketAddr, memory: impl Fn() -> String) {
     // Filled in tenths: creates and fetches must cost the same at the end as at the start.
     let tenth = SCALE / 10;
     let (mut rates, mut fetch) = (Vec::new(), (String::new(), Duration::ZERO));
@@ -452,10 +471,12 @@ async fn scale(
         next = listed["meta"]["next_page_url"].as_str().map(str::to_string);
     }
     assert_eq!(seen, SCALE, "every user once, over {pages} pages");
+    // A listed record's JSON is kept beside its row (memory store): what that costs.
+    let used_listed = memory();
     let first = latency_p50(http, &first).await;
     let deep = latency_p50(http, &last).await;
     println!(
-        "| {store} | {used} | {:.0} -> {:.0} | {} -> {} | {} | {} (page {pages}) | {:.2}x |",
+        "| {store} | {used} | {used_listed} | {:.0} -> {:.0} | {} -> {} | {} | {} (page {pages}) | {:.2}x |",
         rates[0],
         rates[rates.len() - 1],
         micros(fetch.1),
@@ -483,6 +504,8 @@ enum Op {
     Fetch,
     Create,
     List,
+    /// A page whose records' JSON is not kept: decoded into the model per request.
+    ListUnkept,
 }
 
 impl Op {
@@ -491,6 +514,7 @@ impl Op {
             Op::Fetch => "fetch",
             Op::Create => "create",
             Op::List => "list (page of 50)",
+            Op::ListUnkept => "list, nothing kept (page of 50)",
         }
     }
 }
@@ -502,10 +526,22 @@ struct Stats {
     p99: Duration,
 }
 
-/// `REQUESTS` of `op` against `addr` from `CONCURRENCY` connections.
-async fn load(http: &reqwest::Client, addr: SocketAddr, op: Op, sid: &str, round: usize) -> Stats {
+/// `REQUESTS` of `op` against `addr` from `CONCURRENCY` connections;
+/// `unkept` is the list path of [`Op::ListUnkept`].
+async fn load(
+    http: &reqwest::Client,
+    addr: SocketAddr,
+    op: Op,
+    sid: &str,
+    unkept: &str,
+    round: usize,
+) -> Stats {
     let fetch = url(addr, &format!("{USERS}/{sid}"));
-    let (list, create_url) = (url(addr, &list_path()), url(addr, USERS));
+    let list = match op {
+        Op::ListUnkept => url(addr, unkept),
+        _ => url(addr, &list_path()),
+    };
+    let create_url = url(addr, USERS);
     let start = Instant::now();
     let tasks: Vec<_> = (0..CONCURRENCY)
         .map(|worker| {
@@ -520,7 +556,7 @@ async fn load(http: &reqwest::Client, addr: SocketAddr, op: Op, sid: &str, round
                 for i in (worker..REQUESTS).step_by(CONCURRENCY) {
                     let request = match op {
                         Op::Fetch => http.get(&fetch),
-                        Op::List => http.get(&list),
+                        Op::List | Op::ListUnkept => http.get(&list),
                         Op::Create => create(http.post(&create_url), &format!("load-{round}-{i}")),
                     };
                     let sent = Instant::now();

@@ -18,7 +18,7 @@
 use crate::auth::RequestContext;
 use crate::error::ServerError;
 use crate::paging::{ListPage, PageRequest};
-use crate::store::{Key, Row, Scope, Shape, Start, Store, StoreError};
+use crate::store::{AnswerView, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError};
 use serde_json::{Map, Value};
 
 fn now() -> String {
@@ -469,27 +469,33 @@ fn token(text: &str) -> Result<u64, ServerError> {
         })
 }
 
-/// One page of `scope`'s records.
-pub fn list<S: Store + ?Sized>(
+/// The rows of the page `request` asks for.
+fn rows<S: Store + ?Sized>(
     store: &S,
-    ctx: &RequestContext,
     shape: &Shape,
     scope: &Scope,
     request: &PageRequest,
-) -> Result<ListPage<Answer>, ServerError> {
+) -> Result<RowsPage, ServerError> {
     let start = match request.page_token.as_deref() {
         Some(t) => Start::Seq(token(t)?),
         None => Start::Offset(request.page.saturating_mul(request.page_size)),
     };
     let size = usize::try_from(request.page_size.max(1)).unwrap_or(usize::MAX);
-    let page = store
+    store
         .page(scope, shape, start, size)
-        .map_err(|e| store_error(e, None))?;
+        .map_err(|e| store_error(e, None))
+}
+
+/// `page` with each row made into a record by `record`, and its tokens.
+fn paged<T>(
+    page: RowsPage,
+    record: impl FnMut(Row) -> Result<T, ServerError>,
+) -> Result<ListPage<T>, ServerError> {
     let mut out = ListPage::new(
         page.rows
             .into_iter()
-            .map(|row| answer(ctx, shape, scope, row))
-            .collect(),
+            .map(record)
+            .collect::<Result<_, _>>()?,
     );
     if let Some(next) = page.next {
         out = out.next_page_token(format!("PT{next}"));
@@ -498,6 +504,72 @@ pub fn list<S: Store + ?Sized>(
         out = out.previous_page_token(format!("PT{previous}"));
     }
     Ok(out)
+}
+
+/// One page of `scope`'s records.
+pub fn list<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    request: &PageRequest,
+) -> Result<ListPage<Answer>, ServerError> {
+    paged(rows(store, shape, scope, request)?, |row| {
+        Ok(answer(ctx, shape, scope, row))
+    })
+}
+
+/// A record as a page writes it: the JSON of its model `T`, exactly as
+/// serde writes the typed model.
+#[derive(Debug, Clone)]
+pub struct Rendered(std::sync::Arc<serde_json::value::RawValue>);
+
+impl Rendered {
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl serde::Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// [`list`] with each record written as its model `T`: a row whose answer
+/// the store keeps ([`crate::store::Row::keeping_answers`]) is decoded once
+/// per change, not once per page. The stored implementations' list pages go
+/// through here; the bytes are those of the typed page.
+pub fn list_rendered<
+    S: Store + ?Sized,
+    T: serde::de::DeserializeOwned + serde::Serialize + 'static,
+>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    request: &PageRequest,
+) -> Result<ListPage<Rendered>, ServerError> {
+    let view = AnswerView {
+        model: std::any::TypeId::of::<T>(),
+        shape,
+        base_url: &ctx.base_url,
+        path: scope.path(),
+    };
+    paged(rows(store, shape, scope, request)?, |row| {
+        if let Some(json) = row.answers.get(&row, &view) {
+            return Ok(Rendered(json.clone()));
+        }
+        let (answers, sid, fields) = (row.answers.clone(), row.sid.clone(), row.fields.clone());
+        let model: T = decode(answer(ctx, shape, scope, row))?;
+        let json: std::sync::Arc<serde_json::value::RawValue> =
+            serde_json::value::to_raw_value(&model)
+                .map_err(|e| ServerError::internal(format!("cannot write a record: {e}")))?
+                .into();
+        answers.keep(&sid, fields, &view, json.clone());
+        Ok(Rendered(json))
+    })
 }
 
 /// The one record at a path with no id of its own (a singleton), created
@@ -587,16 +659,14 @@ mod tests {
 
     fn answer_of(stored: &[(&str, Value)], made: Vec<(&'static str, Value)>) -> Answer {
         Answer {
-            row: Row {
-                seq: 1,
-                sid: "US1".into(),
-                fields: std::sync::Arc::new(
-                    stored
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.clone()))
-                        .collect(),
-                ),
-            },
+            row: Row::new(
+                1,
+                "US1",
+                stored
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            ),
             made,
         }
     }

@@ -236,11 +236,11 @@ impl SqliteStore {
                 from_sql(*column_type, r.get_ref(i + 2)?),
             );
         }
-        Ok(Row {
-            seq: u64::try_from(seq).unwrap_or(0),
-            sid: r.get(1)?,
-            fields: std::sync::Arc::new(fields),
-        })
+        Ok(Row::new(
+            u64::try_from(seq).unwrap_or(0),
+            r.get::<_, String>(1)?,
+            fields,
+        ))
     }
 
     fn find(
@@ -327,22 +327,20 @@ impl Store for SqliteStore {
             Err(e) => return Err(backend(e)),
         }
         let seq = connection.last_insert_rowid();
-        Ok(Row {
-            seq: u64::try_from(seq).unwrap_or(0),
-            sid: sid.to_string(),
-            fields: std::sync::Arc::new(
-                table
-                    .columns
-                    .keys()
-                    .map(|f| {
-                        (
-                            (*f).to_string(),
-                            fields.get(*f).cloned().unwrap_or(Value::Null),
-                        )
-                    })
-                    .collect(),
-            ),
-        })
+        Ok(Row::new(
+            u64::try_from(seq).unwrap_or(0),
+            sid,
+            table
+                .columns
+                .keys()
+                .map(|f| {
+                    (
+                        (*f).to_string(),
+                        fields.get(*f).cloned().unwrap_or(Value::Null),
+                    )
+                })
+                .collect(),
+        ))
     }
 
     fn get(&self, scope: &Scope, shape: &Shape, key: Key<'_>) -> Result<Option<Row>, StoreError> {

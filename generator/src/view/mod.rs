@@ -146,6 +146,10 @@ pub struct OpView<'ir> {
     pub resource: &'ir Resource,
     /// snake_case, unique in the API: trait methods and router handlers.
     pub method: String,
+    /// A list's hidden trait method that answers a page as written JSON
+    /// (`__list_user_rendered`): a stored implementation's fast path. Spec
+    /// names never start with `_` ([`crate::names::snake`]), so it is free.
+    pub rendered_method: Option<String>,
     /// The params struct (every operation has one, so adding a first input
     /// changes no signature).
     pub params: String,

@@ -65,10 +65,15 @@ pub(super) fn op_view<'ir>(
     };
     let model = collection_model(api, &resource.collection);
     let assigns = inputs::assigns(op, &path, &inputs, model.and_then(|m| api.models.get(m)));
+    let method = methods.unique(snake(&op.operation_id));
+    let rendered_method = (op.kind == crate::ir::CrudKind::List
+        && matches!(output, Output::Page { .. }))
+    .then(|| format!("__{method}_rendered"));
     OpView {
         ir: op,
         resource,
-        method: methods.unique(snake(&op.operation_id)),
+        method,
+        rendered_method,
         params: params_names.unique(format!("{base}Params")),
         request: client_types.unique(format!("{base}Request")),
         paging: inputs::paging(op, &inputs),

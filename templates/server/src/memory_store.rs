@@ -99,11 +99,7 @@ impl Store for MemoryStore {
         }
         c.last_seq += 1;
         let seq = c.last_seq;
-        let row = Row {
-            seq,
-            sid: sid.to_string(),
-            fields: Arc::new(fields),
-        };
+        let row = Row::new(seq, sid, fields).keeping_answers();
         c.by_sid.insert(row.sid.clone(), seq);
         if let Some(value) = unique {
             c.by_unique.insert(value, seq);
@@ -155,7 +151,8 @@ impl Store for MemoryStore {
             }
         }
         let row = c.rows.get_mut(&seq).expect("indexed rows exist");
-        row.fields = Arc::new(fields);
+        // A new row: what pages kept of the old one is not its answer.
+        *row = Row::new(seq, std::mem::take(&mut row.sid), fields).keeping_answers();
         Ok(Some(row.clone()))
     }
 

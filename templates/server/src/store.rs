@@ -170,7 +170,8 @@ impl Scope {
 }
 
 /// One stored record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Row {
     /// Creation order within the scope; pages start at one.
     pub seq: u64,
@@ -179,6 +180,125 @@ pub struct Row {
     /// The stored fields, by wire name; shared, so handing a row out of a
     /// store copies nothing.
     pub fields: std::sync::Arc<Map<String, Value>>,
+    /// Where a page keeps this row as it last answered it (see [`Answers`]).
+    pub answers: Answers,
+}
+
+impl Row {
+    /// A row that keeps no answer: what a store that reads rows afresh on
+    /// every request (SQLite) hands out.
+    pub fn new(seq: u64, sid: impl Into<String>, fields: Map<String, Value>) -> Self {
+        Row {
+            seq,
+            sid: sid.into(),
+            fields: std::sync::Arc::new(fields),
+            answers: Answers::default(),
+        }
+    }
+
+    /// The row, keeping its answer for later pages: for a store that hands
+    /// out the same row, unchanged, on every request, and only within the
+    /// scope (account, parents) it was stored in (memory). A row whose
+    /// fields change gets new `fields` (a new `Arc`), which no kept answer
+    /// was made from.
+    pub fn keeping_answers(mut self) -> Self {
+        self.answers = Answers(Some(std::sync::Arc::default()));
+        self
+    }
+}
+
+/// Rows are equal when their records are: what a page kept is not the record.
+impl PartialEq for Row {
+    fn eq(&self, other: &Self) -> bool {
+        self.seq == other.seq && self.sid == other.sid && self.fields == other.fields
+    }
+}
+
+/// The JSON a list page last wrote for a row, kept beside it so a page of
+/// unchanged records is written without decoding each into its model again
+/// (decoding allocates every string field; a page holds fifty records).
+///
+/// It is the typed model's own serialisation, made from the same fields,
+/// and used only while the row's fields are the very ones it was made from
+/// and for the same view, base URL and path: any change to the record, or a
+/// store that replaces `fields`, makes a page decode it afresh.
+#[derive(Clone, Default)]
+pub struct Answers(Option<std::sync::Arc<std::sync::OnceLock<KeptAnswer>>>);
+
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match &self.0 {
+            None => "Answers(not kept)",
+            Some(kept) if kept.get().is_some() => "Answers(kept)",
+            Some(_) => "Answers(none yet)",
+        })
+    }
+}
+
+/// What an [`Answers`] holds: the JSON, and the fields and view it was made from.
+pub(crate) struct KeptAnswer {
+    pub(crate) sid: Box<str>,
+    pub(crate) fields: std::sync::Arc<Map<String, Value>>,
+    pub(crate) model: std::any::TypeId,
+    /// The shape's address: compared, never read through.
+    pub(crate) shape: usize,
+    pub(crate) base_url: Box<str>,
+    pub(crate) path: Box<str>,
+    pub(crate) json: std::sync::Arc<serde_json::value::RawValue>,
+}
+
+/// Which answer of a row a page asks for: the model it decodes into, the
+/// collection's shape, and the base URL and path `url` and `links` are made from.
+pub(crate) struct AnswerView<'a> {
+    pub(crate) model: std::any::TypeId,
+    pub(crate) shape: &'a Shape,
+    pub(crate) base_url: &'a str,
+    pub(crate) path: &'a str,
+}
+
+fn address(shape: &Shape) -> usize {
+    std::ptr::from_ref(shape) as usize
+}
+
+impl Answers {
+    /// The answer kept for `view` of a row whose fields are `fields`.
+    pub(crate) fn get(
+        &self,
+        row: &Row,
+        view: &AnswerView<'_>,
+    ) -> Option<&std::sync::Arc<serde_json::value::RawValue>> {
+        let kept = self.0.as_ref()?.get()?;
+        let same = std::sync::Arc::ptr_eq(&kept.fields, &row.fields)
+            && *kept.sid == *row.sid
+            && kept.model == view.model
+            && kept.shape == address(view.shape)
+            && *kept.base_url == *view.base_url
+            && *kept.path == *view.path;
+        same.then_some(&kept.json)
+    }
+
+    /// Keeps `json`, made from `fields` for `view`, when this row keeps
+    /// answers and has none yet (the first view of a row to be listed keeps
+    /// it; another is decoded each time).
+    pub(crate) fn keep(
+        &self,
+        sid: &str,
+        fields: std::sync::Arc<Map<String, Value>>,
+        view: &AnswerView<'_>,
+        json: std::sync::Arc<serde_json::value::RawValue>,
+    ) {
+        if let Some(slot) = &self.0 {
+            let _ = slot.set(KeptAnswer {
+                sid: sid.into(),
+                fields,
+                model: view.model,
+                shape: address(view.shape),
+                base_url: view.base_url.into(),
+                path: view.path.into(),
+                json,
+            });
+        }
+    }
 }
 
 /// How a request names a record.

@@ -19,6 +19,24 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
+    /// `list_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_user`. Not part of the API.
+    #[doc(hidden)]
+    fn __list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        service_sid: &::api_types::sid::ServiceSid,
+        params: &::api_types::chat_v2::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+            crate::error::ServerError,
+        >,
+    > + Send {
+        let _ = (ctx, service_sid, params, paging);
+        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
+    }
+
     /// Users can be created within a Service instance by using the client capability token or the User resource's Create action.
     ///
     /// `POST /v2/Services/{ServiceSid}/Users` (CreateUser).

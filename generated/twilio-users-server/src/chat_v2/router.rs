@@ -69,6 +69,21 @@ async fn handle_list_user_inner<S: super::api::ServicesUsersApi>(
         params.page_token.clone(),
         ::std::option::Option::Some(100i64),
     );
+    if let ::std::option::Option::Some(page) = service
+        .__list_user_rendered(&ctx, &service_sid, &params, &paging)
+        .await?
+    {
+        let body = crate::paging::page_body(
+            &ctx,
+            parts.uri.path(),
+            "users",
+            &paging,
+            page,
+        );
+        return ::std::result::Result::Ok(
+            (::axum::http::StatusCode::OK, body).into_response(),
+        );
+    }
     let ctx_for_page = ctx.clone();
     let value = service.list_user(ctx, service_sid, params, paging.clone()).await?;
     let body = crate::paging::page_body(

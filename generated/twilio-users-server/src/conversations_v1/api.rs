@@ -19,6 +19,24 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
+    /// `list_service_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_service_user`. Not part of the API.
+    #[doc(hidden)]
+    fn __list_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        params: &::api_types::conversations_v1::params::ListServiceUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+            crate::error::ServerError,
+        >,
+    > + Send {
+        let _ = (ctx, chat_service_sid, params, paging);
+        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
+    }
+
     /// Add a new conversation user to your service
     ///
     /// `POST /v1/Services/{ChatServiceSid}/Users` (CreateServiceUser).
@@ -93,6 +111,23 @@ pub trait UsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
+    /// `list_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_user`. Not part of the API.
+    #[doc(hidden)]
+    fn __list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        params: &::api_types::conversations_v1::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+            crate::error::ServerError,
+        >,
+    > + Send {
+        let _ = (ctx, params, paging);
+        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
+    }
+
     /// Add a new conversation user to your account's default service
     ///
     /// `POST /v1/Users` (CreateUser).

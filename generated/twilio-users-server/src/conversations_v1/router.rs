@@ -87,6 +87,21 @@ async fn handle_list_service_user_inner<S: super::api::ServicesUsersApi>(
         params.page_token.clone(),
         ::std::option::Option::Some(50i64),
     );
+    if let ::std::option::Option::Some(page) = service
+        .__list_service_user_rendered(&ctx, &chat_service_sid, &params, &paging)
+        .await?
+    {
+        let body = crate::paging::page_body(
+            &ctx,
+            parts.uri.path(),
+            "users",
+            &paging,
+            page,
+        );
+        return ::std::result::Result::Ok(
+            (::axum::http::StatusCode::OK, body).into_response(),
+        );
+    }
     let ctx_for_page = ctx.clone();
     let value = service
         .list_service_user(ctx, chat_service_sid, params, paging.clone())
@@ -306,6 +321,21 @@ async fn handle_list_user_inner<S: super::api::UsersApi>(
         params.page_token.clone(),
         ::std::option::Option::Some(50i64),
     );
+    if let ::std::option::Option::Some(page) = service
+        .__list_user_rendered(&ctx, &params, &paging)
+        .await?
+    {
+        let body = crate::paging::page_body(
+            &ctx,
+            parts.uri.path(),
+            "users",
+            &paging,
+            page,
+        );
+        return ::std::result::Result::Ok(
+            (::axum::http::StatusCode::OK, body).into_response(),
+        );
+    }
     let ctx_for_page = ctx.clone();
     let value = service.list_user(ctx, params, paging.clone()).await?;
     let body = crate::paging::page_body(

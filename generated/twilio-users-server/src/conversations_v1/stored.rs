@@ -146,6 +146,36 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
         ::std::result::Result::Ok(out)
     }
 
+    async fn __list_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        _params: &::api_types::conversations_v1::params::ListServiceUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &SERVICES_USERS,
+            crate::records::path(
+                &[
+                    "v1",
+                    "Services",
+                    &crate::records::segment("", chat_service_sid, ""),
+                    "Users",
+                ],
+            ),
+            &[("IS", &*::api_types::wire::WireText::to_text(chat_service_sid))],
+        );
+        crate::records::list_rendered::<
+            _,
+            ::api_types::conversations_v1::models::ServiceUser,
+        >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
+            .map(::std::option::Option::Some)
+    }
+
     async fn create_service_user(
         &self,
         ctx: crate::auth::RequestContext,
@@ -326,6 +356,28 @@ impl<S: crate::store::Store> super::api::UsersApi for Stored<S> {
         out.next_page_token = page.next_page_token;
         out.previous_page_token = page.previous_page_token;
         ::std::result::Result::Ok(out)
+    }
+
+    async fn __list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        _params: &::api_types::conversations_v1::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &USERS,
+            crate::records::path(&["v1", "Users"]),
+            &[],
+        );
+        crate::records::list_rendered::<
+            _,
+            ::api_types::conversations_v1::models::User,
+        >(&*self.store, ctx, &USERS, &scope, paging)
+            .map(::std::option::Option::Some)
     }
 
     async fn create_user(

@@ -1,7 +1,7 @@
 //! `<module>/api.rs`: what an implementation of an API provides, one trait
 //! per collection.
 
-use super::{output_type, signature_args};
+use super::{output_type, rendered_args, rendered_output, signature_args};
 use crate::emit::rust::{doc, ident, Paths};
 use crate::view::ApiView;
 use proc_macro2::TokenStream;
@@ -25,12 +25,33 @@ pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
                 op.ir.path,
                 op.ir.operation_id
             );
+            let rendered = op.rendered_method.as_ref().map(|r| {
+                let r = ident(r);
+                let rargs = rendered_args(op, paths, "params");
+                let names = op.path.iter().map(|p| ident(&p.name));
+                let rout = rendered_output();
+                let rdoc = format!(
+                    " `{}` as written JSON, for implementations that keep it (the stored one); \
+                     `None`, the default, has the router ask `{}`. Not part of the API.",
+                    op.method, op.method
+                );
+                quote! {
+                    #[doc = #rdoc]
+                    #[doc(hidden)]
+                    fn #r(&self, ctx: &crate::auth::RequestContext, #(#rargs),*)
+                        -> impl ::std::future::Future<Output = #rout> + Send {
+                        let _ = (ctx, #(#names,)* params, paging);
+                        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
+                    }
+                }
+            });
             quote! {
                 #mdoc
                 #[doc = ""]
                 #[doc = #route]
                 fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*)
                     -> impl ::std::future::Future<Output = ::std::result::Result<#out, crate::error::ServerError>> + Send;
+                #rendered
             }
         });
         let tdoc = format!(" The operations on `{}` and its records.", c.path);

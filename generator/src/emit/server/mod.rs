@@ -43,3 +43,31 @@ fn signature_args(op: &OpView, paths: &Paths, params: &str) -> Vec<TokenStream> 
     }
     args
 }
+
+/// The inputs of a list's hidden rendered method (`__list_user_rendered`):
+/// those of [`signature_args`], borrowed, so the router still has them for
+/// the trait method when the implementation does not render.
+fn rendered_args(op: &OpView, paths: &Paths, params: &str) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in &op.path {
+        let name = ident(&p.name);
+        let ty = paths.ty(&p.ty);
+        args.push(quote!(#name: &#ty));
+    }
+    let ty = paths.item("params", &op.params);
+    let name = ident(params);
+    args.push(quote!(#name: &#ty));
+    args.push(quote!(paging: &crate::paging::PageRequest));
+    args
+}
+
+/// What a list's hidden rendered method returns: `None` to be asked the
+/// typed way.
+fn rendered_output() -> TokenStream {
+    quote! {
+        ::std::result::Result<
+            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+            crate::error::ServerError,
+        >
+    }
+}

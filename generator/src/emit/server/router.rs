@@ -204,6 +204,21 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         _ => quote!(let value = service.#m(ctx, #(#call_args),*).await?;),
     };
     let keep_ctx = pages.then(|| quote!(let ctx_for_page = ctx.clone();));
+    // A stored implementation answers a page as written JSON; any other
+    // says `None` and is asked the typed way.
+    let rendered = match (&op.output, op.rendered_method.as_ref()) {
+        (Output::Page { records_key, .. }, Some(r)) if pages => {
+            let r = ident(r);
+            let values = op.path.iter().map(|p| ident(&p.name));
+            Some(quote! {
+                if let ::std::option::Option::Some(page) = service.#r(&ctx, #(&#values,)* &params, &paging).await? {
+                    let body = crate::paging::page_body(&ctx, parts.uri.path(), #records_key, &paging, page);
+                    return ::std::result::Result::Ok((#status, body).into_response());
+                }
+            })
+        }
+        _ => None,
+    };
     quote! {
         async fn #h<S: super::api::#bound>(
             ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
@@ -228,6 +243,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
                 .cloned()
                 .ok_or_else(crate::error::ServerError::unauthorized)?;
             #(#steps)*
+            #rendered
             #keep_ctx
             #call
             #respond

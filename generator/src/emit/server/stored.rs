@@ -3,7 +3,7 @@
 //! per-collection description of its records (its `Shape`, from the view's
 //! storage decisions).
 
-use super::{output_type, signature_args};
+use super::{output_type, rendered_args, rendered_output, signature_args};
 use crate::emit::rust::{ident, Paths};
 use crate::ir::{CrudKind, Segment};
 use crate::view::storage::{self, Storage};
@@ -147,7 +147,7 @@ fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream
 
 /// The collection's path with this request's values:
 /// `format!("/v2/Services/{}/Users", encode(service_sid))`.
-fn collection_path(op: &OpView) -> TokenStream {
+fn collection_path(op: &OpView, borrowed: bool) -> TokenStream {
     let t = &op.resource.template;
     let has_id = t.ends_with_param();
     let segments = if has_id {
@@ -169,8 +169,8 @@ fn collection_path(op: &OpView) -> TokenStream {
                     .iter()
                     .find(|p| p.ir.wire_name == *name)
                     .expect("every path parameter is an input");
-                let v = ident(&p.name);
-                parts.push(quote!(&crate::records::segment(#prefix, &#v, #suffix)));
+                let v = value(&p.name, borrowed);
+                parts.push(quote!(&crate::records::segment(#prefix, #v, #suffix)));
             }
         }
     }
@@ -234,23 +234,71 @@ fn stored_method(
         .as_ref()
         .filter(|_| !id_reads)
         .map(|id| quote!(let _ = #id;));
-    let collection = collection_path(op);
+    let scope = scope(c, op, shape, false);
+    let rendered = rendered_method(c, op, shape, paths, unread.as_ref());
+    quote! {
+        async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
+            #unread
+            #scope
+            #declare
+            #body
+        }
+        #rendered
+    }
+}
+
+/// `let scope = ...;`: the records' scope from the request's path values
+/// (`borrowed` where the method has them by reference).
+fn scope(c: &Collection, op: &OpView, shape: &proc_macro2::Ident, borrowed: bool) -> TokenStream {
+    let collection = collection_path(op, borrowed);
     let given = c
         .storage
         .iter()
         .flat_map(|s| s.given(op))
         .map(|(parent, input)| {
-            let (key, input) = (&parent.key, ident(&input.name));
-            quote!((#key, &*::api_types::wire::WireText::to_text(&#input)))
+            let (key, input) = (&parent.key, value(&input.name, borrowed));
+            quote!((#key, &*::api_types::wire::WireText::to_text(#input)))
         });
-    quote! {
-        async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
-            #unread
-            let scope = crate::store::Scope::new(&ctx, &#shape, #collection, &[#(#given),*]);
-            #declare
-            #body
-        }
+    let ctx = if borrowed { quote!(ctx) } else { quote!(&ctx) };
+    quote!(let scope = crate::store::Scope::new(#ctx, &#shape, #collection, &[#(#given),*]);)
+}
+
+/// A reference to the path value `name`.
+fn value(name: &str, borrowed: bool) -> TokenStream {
+    let v = ident(name);
+    if borrowed {
+        quote!(#v)
+    } else {
+        quote!(&#v)
     }
+}
+
+/// A list page as written JSON, each record decoded once per change
+/// (`records::list_rendered`): what the router asks the stored
+/// implementation first.
+fn rendered_method(
+    c: &Collection,
+    op: &OpView,
+    shape: &proc_macro2::Ident,
+    paths: &Paths,
+    unread: Option<&TokenStream>,
+) -> Option<TokenStream> {
+    let r = ident(op.rendered_method.as_ref()?);
+    let Output::Page { model, .. } = &op.output else {
+        return None;
+    };
+    let model = paths.ty(model);
+    let args = rendered_args(op, paths, "_params");
+    let out = rendered_output();
+    let scope = scope(c, op, shape, true);
+    Some(quote! {
+        async fn #r(&self, ctx: &crate::auth::RequestContext, #(#args),*) -> #out {
+            #unread
+            #scope
+            crate::records::list_rendered::<_, #model>(&*self.store, ctx, &#shape, &scope, paging)
+                .map(::std::option::Option::Some)
+        }
+    })
 }
 
 /// An operation the store does not serve (it answers no record of the
