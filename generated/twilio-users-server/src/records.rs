@@ -541,11 +541,8 @@ impl serde::Serialize for Rendered {
 /// the store keeps ([`crate::store::Row::keeping_answers`]) is decoded once
 /// per change, not once per page. The stored implementations' list pages go
 /// through here; the bytes are those of the typed page.
-pub fn list_rendered<
-    S: Store + ?Sized,
-    T: serde::de::DeserializeOwned + serde::Serialize + 'static,
->(
-    store: &S,
+pub fn list_rendered<T: serde::de::DeserializeOwned + serde::Serialize + 'static>(
+    store: &dyn Store,
     ctx: &RequestContext,
     shape: &Shape,
     scope: &Scope,
@@ -557,17 +554,37 @@ pub fn list_rendered<
         base_url: &ctx.base_url,
         path: scope.path(),
     };
+    list_kept(store, ctx, scope, request, &view, render::<T>)
+}
+
+/// The model `T` of `answer` as JSON.
+fn render<T: serde::de::DeserializeOwned + serde::Serialize>(
+    answer: Answer,
+) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError> {
+    let model: T = decode(answer)?;
+    serde_json::value::to_raw_value(&model)
+        .map(Into::into)
+        .map_err(|e| ServerError::internal(format!("cannot write a record: {e}")))
+}
+
+/// [`list_rendered`] for any store and model, compiled once: only
+/// `render` differs per model.
+fn list_kept(
+    store: &dyn Store,
+    ctx: &RequestContext,
+    scope: &Scope,
+    request: &PageRequest,
+    view: &AnswerView<'_>,
+    render: fn(Answer) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError>,
+) -> Result<ListPage<Rendered>, ServerError> {
+    let shape = view.shape;
     paged(rows(store, shape, scope, request)?, |row| {
-        if let Some(json) = row.answers.get(&row, &view) {
+        if let Some(json) = row.answers.get(&row, view) {
             return Ok(Rendered(json.clone()));
         }
         let (answers, sid, fields) = (row.answers.clone(), row.sid.clone(), row.fields.clone());
-        let model: T = decode(answer(ctx, shape, scope, row))?;
-        let json: std::sync::Arc<serde_json::value::RawValue> =
-            serde_json::value::to_raw_value(&model)
-                .map_err(|e| ServerError::internal(format!("cannot write a record: {e}")))?
-                .into();
-        answers.keep(&sid, fields, &view, json.clone());
+        let json = render(answer(ctx, shape, scope, row))?;
+        answers.keep(&sid, fields, view, json.clone());
         Ok(Rendered(json))
     })
 }

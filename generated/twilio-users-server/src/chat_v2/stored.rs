@@ -145,7 +145,6 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
             &[("IS", &*::api_types::wire::WireText::to_text(service_sid))],
         );
         crate::records::list_rendered::<
-            _,
             ::api_types::chat_v2::models::User,
         >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
             .map(::std::option::Option::Some)

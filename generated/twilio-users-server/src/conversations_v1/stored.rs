@@ -170,7 +170,6 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
             &[("IS", &*::api_types::wire::WireText::to_text(chat_service_sid))],
         );
         crate::records::list_rendered::<
-            _,
             ::api_types::conversations_v1::models::ServiceUser,
         >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
             .map(::std::option::Option::Some)
@@ -374,7 +373,6 @@ impl<S: crate::store::Store> super::api::UsersApi for Stored<S> {
             &[],
         );
         crate::records::list_rendered::<
-            _,
             ::api_types::conversations_v1::models::User,
         >(&*self.store, ctx, &USERS, &scope, paging)
             .map(::std::option::Option::Some)

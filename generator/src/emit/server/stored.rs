@@ -295,7 +295,7 @@ fn rendered_method(
         async fn #r(&self, ctx: &crate::auth::RequestContext, #(#args),*) -> #out {
             #unread
             #scope
-            crate::records::list_rendered::<_, #model>(&*self.store, ctx, &#shape, &scope, paging)
+            crate::records::list_rendered::<#model>(&*self.store, ctx, &#shape, &scope, paging)
                 .map(::std::option::Option::Some)
         }
     })
