@@ -9,7 +9,11 @@
 # Installs cargo-progenitor 0.15.1 under target/tools on first use. It
 # panics on Twilio's `format: uri-map`, so it reads a copy without those
 # lines (ours reads the spec as it is). Progenitor emits a client only; its
-# builder interface is the one comparable to ours. Ours writes the server
+# builder interface is the one comparable to ours. Per operation: each
+# client's build time less that of the same generator's client for a spec
+# with no operations (its fixed part: ours compiles its runtime into the
+# crate, progenitor's lives in the progenitor-client dependency), divided by
+# the operations. Ours writes the server
 # crate as well in the time measured.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,6 +40,17 @@ cp Cargo.lock "$scratch/ours/Cargo.lock"
 printf '\n[workspace]\n' >> "$scratch/theirs/Cargo.toml"
 ours_build=$(BUILD_LOG=$scratch/$client.log build_alone "$scratch/ours" "$client" release)
 theirs_build=$(BUILD_LOG=$scratch/progenitor-$name.log build_alone "$scratch/theirs" "progenitor-$name" release)
+# The fixed part: each generator's client for the same API with no operations.
+printf 'openapi: 3.0.1\ninfo:\n  title: Empty\n  version: 1.0.0\nservers:\n  - url: https://example.twilio.com\npaths: {}\n' > "$scratch/empty.yaml"
+"$xtask" codegen --spec "$scratch/empty.yaml" --out "$scratch/ours-empty" > /dev/null
+"$progenitor" progenitor -i "$scratch/empty.yaml" -o "$scratch/theirs-empty" -n "progenitor-empty" -v 0.1.0 --interface builder > /dev/null
+empty_client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$scratch/ours-empty/"*/Cargo.toml | grep -v server | head -1)
+printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$empty_client" > "$scratch/ours-empty/Cargo.toml"
+cp Cargo.lock "$scratch/ours-empty/Cargo.lock"
+printf '\n[workspace]\n' >> "$scratch/theirs-empty/Cargo.toml"
+ours_empty=$(BUILD_LOG=$scratch/$empty_client.log build_alone "$scratch/ours-empty" "$empty_client" release)
+theirs_empty=$(BUILD_LOG=$scratch/progenitor-empty.log build_alone "$scratch/theirs-empty" "progenitor-empty" release)
+ops=$("$xtask" ir "$spec" 2>/dev/null | grep -c '^ *- operation_id:' || true)
 ours_lines=$(cat "$scratch/ours/$client/src/"*.rs "$scratch/ours/$client/src/"*/*.rs | wc -l)
 theirs_lines=$(cat "$scratch/theirs/src/"*.rs | wc -l)
 
@@ -48,4 +63,12 @@ if [ "$ours_build" = fails ] || [ "$theirs_build" = fails ]; then
   echo "| client crate release build | $ours_build | $theirs_build (see $scratch/*.log) | - |"
 else
   printf '| client crate release build | %.1f s | %.1f s | %.2fx |\n' "$ours_build" "$theirs_build" "$(echo "$ours_build / $theirs_build" | bc -l)"
+  if [ "$ours_empty" != fails ] && [ "$theirs_empty" != fails ] && [ "$ops" -gt 0 ]; then
+    printf '| client for no operations (the fixed part) | %.1f s | %.1f s | %.2fx |\n' "$ours_empty" "$theirs_empty" "$(echo "$ours_empty / $theirs_empty" | bc -l)"
+    ours_op=$(echo "($ours_build - $ours_empty) * 1000 / $ops" | bc -l)
+    theirs_op=$(echo "($theirs_build - $theirs_empty) * 1000 / $ops" | bc -l)
+    printf '| release build per operation, %d operations | %.0f ms | %.0f ms | %.2fx |\n' "$ops" "$ours_op" "$theirs_op" "$(echo "$ours_op / $theirs_op" | bc -l)"
+  else
+    echo "| client for no operations | $ours_empty | $theirs_empty (see $scratch/*.log) | - |"
+  fi
 fi
