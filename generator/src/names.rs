@@ -133,4 +133,24 @@ mod tests {
         assert_eq!(types.unique(pascal("user")), "User");
         assert_eq!(types.unique(pascal("USER")), "User2");
     }
+
+    /// Generated code names its own hidden items `__...` (a list's
+    /// `__list_user_rendered`): no spec name may land there.
+    #[test]
+    fn spec_names_never_start_with_an_underscore() {
+        for name in [
+            "_Hidden",
+            "__list_user_rendered",
+            "_",
+            "<Date",
+            ">",
+            "-x",
+            " ListUser",
+            "$ref",
+            "__",
+        ] {
+            let snake = snake(name);
+            assert!(!snake.starts_with('_'), "{name:?} -> {snake:?}");
+        }
+    }
 }
