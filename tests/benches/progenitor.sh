@@ -34,9 +34,16 @@ ours=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/ours"; seconds "$xtask" codegen -
 theirs=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/theirs"; seconds "$progenitor" progenitor -i "$scratch/spec.yaml" -o "$scratch/theirs" -n "progenitor-$name" -v 0.1.0 --interface builder; done | median)
 
 export CARGO_TARGET_DIR=$scratch/build CARGO_INCREMENTAL=0
-client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$scratch/ours/"*/Cargo.toml | grep -v server | head -1)
-printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$client" > "$scratch/ours/Cargo.toml"
-cp Cargo.lock "$scratch/ours/Cargo.lock"
+# ours_client DIR: makes our output at DIR a workspace of its client crate
+# alone, on the project's lockfile, and prints the crate's name.
+ours_client() {
+  local client
+  client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$1/"*/Cargo.toml | grep -v server | head -1)
+  printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$client" > "$1/Cargo.toml"
+  cp Cargo.lock "$1/Cargo.lock"
+  echo "$client"
+}
+client=$(ours_client "$scratch/ours")
 printf '\n[workspace]\n' >> "$scratch/theirs/Cargo.toml"
 ours_build=$(BUILD_LOG=$scratch/$client.log build_alone "$scratch/ours" "$client" release)
 theirs_build=$(BUILD_LOG=$scratch/progenitor-$name.log build_alone "$scratch/theirs" "progenitor-$name" release)
@@ -44,9 +51,7 @@ theirs_build=$(BUILD_LOG=$scratch/progenitor-$name.log build_alone "$scratch/the
 printf 'openapi: 3.0.1\ninfo:\n  title: Empty\n  version: 1.0.0\nservers:\n  - url: https://example.twilio.com\npaths: {}\n' > "$scratch/empty.yaml"
 "$xtask" codegen --spec "$scratch/empty.yaml" --out "$scratch/ours-empty" > /dev/null
 "$progenitor" progenitor -i "$scratch/empty.yaml" -o "$scratch/theirs-empty" -n "progenitor-empty" -v 0.1.0 --interface builder > /dev/null
-empty_client=$(sed -n 's/^name = "\(.*\)"/\1/p' "$scratch/ours-empty/"*/Cargo.toml | grep -v server | head -1)
-printf '[workspace]\nresolver = "2"\nmembers = ["%s"]\n' "$empty_client" > "$scratch/ours-empty/Cargo.toml"
-cp Cargo.lock "$scratch/ours-empty/Cargo.lock"
+empty_client=$(ours_client "$scratch/ours-empty")
 printf '\n[workspace]\n' >> "$scratch/theirs-empty/Cargo.toml"
 ours_empty=$(BUILD_LOG=$scratch/$empty_client.log build_alone "$scratch/ours-empty" "$empty_client" release)
 theirs_empty=$(BUILD_LOG=$scratch/progenitor-empty.log build_alone "$scratch/theirs-empty" "progenitor-empty" release)

@@ -579,12 +579,12 @@ fn list_kept(
 ) -> Result<ListPage<Rendered>, ServerError> {
     let shape = view.shape;
     paged(rows(store, shape, scope, request)?, |row| {
-        if let Some(json) = row.answers.get(&row, view) {
+        if let Some(json) = row.kept_answer(view) {
             return Ok(Rendered(json.clone()));
         }
-        let (answers, sid, fields) = (row.answers.clone(), row.sid.clone(), row.fields.clone());
+        let kept = row.clone();
         let json = render(answer(ctx, shape, scope, row))?;
-        answers.keep(&sid, fields, view, json.clone());
+        kept.keep_answer(view, json.clone());
         Ok(Rendered(json))
     })
 }

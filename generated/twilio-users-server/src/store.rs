@@ -262,16 +262,16 @@ fn address(shape: &Shape) -> usize {
     std::ptr::from_ref(shape) as usize
 }
 
-impl Answers {
-    /// The answer kept for `view` of a row whose fields are `fields`.
-    pub(crate) fn get(
+impl Row {
+    /// The answer this row keeps for `view`, if it was made from this very
+    /// row (same SID, same `fields` allocation) for that view.
+    pub(crate) fn kept_answer(
         &self,
-        row: &Row,
         view: &AnswerView<'_>,
     ) -> Option<&std::sync::Arc<serde_json::value::RawValue>> {
-        let kept = self.0.as_ref()?.get()?;
-        let same = std::sync::Arc::ptr_eq(&kept.fields, &row.fields)
-            && *kept.sid == *row.sid
+        let kept = self.answers.0.as_ref()?.get()?;
+        let same = std::sync::Arc::ptr_eq(&kept.fields, &self.fields)
+            && *kept.sid == *self.sid
             && kept.model == view.model
             && kept.shape == address(view.shape)
             && *kept.base_url == *view.base_url
@@ -279,20 +279,18 @@ impl Answers {
         same.then_some(&kept.json)
     }
 
-    /// Keeps `json`, made from `fields` for `view`, when this row keeps
+    /// Keeps `json`, this row's answer for `view`, when the row keeps
     /// answers and has none yet (the first view of a row to be listed keeps
     /// it; another is decoded each time).
-    pub(crate) fn keep(
+    pub(crate) fn keep_answer(
         &self,
-        sid: &str,
-        fields: std::sync::Arc<Map<String, Value>>,
         view: &AnswerView<'_>,
         json: std::sync::Arc<serde_json::value::RawValue>,
     ) {
-        if let Some(slot) = &self.0 {
+        if let Some(slot) = &self.answers.0 {
             let _ = slot.set(KeptAnswer {
-                sid: sid.into(),
-                fields,
+                sid: self.sid.as_str().into(),
+                fields: self.fields.clone(),
                 model: view.model,
                 shape: address(view.shape),
                 base_url: view.base_url.into(),

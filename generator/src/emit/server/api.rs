@@ -1,7 +1,7 @@
 //! `<module>/api.rs`: what an implementation of an API provides, one trait
 //! per collection.
 
-use super::{output_type, rendered_args, rendered_output, signature_args};
+use super::{output_type, rendered_output, signature_args};
 use crate::emit::rust::{doc, ident, Paths};
 use crate::view::ApiView;
 use proc_macro2::TokenStream;
@@ -13,7 +13,7 @@ pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
         let methods = c.ops.iter().map(|i| {
             let op = &api.ops[*i];
             let m = ident(&op.method);
-            let args = signature_args(op, paths, "params");
+            let args = signature_args(op, paths, "params", false);
             let out = output_type(op, paths);
             let mdoc = doc(
                 op.ir.description.as_deref(),
@@ -27,7 +27,7 @@ pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
             );
             let rendered = op.rendered_method.as_ref().map(|r| {
                 let r = ident(r);
-                let rargs = rendered_args(op, paths, "params");
+                let rargs = signature_args(op, paths, "params", true);
                 let names = op.path.iter().map(|p| ident(&p.name));
                 let rout = rendered_output();
                 let rdoc = format!(

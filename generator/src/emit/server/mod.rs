@@ -28,36 +28,23 @@ fn output_type(op: &OpView, paths: &Paths) -> TokenStream {
 
 /// The inputs of a trait method after `ctx`: path values, then params, then
 /// paging; `params` names the params argument (`_params` where unread).
-fn signature_args(op: &OpView, paths: &Paths, params: &str) -> Vec<TokenStream> {
+/// `borrowed` for a list's hidden rendered method (`__list_user_rendered`),
+/// which takes them by reference so the router still has them for the trait
+/// method when the implementation does not render.
+fn signature_args(op: &OpView, paths: &Paths, params: &str, borrowed: bool) -> Vec<TokenStream> {
+    let by = if borrowed { quote!(&) } else { quote!() };
     let mut args = Vec::new();
     for p in &op.path {
         let name = ident(&p.name);
         let ty = paths.ty(&p.ty);
-        args.push(quote!(#name: #ty));
+        args.push(quote!(#name: #by #ty));
     }
     let ty = paths.item("params", &op.params);
     let name = ident(params);
-    args.push(quote!(#name: #ty));
+    args.push(quote!(#name: #by #ty));
     if op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. }) {
-        args.push(quote!(paging: crate::paging::PageRequest));
+        args.push(quote!(paging: #by crate::paging::PageRequest));
     }
-    args
-}
-
-/// The inputs of a list's hidden rendered method (`__list_user_rendered`):
-/// those of [`signature_args`], borrowed, so the router still has them for
-/// the trait method when the implementation does not render.
-fn rendered_args(op: &OpView, paths: &Paths, params: &str) -> Vec<TokenStream> {
-    let mut args = Vec::new();
-    for p in &op.path {
-        let name = ident(&p.name);
-        let ty = paths.ty(&p.ty);
-        args.push(quote!(#name: &#ty));
-    }
-    let ty = paths.item("params", &op.params);
-    let name = ident(params);
-    args.push(quote!(#name: &#ty));
-    args.push(quote!(paging: &crate::paging::PageRequest));
     args
 }
 

@@ -3,7 +3,7 @@
 //! per-collection description of its records (its `Shape`, from the view's
 //! storage decisions).
 
-use super::{output_type, rendered_args, rendered_output, signature_args};
+use super::{output_type, rendered_output, signature_args};
 use crate::emit::rust::{ident, Paths};
 use crate::ir::{CrudKind, Segment};
 use crate::view::storage::{self, Storage};
@@ -224,7 +224,7 @@ fn stored_method(
     } else {
         "_params"
     };
-    let args = signature_args(op, paths, params_name);
+    let args = signature_args(op, paths, params_name, false);
     // The id is an argument even where the store does not need it (a create on an instance path).
     let id_reads = matches!(
         (op.ir.kind, &op.output),
@@ -288,7 +288,7 @@ fn rendered_method(
         return None;
     };
     let model = paths.ty(model);
-    let args = rendered_args(op, paths, "_params");
+    let args = signature_args(op, paths, "_params", true);
     let out = rendered_output();
     let scope = scope(c, op, shape, true);
     Some(quote! {
@@ -306,7 +306,7 @@ fn rendered_method(
 fn not_implemented(op: &OpView, paths: &Paths) -> TokenStream {
     let m = ident(&op.method);
     let out = output_type(op, paths);
-    let args = signature_args(op, paths, "_params");
+    let args = signature_args(op, paths, "_params", false);
     let id = op.ir.operation_id.as_str();
     let unread = op.path.iter().map(|p| {
         let n = ident(&p.name);
