@@ -3,18 +3,18 @@
 //!
 //! [`Request`]: ../../templates/client/src/request.rs
 
-use super::rust::{arg_value, doc, ident, Paths};
+use super::rust::{arg_value, chunks, doc, ident, Chunks, Paths};
 use crate::ir::Method;
 use crate::view::nav::{Child, IdStep, Node, OpCall};
 use crate::view::{ApiView, Arity, OpView, Output, RustType};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn client_file(api: &ApiView, paths: &Paths) -> TokenStream {
+pub fn client_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let title = format!(" The HTTP client for {} ({}).", api.ir.title, api.ir.module);
     if api.ops.is_empty() {
         // Nothing to call: no entry point whose fields nothing reads.
-        return quote! { #![doc = #title] };
+        return chunks(quote! { #![doc = #title] }, std::iter::empty());
     }
     let module = &paths.module;
     let api_doc = format!(
@@ -23,10 +23,9 @@ pub fn client_file(api: &ApiView, paths: &Paths) -> TokenStream {
     );
     let accessor_doc = format!(" {}.", api.ir.title);
     let mut items = Vec::new();
-    let root_methods = node_methods(&api.nav.root, api, paths, &mut items, true);
-    let requests = api.ops.iter().map(|op| request(op, paths));
+    let root_methods = node_methods(&api.nav.root, api, &paths, &mut items, true);
     let root_path = &api.nav.root_path;
-    quote! {
+    let head = quote! {
         #![doc = #title]
 
         impl crate::client::Client {
@@ -46,10 +45,9 @@ pub fn client_file(api: &ApiView, paths: &Paths) -> TokenStream {
         impl Api {
             #(#root_methods)*
         }
-
-        #(#items)*
-        #(#requests)*
-    }
+    };
+    let requests = api.ops.iter().map(move |op| request(op, &paths));
+    chunks(head, items.into_iter().chain(requests))
 }
 
 /// The argument type of an id of type `t`.

@@ -4,7 +4,7 @@
 //! Kept as one file over 400 lines: every per-crate file (manifests, `lib.rs`,
 //! `sid.rs`, module files) of both crates.
 
-use super::rust::{format_file, ident, Paths};
+use super::rust::{format_file, ident, Chunks, Paths};
 use super::templates::{self, CLIENT_RUNTIME, SERVER_RUNTIME};
 use super::{client, examples, models, params, server};
 use crate::config::{Config, Renamed};
@@ -164,14 +164,14 @@ fn emit_client<'a>(
                 pub mod client;
             }
         }));
-        jobs.push(Job::new(source, file("models.rs"), move || {
-            models::models_file(api, &paths(), &aliases(api, config))
+        jobs.push(Job::chunked(source, file("models.rs"), move || {
+            models::models_file(api, paths(), aliases(api, config))
         }));
-        jobs.push(Job::new(source, file("params.rs"), move || {
-            params::params_file(api, &paths())
+        jobs.push(Job::chunked(source, file("params.rs"), move || {
+            params::params_file(api, paths())
         }));
-        jobs.push(Job::new(source, file("client.rs"), move || {
-            client::client_file(api, &paths())
+        jobs.push(Job::chunked(source, file("client.rs"), move || {
+            client::client_file(api, paths())
         }));
     }
     Ok(())
@@ -235,14 +235,14 @@ fn emit_server<'a>(
                 pub mod stored;
             }
         }));
-        jobs.push(Job::new(source, file("api.rs"), move || {
-            server::api::api_file(api, &paths())
+        jobs.push(Job::chunked(source, file("api.rs"), move || {
+            server::api::api_file(api, paths())
         }));
-        jobs.push(Job::new(source, file("router.rs"), move || {
-            server::router::router_file(api, &paths())
+        jobs.push(Job::chunked(source, file("router.rs"), move || {
+            server::router::router_file(api, paths())
         }));
-        jobs.push(Job::new(source, file("stored.rs"), move || {
-            server::stored::stored_file(api, &paths())
+        jobs.push(Job::chunked(source, file("stored.rs"), move || {
+            server::stored::stored_file(api, paths())
         }));
     }
     Ok(())
@@ -254,11 +254,17 @@ fn emit_server<'a>(
 struct Job<'a> {
     source: String,
     path: String,
-    make: Box<dyn FnOnce() -> TokenStream + Send + 'a>,
+    make: Box<dyn FnOnce() -> Chunks<'a> + Send + 'a>,
 }
 
 impl<'a> Job<'a> {
+    /// A small file, made in one piece.
     fn new(source: &str, path: String, make: impl FnOnce() -> TokenStream + Send + 'a) -> Self {
+        Self::chunked(source, path, move || Box::new(std::iter::once(make())))
+    }
+
+    /// A file made an item or a few at a time as it is printed.
+    fn chunked(source: &str, path: String, make: impl FnOnce() -> Chunks<'a> + Send + 'a) -> Self {
         Job {
             source: source.to_string(),
             path,
@@ -278,26 +284,27 @@ fn format_all(jobs: Vec<Job>) -> Result<Vec<(String, String)>> {
     // Files differ a lot in size: each thread takes the next job when done.
     let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
     let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+    let work = || {
+        std::iter::from_fn(next)
+            .map(|(i, job)| {
+                let contents = format_file(&job.source, &job.path, (job.make)());
+                (i, contents.map(|c| (job.path, c)))
+            })
+            .collect::<Vec<_>>()
+    };
+    // This thread is one of the workers: the pages the spec's trees were
+    // freed from are its own to reuse, where a new thread maps fresh ones.
     let mut done: Vec<(usize, Result<(String, String)>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    std::iter::from_fn(next)
-                        .map(|(i, job)| {
-                            let contents = format_file(&job.source, &job.path, (job.make)());
-                            (i, contents.map(|c| (job.path, c)))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, file)| file).collect()

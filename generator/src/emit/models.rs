@@ -1,6 +1,6 @@
 //! Models and enums of one API -> `<module>/models.rs`.
 
-use super::rust::{arg_value, doc, field_init, ident, Paths};
+use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
 use crate::config::Renamed;
 use crate::ir::Pii;
 use crate::names::snake;
@@ -8,12 +8,13 @@ use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn models_file(api: &ApiView, paths: &Paths, aliases: &[&Renamed]) -> TokenStream {
+pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&Renamed>) -> Chunks<'a> {
     let mut defaults = Vec::new();
+    // Made first: they say which defaults the last chunk holds.
     let models = api
         .models
         .values()
-        .map(|m| model(m, paths, &mut defaults))
+        .map(|m| model(m, &paths, &mut defaults))
         .collect::<Vec<_>>();
     let enums = api.enums.values().map(string_enum);
     let defaults_mod = (!defaults.is_empty()).then(|| {
@@ -28,14 +29,15 @@ pub fn models_file(api: &ApiView, paths: &Paths, aliases: &[&Renamed]) -> TokenS
         " Records and enums of {} ({}).",
         api.ir.title, api.ir.module
     );
-    let aliases = super::crates::alias_items(aliases);
-    quote! {
-        #![doc = #title]
-        #(#models)*
-        #(#enums)*
-        #aliases
-        #defaults_mod
-    }
+    let aliases = super::crates::alias_items(&aliases);
+    chunks(
+        quote! { #![doc = #title] },
+        models
+            .into_iter()
+            .chain(enums)
+            .chain([aliases])
+            .chain(defaults_mod),
+    )
 }
 
 /// `#[serde(...)]` with the given parts, or nothing.

@@ -3,22 +3,21 @@
 //! (`encode`) and, for servers, reads (`decode`) itself.
 
 use super::models::{debug_field, pii_entry, pii_impls};
-use super::rust::{arg_value, doc, field_init, ident, Paths};
+use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
 use crate::ir::ParamIn;
 use crate::view::{ApiView, Arity, InputView, OpView, RustType, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn params_file(api: &ApiView, paths: &Paths) -> TokenStream {
-    let structs = api.ops.iter().map(|op| params_struct(op, paths));
+pub fn params_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let title = format!(
         " Inputs of the {} ({}) operations.",
         api.ir.title, api.ir.module
     );
-    quote! {
-        #![doc = #title]
-        #(#structs)*
-    }
+    chunks(
+        quote! { #![doc = #title] },
+        api.ops.iter().map(move |op| params_struct(op, &paths)),
+    )
 }
 
 /// The item type of a list, the value type of anything else.

@@ -2,13 +2,17 @@
 //! per collection.
 
 use super::{output_type, rendered_output, signature_args};
-use crate::emit::rust::{doc, ident, Paths};
+use crate::emit::rust::{chunks, doc, ident, Chunks, Paths};
 use crate::view::ApiView;
-use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
-    let traits = api.collections.iter().map(|c| {
+pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
+    let title = format!(
+        " What an implementation of {} ({}) provides.",
+        api.ir.title, api.ir.module
+    );
+    let traits = api.collections.iter().map(move |c| {
+        let paths = &paths;
         let name = ident(&c.trait_name);
         let methods = c.ops.iter().map(|i| {
             let op = &api.ops[*i];
@@ -62,12 +66,5 @@ pub fn api_file(api: &ApiView, paths: &Paths) -> TokenStream {
             }
         }
     });
-    let title = format!(
-        " What an implementation of {} ({}) provides.",
-        api.ir.title, api.ir.module
-    );
-    quote! {
-        #![doc = #title]
-        #(#traits)*
-    }
+    chunks(quote! { #![doc = #title] }, traits)
 }

@@ -2,14 +2,14 @@
 //! parsed and checked here (path values, params, paging) before the
 //! implementation sees it; every failure is a Twilio-shaped error.
 
-use crate::emit::rust::{ident, Paths};
+use crate::emit::rust::{chunks, ident, Chunks, Paths};
 use crate::ir::{BodyEncoding, CrudKind, ResponseKind};
 use crate::view::{ApiView, Arity, OpView, Output, RustType};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
-pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
+pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let bounds: Vec<TokenStream> = api
         .collections
         .iter()
@@ -20,9 +20,7 @@ pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
         .collect();
     let mut routes: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     let mut table = Vec::new();
-    let mut handlers = Vec::new();
     for c in &api.collections {
-        let bound = ident(&c.trait_name);
         for i in &c.ops {
             let op = &api.ops[*i];
             let h = handler_name(op);
@@ -33,7 +31,6 @@ pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
                 .push(quote!(#method(#h::<S>)));
             let (m, p) = (op.ir.method.as_str(), op.ir.path.as_str());
             table.push((p, m));
-            handlers.push(handler(op, &bound, paths));
         }
     }
     table.sort();
@@ -60,7 +57,7 @@ pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
                 .with_state(service)
         }
     };
-    quote! {
+    let head = quote! {
         #![doc = #title]
         /// Every route of this API as (method, path template), for tests and tooling.
         pub const ROUTES: &[(&str, &str)] = &[#(#route_table),*];
@@ -73,9 +70,15 @@ pub fn router_file(api: &ApiView, paths: &Paths) -> TokenStream {
             #with_state
             #router_body
         }
-
-        #(#handlers)*
-    }
+    };
+    let handlers = api.collections.iter().flat_map(move |c| {
+        let bound = ident(&c.trait_name);
+        let paths = paths.clone();
+        c.ops
+            .iter()
+            .map(move |i| handler(&api.ops[*i], &bound, &paths))
+    });
+    chunks(head, handlers)
 }
 
 fn handler_name(op: &OpView) -> proc_macro2::Ident {

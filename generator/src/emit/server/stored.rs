@@ -4,17 +4,16 @@
 //! storage decisions).
 
 use super::{output_type, rendered_output, signature_args};
-use crate::emit::rust::{ident, Paths};
+use crate::emit::rust::{chunks, ident, Chunks, Paths};
 use crate::ir::{CrudKind, Segment};
 use crate::view::storage::{self, Storage};
 use crate::view::{ApiView, Arity, Collection, OpView, Output, RustType, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn stored_file(api: &ApiView, paths: &Paths) -> TokenStream {
+pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let mut shapes = Vec::new();
     let mut shape_names = Vec::new();
-    let mut impls = Vec::new();
     for c in &api.collections {
         let shape = ident(&c.store_name);
         // Every stored operation needs the shape, lists too: they fill in `url` and `links`.
@@ -24,22 +23,12 @@ pub fn stored_file(api: &ApiView, paths: &Paths) -> TokenStream {
                 shape_names.push(shape.clone());
             }
         }
-        let bound = ident(&c.trait_name);
-        let methods = c
-            .ops
-            .iter()
-            .map(|i| stored_method(c, &api.ops[*i], &shape, paths));
-        impls.push(quote! {
-            impl<S: crate::store::Store> super::api::#bound for Stored<S> {
-                #(#methods)*
-            }
-        });
     }
     let title = format!(
         " {} ({}) served from a [`crate::store::Store`]: in memory, SQLite or your own.",
         api.ir.title, api.ir.module
     );
-    quote! {
+    let head = quote! {
         #![doc = #title]
 
         /// Every operation of this API over a store `S`, scoped to the
@@ -79,10 +68,20 @@ pub fn stored_file(api: &ApiView, paths: &Paths) -> TokenStream {
 
         /// What this API's records look like to a store (a SQL store makes its tables from them).
         pub static SHAPES: &[&crate::store::Shape] = &[#(&#shape_names),*];
-
-        #(#shapes)*
-        #(#impls)*
-    }
+    };
+    let impls = api.collections.iter().map(move |c| {
+        let (shape, bound) = (ident(&c.store_name), ident(&c.trait_name));
+        let methods = c
+            .ops
+            .iter()
+            .map(|i| stored_method(c, &api.ops[*i], &shape, &paths));
+        quote! {
+            impl<S: crate::store::Store> super::api::#bound for Stored<S> {
+                #(#methods)*
+            }
+        }
+    });
+    chunks(head, shapes.into_iter().chain(impls))
 }
 
 fn column(c: storage::Column) -> TokenStream {
