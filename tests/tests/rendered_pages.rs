@@ -209,6 +209,7 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
         .expect("lists");
     let default_service = top.records[0].chat_service_sid.clone().expect("a service");
 
+    let mut held = Vec::new();
     for _ in 0..2 {
         let top_rendered = conversations
             .__list_user_rendered(&a, &conv::ListUserParams::new(), &paging(50))
@@ -239,7 +240,21 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
             !scoped.contains("http://emulator.test/v1/Users/US"),
             "{scoped}"
         );
+        held.push((top_rendered, scoped_rendered));
     }
+    // Each path's answers are kept beside the same rows, neither in place of the other.
+    let (top, scoped) = (addresses(&held[0].0), addresses(&held[0].1));
+    assert_eq!(
+        addresses(&held[1].0),
+        top,
+        "/v1/Users from what the rows keep"
+    );
+    assert_eq!(
+        addresses(&held[1].1),
+        scoped,
+        "the Service's path from its own"
+    );
+    assert!(scoped.iter().all(|p| !top.contains(p)));
 
     // The same records through chat v2, at the default Service's path (one
     // SID type per prefix across APIs).
@@ -264,6 +279,40 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
         .expect("lists");
     assert_eq!(rendered_json(&chat_rendered), typed_json(&chat_typed));
     assert_eq!(chat_rendered.records.len(), 3);
+    // A third view of the rows is kept as well.
+    let chat_again = chat_api
+        .__list_user_rendered(
+            &a,
+            &default_service,
+            &chat::ListUserParams::new(),
+            &paging(50),
+        )
+        .await
+        .expect("lists")
+        .expect("renders");
+    assert_eq!(addresses(&chat_again), addresses(&chat_rendered));
+    assert!(addresses(&chat_again)
+        .iter()
+        .all(|p| !top.contains(p) && !scoped.contains(p)));
+    drop(held);
+}
+
+#[tokio::test]
+async fn a_memory_store_keeping_no_answers_renders_the_typed_page_each_time() {
+    let store = Arc::new(MemoryStore::keeping_no_answers());
+    let api = twilio_users_server::chat_v2::stored::Stored::new(store);
+    let a = ctx(ACCT_A, "http://emulator.test");
+    fill_chat(&api, &a).await;
+    let typed = chat_page(&api, &a, 3).await;
+    let once_page = chat_rendered(&api, &a, 3).await;
+    assert_eq!(rendered_json(&once_page), typed);
+    let once = addresses(&once_page);
+    let again_page = chat_rendered(&api, &a, 3).await;
+    assert_eq!(rendered_json(&again_page), typed);
+    assert!(
+        addresses(&again_page).iter().all(|p| !once.contains(p)),
+        "rows that keep nothing"
+    );
 }
 
 #[tokio::test]

@@ -221,17 +221,24 @@ impl PartialEq for Row {
 /// It is the typed model's own serialisation, made from the same fields,
 /// and used only while the row's fields are the very ones it was made from
 /// and for the same view, base URL and path: any change to the record, or a
-/// store that replaces `fields`, makes a page decode it afresh.
+/// store that replaces `fields`, makes a page decode it afresh. A row keeps
+/// the answers of its first [`KEPT_VIEWS`] views (one record is listed by
+/// chat v2, by `/v1/Users` and by `/v1/Services/{ChatServiceSid}/Users`).
 #[derive(Clone, Default)]
-pub struct Answers(Option<std::sync::Arc<std::sync::OnceLock<KeptAnswer>>>);
+pub struct Answers(Option<std::sync::Arc<[std::sync::OnceLock<Box<KeptAnswer>>; KEPT_VIEWS]>>);
+
+/// How many views' answers a row keeps; a further view decodes each time.
+pub const KEPT_VIEWS: usize = 4;
 
 impl std::fmt::Debug for Answers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match &self.0 {
-            None => "Answers(not kept)",
-            Some(kept) if kept.get().is_some() => "Answers(kept)",
-            Some(_) => "Answers(none yet)",
-        })
+        match &self.0 {
+            None => f.write_str("Answers(not kept)"),
+            Some(slots) => {
+                let kept = slots.iter().filter(|s| s.get().is_some()).count();
+                write!(f, "Answers({kept} kept)")
+            }
+        }
     }
 }
 
@@ -267,34 +274,48 @@ impl Row {
         &self,
         view: &AnswerView<'_>,
     ) -> Option<&std::sync::Arc<serde_json::value::RawValue>> {
-        let kept = self.answers.0.as_ref()?.get()?;
-        let same = std::sync::Arc::ptr_eq(&kept.fields, &self.fields)
-            && *kept.sid == *self.sid
-            && kept.model == view.model
-            && kept.shape == address(view.shape)
-            && *kept.base_url == *view.base_url
-            && *kept.path == *view.path;
-        same.then_some(&kept.json)
+        let same = |kept: &KeptAnswer| {
+            std::sync::Arc::ptr_eq(&kept.fields, &self.fields)
+                && *kept.sid == *self.sid
+                && kept.model == view.model
+                && kept.shape == address(view.shape)
+                && *kept.base_url == *view.base_url
+                && *kept.path == *view.path
+        };
+        self.answers
+            .0
+            .as_ref()?
+            .iter()
+            .map_while(std::sync::OnceLock::get)
+            .find(|kept| same(kept))
+            .map(|kept| &kept.json)
     }
 
-    /// Keeps `json`, this row's answer for `view`, when the row keeps
-    /// answers and has none yet (the first view of a row to be listed keeps
-    /// it; another is decoded each time).
+    /// Keeps `json`, this row's answer for `view`, in the first free slot
+    /// when the row keeps answers (two pages of the same view at once may
+    /// both keep one; the first is found first).
     pub(crate) fn keep_answer(
         &self,
         view: &AnswerView<'_>,
         json: std::sync::Arc<serde_json::value::RawValue>,
     ) {
-        if let Some(slot) = &self.answers.0 {
-            let _ = slot.set(KeptAnswer {
-                sid: self.sid.as_str().into(),
-                fields: self.fields.clone(),
-                model: view.model,
-                shape: address(view.shape),
-                base_url: view.base_url.into(),
-                path: view.path.into(),
-                json,
-            });
+        let Some(slots) = &self.answers.0 else {
+            return;
+        };
+        let mut answer = Box::new(KeptAnswer {
+            sid: self.sid.as_str().into(),
+            fields: self.fields.clone(),
+            model: view.model,
+            shape: address(view.shape),
+            base_url: view.base_url.into(),
+            path: view.path.into(),
+            json,
+        });
+        for slot in slots.iter() {
+            match slot.set(answer) {
+                Ok(()) => return,
+                Err(taken) => answer = taken,
+            }
         }
     }
 }
