@@ -52,8 +52,8 @@ impl MemoryStore {
     }
 
     /// An empty store whose rows keep no list answers: every page decodes
-    /// its records into their models, as SQLite does, for about 760 bytes
-    /// less per listed record (see [`crate::store::Answers`]).
+    /// its records into their models, as SQLite does, for about 870 bytes
+    /// less per listed record and view (see [`crate::store::Answers`]).
     pub fn keeping_no_answers() -> Self {
         MemoryStore {
             no_answers: true,
