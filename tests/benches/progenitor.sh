@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Our generator and its emitted client beside progenitor's, in one run, on
-# one upstream spec: whole-process generation time (median of 5, release
-# builds of both) and the client crate's release build time (dependencies
+# one upstream spec: whole-process generation time (9 rounds, each running
+# both generators in turn, so drift in the machine's speed hits both alike;
+# medians, and the median and range of the rounds' ratios; release builds of
+# both) and the client crate's release build time (dependencies
 # built first, the crate cleaned and built alone, no incremental).
 #
 #   tests/benches/progenitor.sh ../shared/twilio-oai/twilio_conversations_v1.yaml
@@ -30,8 +32,19 @@ xtask=$root/target/release/xtask
 rm -rf "$scratch" && mkdir -p "$scratch"
 grep -v 'format: uri-map' "$spec" > "$scratch/spec.yaml"
 
-ours=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/ours"; seconds "$xtask" codegen --spec "$spec" --out "$scratch/ours"; done | median)
-theirs=$(for _ in 1 2 3 4 5; do rm -rf "$scratch/theirs"; seconds "$progenitor" progenitor -i "$scratch/spec.yaml" -o "$scratch/theirs" -n "progenitor-$name" -v 0.1.0 --interface builder; done | median)
+for _ in 1 2 3 4 5 6 7 8 9; do
+  rm -rf "$scratch/ours" "$scratch/theirs"
+  o=$(seconds "$xtask" codegen --spec "$spec" --out "$scratch/ours")
+  t=$(seconds "$progenitor" progenitor -i "$scratch/spec.yaml" -o "$scratch/theirs" -n "progenitor-$name" -v 0.1.0 --interface builder)
+  echo "$o" >> "$scratch/ours.times"
+  echo "$t" >> "$scratch/theirs.times"
+  echo "$o / $t" | bc -l >> "$scratch/ratios"
+done
+ours=$(median < "$scratch/ours.times")
+theirs=$(median < "$scratch/theirs.times")
+ratio=$(median < "$scratch/ratios")
+ratio_low=$(sort -n "$scratch/ratios" | head -1)
+ratio_high=$(sort -n "$scratch/ratios" | tail -1)
 
 export CARGO_TARGET_DIR=$scratch/build CARGO_INCREMENTAL=0
 # ours_client DIR: makes our output at DIR a workspace of its client crate
@@ -61,8 +74,8 @@ theirs_lines=$(cat "$scratch/theirs/src/"*.rs | wc -l)
 
 echo "| $name | ours | progenitor | ours / progenitor |"
 echo "| --- | ---: | ---: | ---: |"
-printf '| generate (whole process, median of 5) | %.0f ms | %.0f ms | %.2fx |\n' \
-  "$(echo "$ours * 1000" | bc)" "$(echo "$theirs * 1000" | bc)" "$(echo "$ours / $theirs" | bc -l)"
+printf '| generate (whole process, 9 alternating rounds) | %.0f ms | %.0f ms | %.3fx (rounds %.3f-%.3fx) |\n' \
+  "$(echo "$ours * 1000" | bc)" "$(echo "$theirs * 1000" | bc)" "$ratio" "$ratio_low" "$ratio_high"
 printf '| client crate lines | %d | %d | %.2fx |\n' "$ours_lines" "$theirs_lines" "$(echo "$ours_lines / $theirs_lines" | bc -l)"
 if [ "$ours_build" = fails ] || [ "$theirs_build" = fails ]; then
   echo "| client crate release build | $ours_build | $theirs_build (see $scratch/*.log) | - |"
