@@ -258,16 +258,15 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
 
     // The same records through chat v2, at the default Service's path (one
     // SID type per prefix across APIs).
-    let chat_rendered = chat_api
-        .__list_user_rendered(
-            &a,
-            &default_service,
-            &chat::ListUserParams::new(),
-            &paging(50),
-        )
-        .await
-        .expect("lists")
-        .expect("renders");
+    let (chat_params, fifty) = (chat::ListUserParams::new(), paging(50));
+    let chat_at_default = || async {
+        chat_api
+            .__list_user_rendered(&a, &default_service, &chat_params, &fifty)
+            .await
+            .expect("lists")
+            .expect("renders")
+    };
+    let chat_rendered = chat_at_default().await;
     let chat_typed = chat_api
         .list_user(
             a.clone(),
@@ -280,16 +279,7 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
     assert_eq!(rendered_json(&chat_rendered), typed_json(&chat_typed));
     assert_eq!(chat_rendered.records.len(), 3);
     // A third view of the rows is kept as well.
-    let chat_again = chat_api
-        .__list_user_rendered(
-            &a,
-            &default_service,
-            &chat::ListUserParams::new(),
-            &paging(50),
-        )
-        .await
-        .expect("lists")
-        .expect("renders");
+    let chat_again = chat_at_default().await;
     assert_eq!(addresses(&chat_again), addresses(&chat_rendered));
     assert!(addresses(&chat_again)
         .iter()
