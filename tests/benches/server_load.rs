@@ -512,7 +512,7 @@ struct Stats {
     p99: Duration,
 }
 
-/// `REQUESTS` of `op` against `addr` from `CONCURRENCY` connections;
+/// `REQUESTS` of `op` against `addr` from `CONCURRENCY` connections.
 async fn load(http: &reqwest::Client, addr: SocketAddr, op: Op, sid: &str, round: usize) -> Stats {
     let fetch = url(addr, &format!("{USERS}/{sid}"));
     let list = url(addr, &list_path());

@@ -304,6 +304,10 @@ impl Row {
         let Some(slots) = &self.answers.0 else {
             return;
         };
+        // A row whose slots are all taken keeps nothing more: no answer is built for it.
+        let Some(free) = slots.iter().position(|slot| slot.get().is_none()) else {
+            return;
+        };
         let mut answer = Box::new(KeptAnswer {
             sid: self.sid.as_str().into(),
             fields: self.fields.clone(),
@@ -313,7 +317,7 @@ impl Row {
             path: view.path.into(),
             json,
         });
-        for slot in slots.iter() {
+        for slot in &slots[free..] {
             match slot.set(answer) {
                 Ok(()) => return,
                 Err(taken) => answer = taken,
