@@ -449,6 +449,63 @@ async fn an_announced_oversized_body_is_refused_before_it_is_sent() {
 }
 
 #[tokio::test]
+async fn a_body_slower_than_the_settings_allow_is_cut_off() {
+    let timeout = Duration::from_millis(300);
+    let addr = start_with(
+        Arc::new(MemoryStore::new()),
+        Settings::default().request_timeout(timeout),
+    )
+    .await;
+    let auth = auth_a();
+    let (name, value) = (&auth.0, &auth.1);
+    // The body comes in two parts, `pause` apart, or its second never.
+    let send = |identity: &'static str, pause: Option<Duration>| async move {
+        let body = format!("Identity={identity}");
+        let (first, rest) = body.split_at(5);
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let head = format!(
+            "POST /v1/Users HTTP/1.1\r\nHost: {addr}\r\n{name}: {value}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{first}",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("send");
+        let started = Instant::now();
+        if let Some(pause) = pause {
+            tokio::time::sleep(pause).await;
+            stream.write_all(rest.as_bytes()).await.expect("send");
+        }
+        let mut response = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            let mut buffer = [0u8; 4096];
+            while !String::from_utf8_lossy(&response).contains("}") {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => response.extend_from_slice(&buffer[..read]),
+                }
+            }
+        })
+        .await
+        .expect("an answer");
+        (parse_response(&response, identity), started.elapsed())
+    };
+    // A body that pauses, but arrives in time, is read whole.
+    let (response, _) = send("in-time", Some(timeout / 6)).await;
+    assert_eq!(response.status, 201, "{:?}", response.json());
+    assert_eq!(response.json()["identity"], "in-time");
+    // One whose rest never comes is answered 408 once the timeout has passed.
+    let (response, waited) = send("never", None).await;
+    assert_error(&response, 408, 20408);
+    assert!(waited >= timeout, "{waited:?}");
+    let users = get(addr, V1_USERS).await.json();
+    let identities: Vec<&str> = users["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["identity"].as_str())
+        .collect();
+    assert_eq!(identities, ["in-time"]);
+}
+
+#[tokio::test]
 async fn slow_or_idle_connections_are_cut_off() {
     let addr = start().await;
     // Headers that never finish.

@@ -6,11 +6,14 @@ use crate::auth::{Authenticator, RequestContext, credentials};
 use crate::error::ServerError;
 use crate::extract::BODY_LIMIT;
 use axum::Router;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 /// How the server presents itself and what it accepts.
@@ -24,12 +27,13 @@ pub struct Settings {
     /// port, or `name:port`); any other is refused, so no request can make
     /// the server hand out links to a host of its choosing.
     pub allowed_hosts: Vec<String>,
-    /// How long a request may take, body included, before a 408.
+    /// How long a request's body may take to arrive, once its headers have
+    /// (`serve`'s header timeout bounds those), before a 408.
     pub request_timeout: Duration,
 }
 
 impl Default for Settings {
-    /// Loopback names only, no public URL, 30 seconds a request.
+    /// Loopback names only, no public URL, 30 seconds for a body.
     fn default() -> Self {
         Settings {
             public_url: None,
@@ -52,7 +56,7 @@ impl Settings {
         self
     }
 
-    /// Sets how long a request may take.
+    /// Sets how long a request's body may take to arrive.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -132,50 +136,75 @@ async fn method_not_allowed(method: Method) -> impl IntoResponse {
     ServerError::method_not_allowed(method.as_str())
 }
 
-/// Who is asking, and where they reached the server, before anything else:
-/// an unauthenticated request learns nothing, not even which paths exist.
-async fn context(
-    State((auth, settings)): State<(Arc<dyn Authenticator>, Arc<Settings>)>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let Some(account_sid) =
-        credentials(request.headers()).and_then(|(u, p)| auth.authenticate(&u, &p))
-    else {
-        return ServerError::unauthorized().into_response();
-    };
-    let base_url = match settings.base_url(request.headers()) {
-        Ok(url) => url,
+/// What every request passes before it is routed, in one layer (each
+/// layer costs a boxed future and a state clone per request).
+struct Front {
+    auth: Arc<dyn Authenticator>,
+    settings: Settings,
+}
+
+/// A body announced larger than the server reads is refused before a byte of
+/// it is read; then who is asking, and where they reached the server: an
+/// unauthenticated request learns nothing, not even which paths exist; then
+/// the body, read whole, so no handler waits on the client.
+async fn front(State(front): State<Arc<Front>>, request: Request, next: Next) -> Response {
+    let checked = announced_length(request.headers()).and_then(|()| {
+        let account_sid = credentials(request.headers())
+            .and_then(|(u, p)| front.auth.authenticate(&u, &p))
+            .ok_or_else(ServerError::unauthorized)?;
+        let base_url = front.settings.base_url(request.headers())?;
+        Ok(RequestContext::new(account_sid, base_url))
+    });
+    let context = match checked {
+        Ok(context) => context,
         Err(e) => return e.into_response(),
     };
-    request
-        .extensions_mut()
-        .insert(RequestContext::new(account_sid, base_url));
+    let mut request = match read_body(&front.settings, request).await {
+        Ok(request) => request,
+        Err(e) => return e.into_response(),
+    };
+    request.extensions_mut().insert(context);
     next.run(request).await
 }
 
-/// A body announced larger than the server reads is refused before a byte
-/// of it is read; a request slower than the settings allow is cut off.
-async fn limits(State(settings): State<Arc<Settings>>, request: Request, next: Next) -> Response {
-    let announced = request
-        .headers()
+fn announced_length(headers: &HeaderMap) -> Result<(), ServerError> {
+    let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().parse::<u64>());
     match announced {
         Some(Ok(length)) if length > BODY_LIMIT as u64 => {
-            return ServerError::payload_too_large(BODY_LIMIT).into_response();
+            Err(ServerError::payload_too_large(BODY_LIMIT))
         }
-        Some(Err(_)) => {
-            return ServerError::invalid_parameter("Content-Length", "is not a number")
-                .into_response();
-        }
-        _ => {}
+        Some(Err(_)) => Err(ServerError::invalid_parameter(
+            "Content-Length",
+            "is not a number",
+        )),
+        _ => Ok(()),
     }
-    match tokio::time::timeout(settings.request_timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ServerError::new(408, 20408, "The request took too long").into_response(),
+}
+
+/// `request` with its body all read, or a 408 if it is slower to arrive
+/// than the settings allow.
+async fn read_body(settings: &Settings, request: Request) -> Result<Request, ServerError> {
+    if request.body().is_end_stream() {
+        return Ok(request);
     }
+    let (parts, body) = request.into_parts();
+    let mut read = std::pin::pin!(axum::body::to_bytes(body, BODY_LIMIT));
+    // Most bodies arrive with their headers: a timer per request would cost
+    // more than the rest of a fetch, so one is armed only for a body that
+    // is not all here yet.
+    let read = match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
+        Poll::Ready(read) => read,
+        Poll::Pending => tokio::time::timeout(settings.request_timeout, read)
+            .await
+            .map_err(|_| {
+                ServerError::new(408, 20408, "The request's body took too long to arrive")
+            })?,
+    };
+    let bytes = read.map_err(|_| ServerError::payload_too_large(BODY_LIMIT))?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// Puts `routes` (one or more generated routers, merged) behind `auth` with
@@ -185,19 +214,19 @@ pub fn finish(routes: Router, auth: Arc<dyn Authenticator>) -> Router {
 }
 
 /// Puts `routes` behind `auth` and `settings`: every request is
-/// authenticated first (401), then its host checked (400), then routed,
-/// with a trailing slash ignored (`/v1/Users/` is `/v1/Users`); unknown
-/// paths answer 404 and unknown methods 405, in Twilio's shape.
+/// authenticated first (401; only a body announced past the limit, 413,
+/// comes before), then its host checked (400), its body read (408 if
+/// slower than the settings allow), then routed, with a trailing slash
+/// ignored (`/v1/Users/` is `/v1/Users`); unknown paths answer 404 and
+/// unknown methods 405, in Twilio's shape.
 pub fn finish_with(routes: Router, auth: Arc<dyn Authenticator>, settings: Settings) -> Router {
     let routes = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
-    let settings = Arc::new(settings);
     Router::new()
         .fallback_service(tower_http::normalize_path::NormalizePath::trim_trailing_slash(routes))
         .layer(axum::middleware::from_fn_with_state(
-            (auth, settings.clone()),
-            context,
+            Arc::new(Front { auth, settings }),
+            front,
         ))
-        .layer(axum::middleware::from_fn_with_state(settings, limits))
 }
