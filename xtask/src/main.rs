@@ -101,7 +101,10 @@ fn root() -> PathBuf {
 
 // Long: one arm per subcommand, each only parsing its flags and calling into its module.
 // Generation allocates a token tree per item and a string per file; on the
-// system allocator a third of a run went to malloc and free.
+// system allocator a third of a run went to malloc and free. mimalloc's v2,
+// not v3: a run makes about two million short-lived allocations with under
+// 10 MB live at once, and v2 hands freed pages back out where v3 took fresh
+// ones (resident 33 MB against 60 MB), each zeroed by the kernel on first touch.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

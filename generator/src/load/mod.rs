@@ -67,10 +67,20 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     };
     check_version(&tree, &ctx)?;
     keep_ref_siblings(&mut tree, false, false);
-    check_refs(&tree, &ctx)?;
-    // Tracking the path costs a third of reading the document: only a
-    // document that fails is read again to say where.
-    if let Ok(doc) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&tree) {
+    // Both only read the tree, and nothing else would use the second core
+    // here; a reference's error still comes first. Tracking the path costs a
+    // third of reading the document: only a document that fails is read
+    // again to say where.
+    let (refs, read) = std::thread::scope(|scope| {
+        let refs = scope.spawn(|| check_refs(&tree, &ctx));
+        let read = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&tree);
+        let refs = refs
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (refs, read)
+    });
+    refs?;
+    if let Ok(doc) = read {
         return Ok(Spec {
             file: file.to_string(),
             doc,
@@ -260,33 +270,67 @@ fn keep_ref_siblings(value: &mut Value, in_data: bool, names: bool) {
     }
 }
 
-/// Every `$ref` outside example data, with where it is written.
-fn collect_refs<'a>(
+/// A step down the tree: an object's key or an array's index.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Calls `found` with the path to every `$ref` outside example data (the
+/// `$ref` key last) and its value, in document order. The path is a stack of
+/// borrowed steps, made a [`Loc`] only where one is reported: a spec has tens
+/// of thousands of nodes, and a location string for each was a tenth of a
+/// whole generation run.
+fn visit_refs<'a>(
     value: &'a Value,
-    loc: &Loc,
     in_data: bool,
     names: bool,
-    out: &mut Vec<(Loc, Option<&'a str>)>,
+    path: &mut Vec<Step<'a>>,
+    found: &mut impl FnMut(&[Step<'a>], Option<&'a str>),
 ) {
     match value {
         Value::Object(map) => {
             if !in_data && !names {
                 if let Some(r) = map.get("$ref") {
-                    out.push((loc.at("$ref"), r.as_str()));
+                    path.push(Step::Key("$ref"));
+                    found(path, r.as_str());
+                    path.pop();
                 }
             }
             for (k, v) in map {
                 let data = child_is_data(in_data, names, k);
                 let child_names = !names && !data && NAME_MAPS.contains(&k.as_str());
-                collect_refs(v, &loc.at(k), data, child_names, out);
+                path.push(Step::Key(k));
+                visit_refs(v, data, child_names, path, found);
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                collect_refs(v, &loc.at(i), in_data, false, out);
+                path.push(Step::Index(i));
+                visit_refs(v, in_data, false, path, found);
+                path.pop();
             }
         }
         _ => {}
+    }
+}
+
+fn loc_of(path: &[Step]) -> Loc {
+    path.iter().fold(Loc::root(), |loc, step| match step {
+        Step::Key(key) => loc.at(key),
+        Step::Index(i) => loc.at(i),
+    })
+}
+
+/// Why `reference` (a `$ref`'s value) in `tree` cannot be followed, if it cannot.
+fn check_ref(tree: &Value, reference: Option<&str>) -> Result<(), String> {
+    let reference = reference.ok_or("$ref must be a string")?;
+    let tokens = ref_tokens(reference)?;
+    match resolve(tree, &tokens) {
+        Some(_) => Ok(()),
+        None => Err(format!("$ref target {reference:?} does not exist")),
     }
 }
 
@@ -317,14 +361,23 @@ fn resolve<'a>(tree: &'a Value, tokens: &[String]) -> Option<&'a Value> {
 /// Checks that every reference has a target and that no chain of component
 /// references comes back to where it started (recursive schemas are not supported).
 fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
-    let mut refs = Vec::new();
-    collect_refs(tree, &Loc::root(), false, false, &mut refs);
-    for (loc, reference) in &refs {
-        let reference = reference.ok_or_else(|| ctx.err(loc, "$ref must be a string"))?;
-        let tokens = ref_tokens(reference).map_err(|m| ctx.err(loc, m))?;
-        if resolve(tree, &tokens).is_none() {
-            return Err(ctx.err(loc, format!("$ref target {reference:?} does not exist")));
-        }
+    // The first reference that fails, in document order.
+    let mut failed = None;
+    visit_refs(
+        tree,
+        false,
+        false,
+        &mut Vec::new(),
+        &mut |path, reference| {
+            if failed.is_none() {
+                failed = check_ref(tree, reference)
+                    .err()
+                    .map(|message| ctx.err(&loc_of(path), message));
+            }
+        },
+    );
+    if let Some(error) = failed {
+        return Err(error);
     }
     // Component -> the components it references, for the cycle search.
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -334,13 +387,12 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
                 continue;
             };
             for (name, item) in items {
-                let loc = Loc::root().at("components").at(kind).at(name);
-                let mut inner = Vec::new();
-                collect_refs(item, &loc, false, false, &mut inner);
-                let targets = inner
-                    .iter()
-                    .filter_map(|(_, r)| r.map(str::to_string))
-                    .collect();
+                let mut targets = BTreeSet::new();
+                visit_refs(item, false, false, &mut Vec::new(), &mut |_, reference| {
+                    if let Some(reference) = reference {
+                        targets.insert(reference.to_string());
+                    }
+                });
                 graph.insert(format!("#/components/{kind}/{name}"), targets);
             }
         }
