@@ -8,7 +8,7 @@ use crate::extract::BODY_LIMIT;
 use axum::Router;
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderName, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
@@ -78,28 +78,16 @@ impl Settings {
 
     /// `http(s)://host[:port]` the request reached this server at: the
     /// public URL, or the (forwarded) host if allowed; `Err` names why not.
+    /// Every request asks, so it borrows the headers and allocates only the answer.
     fn base_url(&self, headers: &HeaderMap) -> Result<String, ServerError> {
         if let Some(url) = &self.public_url {
             return Ok(url.clone());
         }
-        // A header that is there but not text is not a host: refused, not ignored.
-        let value = |name: &str| -> Result<Option<String>, ServerError> {
-            match headers.get(name) {
-                None => Ok(None),
-                Some(v) => {
-                    let text = v.to_str().map_err(|_| {
-                        ServerError::invalid_parameter(name, "is not a valid host[:port]")
-                    })?;
-                    let first = text.split(',').next().unwrap_or("").trim();
-                    Ok((!first.is_empty()).then(|| first.to_string()))
-                }
-            }
-        };
-        let host = match value("X-Forwarded-Host")? {
+        let host = match first_value(headers, &X_FORWARDED_HOST, "X-Forwarded-Host")? {
             Some(forwarded) => forwarded,
-            None => value("Host")?.unwrap_or_else(|| "localhost".to_string()),
+            None => first_value(headers, &header::HOST, "Host")?.unwrap_or("localhost"),
         };
-        let scheme = match value("X-Forwarded-Proto")?.as_deref() {
+        let scheme = match first_value(headers, &X_FORWARDED_PROTO, "X-Forwarded-Proto")? {
             None | Some("http") => "http",
             Some("https") => "https",
             Some(_) => {
@@ -124,8 +112,28 @@ impl Settings {
                 ),
             ));
         }
-        Ok(format!("{scheme}://{authority}"))
+        Ok([scheme, "://", authority.as_str()].concat())
     }
+}
+
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+
+/// The first of a header's comma-separated values, if it is there and not
+/// empty. A header that is there but not text is not a host: refused, not ignored.
+fn first_value<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+    display: &str,
+) -> Result<Option<&'h str>, ServerError> {
+    let Some(value) = headers.get(name) else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ServerError::invalid_parameter(display, "is not a valid host[:port]"))?;
+    let first = text.split(',').next().unwrap_or("").trim();
+    Ok((!first.is_empty()).then_some(first))
 }
 
 async fn not_found(uri: Uri) -> impl IntoResponse {

@@ -41,7 +41,7 @@ fn new_sid(prefix: &str) -> String {
 }
 
 /// FNV-1a, 64 bits: a hash that is the same in every build and process.
-fn fnv(seed: u64, parts: &[&str]) -> u64 {
+fn fnv<'a>(seed: u64, parts: impl Iterator<Item = &'a str>) -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
     for part in parts {
         for byte in part.bytes().chain([0xff]) {
@@ -53,11 +53,23 @@ fn fnv(seed: u64, parts: &[&str]) -> u64 {
 }
 
 /// A SID of `prefix` that is always the same for `account` and `of`: the
-/// account's default Service, a Service's default role.
+/// account's default Service, a Service's default role. Requests that name
+/// no parent ask for one each time, so it is built without `format!`.
 pub fn default_sid(prefix: &str, account: &str, of: &[&str]) -> String {
-    let mut parts = vec!["default", prefix, account];
-    parts.extend_from_slice(of);
-    format!("{prefix}{:016x}{:016x}", fnv(1, &parts), fnv(2, &parts))
+    let parts = || {
+        ["default", prefix, account]
+            .into_iter()
+            .chain(of.iter().copied())
+    };
+    let mut sid = String::with_capacity(prefix.len() + 32);
+    sid.push_str(prefix);
+    for seed in [1, 2] {
+        let hash = fnv(seed, parts());
+        sid.extend((0..16).rev().map(|nibble| {
+            char::from_digit(((hash >> (nibble * 4)) & 0xf) as u32, 16).expect("below 16")
+        }));
+    }
+    sid
 }
 
 /// A store's failure as the API answers it; `unique` is the value a
@@ -669,6 +681,19 @@ mod tests {
         assert_ne!(
             default_sid("RL", "AC00000000000000000000000000000000", &["US", &a]),
             default_sid("RL", "AC00000000000000000000000000000000", &["US"])
+        );
+    }
+
+    #[test]
+    fn default_sids_are_the_same_in_every_release() {
+        // A SQLite store written by an older emulator holds these.
+        assert_eq!(
+            default_sid("IS", "AC00000000000000000000000000000000", &[]),
+            "IS8d80a41c1c086d488a94bfae5f73c677"
+        );
+        assert_eq!(
+            default_sid("RL", "AC00000000000000000000000000000000", &["US", "ISx"]),
+            "RLaced68386d4e8e92e2958083e267524b"
         );
     }
 

@@ -129,11 +129,13 @@ impl Scope {
                 (*prefix, sid)
             })
             .collect();
-        let key = parents
-            .iter()
-            .map(|(p, s)| format!("{p}={s}"))
-            .collect::<Vec<_>>()
-            .join(";");
+        let mut key = String::new();
+        for (i, (prefix, sid)) in parents.iter().enumerate() {
+            if i > 0 {
+                key.push(';');
+            }
+            key.extend([*prefix, "=", sid.as_str()]);
+        }
         Scope {
             kind: shape.kind,
             account,
