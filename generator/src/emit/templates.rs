@@ -128,13 +128,13 @@ const TERA: &[(&str, &str)] = &[
     ),
 ];
 
-/// Renders template `name` (e.g. `client/Cargo.toml`) with `context`.
-pub fn render(name: &str, context: &tera::Context) -> Result<String> {
-    // Parsed once per process: a generation renders five of them, and
-    // parsing every template for each was a tenth of emission.
+/// Every template, parsed once per process: a generation renders five of
+/// them, and parsing every template for each was a tenth of emission.
+/// [`crate::generate`] asks early, on a core the view does not use.
+pub fn parsed() -> Result<&'static tera::Tera> {
     static TEMPLATES: std::sync::OnceLock<std::result::Result<tera::Tera, String>> =
         std::sync::OnceLock::new();
-    let tera = TEMPLATES
+    TEMPLATES
         .get_or_init(|| {
             let mut tera = tera::Tera::default();
             tera.autoescape_on(vec![]);
@@ -143,8 +143,13 @@ pub fn render(name: &str, context: &tera::Context) -> Result<String> {
             Ok(tera)
         })
         .as_ref()
-        .map_err(|e| Error::Other(e.clone()))?;
-    tera.render(name, context)
+        .map_err(|e| Error::Other(e.clone()))
+}
+
+/// Renders template `name` (e.g. `client/Cargo.toml`) with `context`.
+pub fn render(name: &str, context: &tera::Context) -> Result<String> {
+    parsed()?
+        .render(name, context)
         .map_err(|e| Error::Other(format!("template {name}: {e:?}")))
 }
 

@@ -81,6 +81,9 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     });
     refs?;
     if let Ok(doc) = read {
+        // A spec's worth of small allocations, freed on another core while
+        // this one builds the IR.
+        std::thread::spawn(move || drop(tree));
         return Ok(Spec {
             file: file.to_string(),
             doc,
