@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod output;
+pub mod parallel;
 pub mod release;
 pub mod view;
 

@@ -277,37 +277,11 @@ impl<'a> Job<'a> {
 /// most of emission, and files are independent: they are spread over the
 /// machine's cores, and the output is the same whatever the spread.
 fn format_all(jobs: Vec<Job>) -> Result<Vec<(String, String)>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(jobs.len())
-        .max(1);
-    // Files differ a lot in size: each thread takes the next job when done.
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
-    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-    let work = || {
-        std::iter::from_fn(next)
-            .map(|(i, job)| {
-                let contents = format_file(&job.source, &job.path, (job.make)());
-                (i, contents.map(|c| (job.path, c)))
-            })
-            .collect::<Vec<_>>()
-    };
-    // This thread is one of the workers: the pages the spec's trees were
-    // freed from are its own to reuse, where a new thread maps fresh ones.
-    let mut done: Vec<(usize, Result<(String, String)>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for helper in helpers {
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        done
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, file)| file).collect()
+    crate::parallel::map(jobs, |job| {
+        format_file(&job.source, &job.path, (job.make)()).map(|c| (job.path, c))
+    })
+    .into_iter()
+    .collect()
 }
 
 fn server_lib(view: &View) -> TokenStream {

@@ -1,0 +1,49 @@
+//! Independent pieces of work spread over the machine's cores.
+
+/// `work` of each item, in the items' order. Each thread, the calling one
+/// included, takes the next item when it is done with one, so items of very
+/// different sizes, or a core slower than the other, still keep every core
+/// busy to the end. The calling thread works too: the pages it freed
+/// earlier are its own to reuse, where a new thread maps fresh ones.
+pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len())
+        .max(1);
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+    let worker = || {
+        std::iter::from_fn(next)
+            .map(|(i, item)| (i, work(item)))
+            .collect::<Vec<_>>()
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut done = worker();
+        for helper in helpers {
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_come_in_the_items_order_whatever_the_spread() {
+        let items: Vec<u64> = (0..200).collect();
+        let squares = super::map(items, |i| {
+            // Uneven work, so threads finish items out of order.
+            std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 300));
+            i * i
+        });
+        assert_eq!(squares, (0..200).map(|i| i * i).collect::<Vec<_>>());
+        assert!(super::map(Vec::<u8>::new(), |i| i).is_empty());
+    }
+}
