@@ -82,8 +82,8 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     refs?;
     if let Ok(doc) = read {
         // A spec's worth of small allocations, freed on another core while
-        // this one builds the IR.
-        std::thread::spawn(move || drop(tree));
+        // this one builds the IR (here, if no thread can be had).
+        let _ = std::thread::Builder::new().spawn(move || drop(tree));
         return Ok(Spec {
             file: file.to_string(),
             doc,
