@@ -43,11 +43,13 @@ fn new_sid(prefix: &str) -> String {
 /// FNV-1a, 64 bits: a hash that is the same in every build and process.
 fn fnv<'a>(seed: u64, parts: impl Iterator<Item = &'a str>) -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
+    let mut step = |byte: u8| {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
     for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        part.bytes().for_each(&mut step);
+        step(0xff);
     }
     hash
 }
