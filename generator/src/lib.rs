@@ -54,23 +54,19 @@ pub fn ir_of_file(path: &Path, strict: bool) -> Result<ir::Project> {
 /// Both crates' files for `project` (its Rust view, emitted), and the
 /// record of what they were made from.
 pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output::FileSet> {
-    let (files, record) = std::thread::scope(|scope| {
-        // Neither needs the view, which is made on one core: the other
-        // parses the templates and writes the record meanwhile.
-        let record = scope.spawn(|| {
+    // Neither needs the view, which is made on one core: the other parses
+    // the templates and writes the record meanwhile.
+    let (record, files) = parallel::join(
+        || {
             let _ = emit::templates::parsed();
             release::Record {
                 version: config.version.clone(),
                 project: project.clone(),
             }
             .to_json()
-        });
-        let files = emit::emit_project(&view::View::new(project), config);
-        let record = record
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (files, record)
-    });
+        },
+        || emit::emit_project(&view::View::new(project), config),
+    );
     let mut files = files?;
     files.insert(release::RECORD, record);
     Ok(files)

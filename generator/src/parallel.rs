@@ -33,6 +33,19 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
     done.into_iter().map(|(_, result)| result).collect()
 }
 
+/// `beside` on another thread while `here` runs on this one, and both
+/// results. A panic in either is this thread's panic.
+pub fn join<A: Send, B>(beside: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let beside = scope.spawn(beside);
+        let here = here();
+        let beside = beside
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (beside, here)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -45,5 +58,16 @@ mod tests {
         });
         assert_eq!(squares, (0..200).map(|i| i * i).collect::<Vec<_>>());
         assert!(super::map(Vec::<u8>::new(), |i| i).is_empty());
+    }
+
+    #[test]
+    fn join_runs_one_side_on_another_thread_and_returns_both() {
+        let here = std::thread::current().id();
+        let (beside, mine) = super::join(
+            || std::thread::current().id(),
+            || std::thread::current().id(),
+        );
+        assert_ne!(beside, here);
+        assert_eq!(mine, here);
     }
 }

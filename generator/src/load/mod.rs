@@ -71,14 +71,10 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, SpecError> {
     // here; a reference's error still comes first. Tracking the path costs a
     // third of reading the document: only a document that fails is read
     // again to say where.
-    let (refs, read) = std::thread::scope(|scope| {
-        let refs = scope.spawn(|| check_refs(&tree, &ctx));
-        let read = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&tree);
-        let refs = refs
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (refs, read)
-    });
+    let (refs, read) = crate::parallel::join(
+        || check_refs(&tree, &ctx),
+        || <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&tree),
+    );
     refs?;
     if let Ok(doc) = read {
         // A spec's worth of small allocations, freed on another core while
@@ -283,8 +279,8 @@ enum Step<'a> {
 /// Calls `found` with the path to every `$ref` outside example data (the
 /// `$ref` key last) and its value, in document order. The path is a stack of
 /// borrowed steps, made a [`Loc`] only where one is reported: a spec has tens
-/// of thousands of nodes, and a location string for each was a tenth of a
-/// whole generation run.
+/// of thousands of nodes, and formatting a location for each cost 1.4% of a
+/// whole generation run's instructions.
 fn visit_refs<'a>(
     value: &'a Value,
     in_data: bool,

@@ -426,7 +426,7 @@ mod tests {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "yaml") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    // As two cores cut it, and as one.
+                    // As a two-core machine cuts it, and in the fewest parts.
                     let mut whole_tree = None;
                     for count in [4, 2] {
                         if let Some(parts) = in_parts(&text, count) {
