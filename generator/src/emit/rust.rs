@@ -44,8 +44,13 @@ pub fn format_file<I: IntoIterator<Item = TokenStream>>(
     Ok(format!("{HEADER}{}", space_items(&printed)))
 }
 
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+/// `line`'s indentation (in bytes) and its text without the whitespace
+/// around it. Every printed line is measured once: prettyplease indents with
+/// spaces, which are skipped as bytes before the general trim.
+fn measure(line: &str) -> (usize, &str) {
+    let spaces = line.bytes().take_while(|b| *b == b' ').count();
+    let text = line[spaces..].trim_start();
+    (line.len() - text.len(), text.trim_end())
 }
 
 /// Whether `line` (trimmed) opens an item, its docs or its attributes.
@@ -75,15 +80,14 @@ fn opens_item(line: &str) -> bool {
 /// the same depth: after `}`/`};`, after a one-line item, and after the
 /// file's inner docs. prettyplease prints items back to back.
 pub fn space_items(source: &str) -> String {
-    let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            let prev = lines[i - 1];
-            let (pt, lt) = (prev.trim(), line.trim());
-            let same_depth = indent(prev) == indent(line);
+    let mut prev: Option<(usize, &str)> = None;
+    for line in source.lines() {
+        let (indent, lt) = measure(line);
+        if let Some((prev_indent, pt)) = prev {
+            let same_depth = prev_indent == indent;
             let closes = pt == "}" || pt == "};" || (pt.ends_with('}') && opens_item(pt));
-            let keyword = |l: &str| {
+            let keyword = |l: &'_ str| {
                 l.split_whitespace()
                     .find(|w| !w.starts_with("pub"))
                     .unwrap_or("")
@@ -110,6 +114,7 @@ pub fn space_items(source: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+        prev = Some((indent, lt));
     }
     out
 }
@@ -130,8 +135,29 @@ pub fn doc(text: Option<&str>, fallback: &str) -> TokenStream {
         .filter(|t| !t.is_empty())
         .map(absolute_links)
         .unwrap_or_else(|| fallback.to_string());
-    let lines = text.lines().map(|l| format!(" {}", l.trim_end()));
+    let lines = text
+        .lines()
+        .map(|l| doc_line(&format!(" {}", l.trim_end())));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// One doc line's literal, raw (`r" text"`) where it can be. prettyplease
+/// prints a one-line doc attribute as `///` and its value, raw or not; a
+/// raw literal is neither escaped here char by char nor unescaped again by
+/// syn, which together were a twentieth of a run's instructions.
+fn doc_line(line: &str) -> Literal {
+    // A raw literal cannot hold a carriage return, nor `"` followed by as
+    // many `#` as close it.
+    if line.contains(['\r', '\n']) {
+        return Literal::string(line);
+    }
+    let mut pounds = String::new();
+    while line.contains(&format!("\"{pounds}")) {
+        pounds.push('#');
+    }
+    format!("r{pounds}\"{line}\"{pounds}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(line))
 }
 
 /// Where emitted code refers to the client crate's items from.
@@ -249,7 +275,7 @@ pub fn arg_value(t: &RustType, name: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::{format_file, space_items, HEADER};
+    use super::{doc, doc_line, format_file, space_items, HEADER};
     use quote::{quote, ToTokens};
 
     /// Every kind of item, with inner attributes.
@@ -301,6 +327,40 @@ mod tests {
             format_file("spec", "file", [tricky()]).expect("formats"),
             expected
         );
+    }
+
+    /// A doc line is printed from its value: the raw literal `doc` makes
+    /// must print as the escaped one would, whatever the text holds.
+    #[test]
+    fn doc_lines_print_as_escaped_literals_would() {
+        let texts = [
+            "plain text, `code` and [a link](https://example.com)",
+            "a \"quoted\" word",
+            "ends in a quote\"",
+            "\"# and \"## and \"###, which close raw strings",
+            "back\\slash \\n not a newline, tab\there",
+            "carriage\rreturn",
+            "two\nlines\r\nand a third",
+            "unicode: caf\u{e9} \u{1F600} \u{a0}non-breaking\u{a0}",
+            "/ starts with a slash, */ and /* inside",
+            "trailing spaces   ",
+            "\0 nul and \u{7f} delete",
+        ];
+        // Raw where it can be, with enough `#`s; escaped where it cannot.
+        assert_eq!(doc_line(" a").to_string(), r#"r" a""#);
+        assert_eq!(doc_line(" \"# x").to_string(), "r##\" \"# x\"##");
+        assert_eq!(doc_line(" a\rb").to_string(), r#"" a\rb""#);
+        for text in texts {
+            let raw = doc(Some(text), "unused");
+            let lines = text.trim().lines().map(|l| format!(" {}", l.trim_end()));
+            let escaped = quote! { #( #[doc = #lines] )* };
+            let print = |docs| format_file("spec", "file", [quote!(#docs pub struct S;)]);
+            assert_eq!(
+                print(raw).expect("formats"),
+                print(escaped).expect("formats"),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
