@@ -26,6 +26,10 @@ pub enum BodyKind {
 }
 
 fn percent_decode(name: &str, raw: &str) -> Result<String, ServerError> {
+    // Most values (SIDs, identities) have nothing to decode.
+    if !raw.contains('%') {
+        return Ok(raw.to_owned());
+    }
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
         .map(|s| s.into_owned())
@@ -36,19 +40,24 @@ fn percent_decode(name: &str, raw: &str) -> Result<String, ServerError> {
 
 /// The percent-decoded `{Param}` values of `path`, matched against the spec's
 /// path `template` (which may put text around a parameter in its segment,
-/// and an extension such as `.json` after the last one). A path that does not
-/// have the template's text there is not this resource: 404.
-pub fn path_params(template: &str, path: &str) -> Result<Vec<(String, String)>, ServerError> {
+/// and an extension such as `.json` after the last one), named as the
+/// template names them. A path that does not have the template's text there
+/// is not this resource: 404.
+pub fn path_params<'t>(
+    template: &'t str,
+    path: &str,
+) -> Result<Vec<(&'t str, String)>, ServerError> {
     let not_found = || ServerError::not_found(path);
-    let names: Vec<&str> = template.split('/').collect();
-    let values: Vec<&str> = path.split('/').collect();
-    if names.len() != values.len() {
-        return Err(not_found());
-    }
+    let (mut names, mut values) = (template.split('/'), path.split('/'));
     let mut out = Vec::new();
-    for (segment, value) in names.iter().zip(values) {
+    loop {
+        let (segment, value) = match (names.next(), values.next()) {
+            (Some(segment), Some(value)) => (segment, value),
+            (None, None) => return Ok(out),
+            _ => return Err(not_found()),
+        };
         let Some(open) = segment.find('{') else {
-            if *segment != value {
+            if segment != value {
                 return Err(not_found());
             }
             continue;
@@ -67,16 +76,15 @@ pub fn path_params(template: &str, path: &str) -> Result<Vec<(String, String)>, 
             .and_then(|v| v.strip_suffix(suffix))
             .filter(|v| !v.is_empty())
             .ok_or_else(not_found)?;
-        out.push((name.to_string(), percent_decode(name, raw)?));
+        out.push((name, percent_decode(name, raw)?));
     }
-    Ok(out)
 }
 
 /// The value of path parameter `name`, parsed.
-pub fn path_value<T: WireText>(params: &[(String, String)], name: &str) -> Result<T, ServerError> {
+pub fn path_value<T: WireText>(params: &[(&str, String)], name: &str) -> Result<T, ServerError> {
     let raw = params
         .iter()
-        .find(|(n, _)| n == name)
+        .find(|(n, _)| *n == name)
         .map(|(_, v)| v.as_str())
         .ok_or_else(|| ServerError::invalid_parameter(name, "is missing from the path"))?;
     T::parse_text(raw).map_err(|e| ServerError::invalid_parameter(name, e))

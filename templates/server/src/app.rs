@@ -7,13 +7,14 @@ use crate::error::ServerError;
 use crate::extract::BODY_LIMIT;
 use axum::Router;
 use axum::body::{Body, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, Method, Uri, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// How the server presents itself and what it accepts.
@@ -144,35 +145,74 @@ async fn method_not_allowed(method: Method) -> impl IntoResponse {
     ServerError::method_not_allowed(method.as_str())
 }
 
-/// What every request passes before it is routed, in one layer (each
-/// layer costs a boxed future and a state clone per request).
-struct Front {
+/// What every request passes before it is routed. A hand-written service,
+/// not `middleware::from_fn`: that boxes the inner service again for every
+/// request, on top of the future.
+#[derive(Clone)]
+struct Front<S> {
     auth: Arc<dyn Authenticator>,
-    settings: Settings,
+    settings: Arc<Settings>,
+    inner: S,
+}
+
+impl<S> tower_service::Service<Request> for Front<S>
+where
+    S: tower_service::Service<Request, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The inner service polled ready is the one called; its clone takes its place.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let (auth, settings) = (self.auth.clone(), self.settings.clone());
+        Box::pin(async move { Ok(front(&*auth, &settings, request, inner).await) })
+    }
 }
 
 /// A body announced larger than the server reads is refused before a byte of
 /// it is read; then who is asking, and where they reached the server: an
 /// unauthenticated request learns nothing, not even which paths exist; then
 /// the body, read whole, so no handler waits on the client.
-async fn front(State(front): State<Arc<Front>>, request: Request, next: Next) -> Response {
+async fn front<S>(
+    auth: &dyn Authenticator,
+    settings: &Settings,
+    request: Request,
+    mut inner: S,
+) -> Response
+where
+    S: tower_service::Service<Request, Response = Response, Error = Infallible>,
+{
     let checked = announced_length(request.headers()).and_then(|()| {
         let account_sid = credentials(request.headers())
-            .and_then(|(u, p)| front.auth.authenticate(&u, &p))
+            .and_then(|(u, p)| auth.authenticate(&u, &p))
             .ok_or_else(ServerError::unauthorized)?;
-        let base_url = front.settings.base_url(request.headers())?;
+        let base_url = settings.base_url(request.headers())?;
         Ok(RequestContext::new(account_sid, base_url))
     });
     let context = match checked {
         Ok(context) => context,
         Err(e) => return e.into_response(),
     };
-    let mut request = match read_body(&front.settings, request).await {
+    let mut request = match read_body(settings, request).await {
         Ok(request) => request,
         Err(e) => return e.into_response(),
     };
     request.extensions_mut().insert(context);
-    next.run(request).await
+    match inner.call(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 fn announced_length(headers: &HeaderMap) -> Result<(), ServerError> {
@@ -231,10 +271,9 @@ pub fn finish_with(routes: Router, auth: Arc<dyn Authenticator>, settings: Setti
     let routes = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
-    Router::new()
-        .fallback_service(tower_http::normalize_path::NormalizePath::trim_trailing_slash(routes))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(Front { auth, settings }),
-            front,
-        ))
+    Router::new().fallback_service(Front {
+        auth,
+        settings: Arc::new(settings),
+        inner: tower_http::normalize_path::NormalizePath::trim_trailing_slash(routes),
+    })
 }
