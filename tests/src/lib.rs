@@ -78,12 +78,33 @@ pub fn xtask() -> std::path::PathBuf {
     target.join("debug/xtask")
 }
 
-/// A new empty directory for test `name`, under the system's temp directory.
-pub fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("twilio-codegen-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// A new empty directory for test `name` under the system's temp
+/// directory, removed with everything in it when dropped, a failing test's
+/// too: the suite runs many times on one machine, and each run used to
+/// leave its databases, specs and crates behind.
+pub struct Scratch(tempfile::TempDir);
+
+/// A [`Scratch`] directory named after test `name`.
+pub fn scratch(name: &str) -> Scratch {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("twilio-{name}-"))
+        .tempdir()
+        .expect("a scratch directory");
+    Scratch(dir)
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
 }
 
 /// The emulator binary, built once per test binary that asks.

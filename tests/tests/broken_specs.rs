@@ -267,19 +267,16 @@ fn a_byte_order_mark_is_allowed() {
     let with_bom = format!("\u{feff}{BASE}");
     let spec = generator::load::parse(&with_bom, "bom.yaml").unwrap_or_else(|e| panic!("{e}"));
     generator::ir::build_api(&spec, "bom", true).unwrap_or_else(|e| panic!("{e}"));
-    let dir = std::env::temp_dir().join(format!("twilio-bom-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tests::scratch("bom");
     let path = dir.join("bom.yaml");
     std::fs::write(&path, with_bom.as_bytes()).unwrap();
     generator::load::load_file(&path, "bom.yaml").unwrap_or_else(|e| panic!("{e}"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Invalid UTF-8 is located: line, column and byte offset.
 #[test]
 fn invalid_utf8_names_its_offset() {
-    let dir = std::env::temp_dir().join(format!("twilio-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tests::scratch("utf8");
     let path = dir.join("bad.yaml");
     let mut bytes = b"openapi: 3.0.1\ninfo:\n  title: Caf".to_vec();
     bytes.push(0xFF);
@@ -290,7 +287,6 @@ fn invalid_utf8_names_its_offset() {
         err.to_string(),
         "bad.yaml: line 3 column 13: not UTF-8: invalid byte at offset 33"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// What an error echoes is capped: a 100,000-character name is not repeated whole.

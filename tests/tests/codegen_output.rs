@@ -66,7 +66,6 @@ fn output_is_identical_whatever_the_environment() {
         generator::generate(&project, &config).unwrap()
     };
     assert_eq!(emit(), emit());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -93,7 +92,6 @@ fn unchanged_files_keep_their_mtime_and_stale_files_go() {
         !out.join("twilio-chat-v2/src/stray.rs").exists(),
         "a file no longer emitted survived"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -125,7 +123,6 @@ fn a_broken_spec_leaves_the_output_exactly_as_it_was() {
         "{stderr}"
     );
     assert_eq!(tree(&out), before);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `--out` naming a directory codegen did not write (no marker) is refused and
@@ -171,7 +168,6 @@ fn a_foreign_output_directory_is_refused() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(!out.join("notes.txt").exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Kills codegen at many moments, from before it reads the spec to after it
@@ -248,7 +244,6 @@ fn kill_9_leaves_old_or_new_never_a_mix() {
         saw_old > 0 && saw_new > 0,
         "old {saw_old}, new {saw_new}: kills did not span the run"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -298,5 +293,4 @@ fn check_names_stale_files_with_a_unified_diff_and_writes_nothing() {
     );
     assert!(stderr.contains("twilio-chat-v2/README.md"), "{stderr}");
     assert_eq!(tree(&out), before, "--check wrote to the output");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -20,11 +20,12 @@ use twilio_users_server::memory_store::MemoryStore;
 use twilio_users_server::sqlite_store::SqliteStore;
 
 /// One emulator per store kind, for the tests the store matters to.
-async fn stores(test: &str) -> Vec<(&'static str, SocketAddr)> {
-    let db = std::env::temp_dir().join(format!("twilio-emulator-{test}-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&db);
-    let sqlite = SqliteStore::open(&db, &twilio_users_server::shapes()).expect("opens");
-    vec![
+/// The directory holding the SQLite file goes when the first value is dropped.
+async fn stores(test: &str) -> (tests::Scratch, Vec<(&'static str, SocketAddr)>) {
+    let dir = tests::scratch(test);
+    let sqlite =
+        SqliteStore::open(dir.join("emulator.db"), &twilio_users_server::shapes()).expect("opens");
+    let servers = vec![
         (
             "memory",
             start_with(Arc::new(MemoryStore::new()), Settings::default()).await,
@@ -33,7 +34,8 @@ async fn stores(test: &str) -> Vec<(&'static str, SocketAddr)> {
             "sqlite",
             start_with(Arc::new(sqlite), Settings::default()).await,
         ),
-    ]
+    ];
+    (dir, servers)
 }
 
 fn is_sid(prefix: &str, value: &Value) -> bool {
@@ -69,7 +71,8 @@ fn conversations(service: &str) -> String {
 
 #[tokio::test]
 async fn a_user_without_a_role_gets_its_services_default_role() {
-    for (store, addr) in stores("roles").await {
+    let (_db, servers) = stores("roles").await;
+    for (store, addr) in servers {
         let a = create(addr, &chat(SERVICE_1), "Identity=a").await;
         let b = create(addr, &conversations(SERVICE_1), "Identity=b").await;
         let c = create(addr, &chat(SERVICE_2), "Identity=c").await;
@@ -96,7 +99,8 @@ async fn a_user_without_a_role_gets_its_services_default_role() {
 
 #[tokio::test]
 async fn attributes_are_json_text_and_default_to_an_empty_object() {
-    for (store, addr) in stores("attributes").await {
+    let (_db, servers) = stores("attributes").await;
+    for (store, addr) in servers {
         let user = create(addr, V1_USERS, "Identity=plain").await;
         assert_eq!(user["attributes"], "{}", "{store}");
         let chat_user = create(addr, &chat(SERVICE_1), "Identity=plain").await;
@@ -135,7 +139,8 @@ async fn attributes_are_json_text_and_default_to_an_empty_object() {
 
 #[tokio::test]
 async fn v1_users_are_the_default_services_users() {
-    for (store, addr) in stores("default-service").await {
+    let (_db, servers) = stores("default-service").await;
+    for (store, addr) in servers {
         let user = create(addr, V1_USERS, "Identity=dora").await;
         let service = user["chat_service_sid"]
             .as_str()
@@ -185,7 +190,8 @@ async fn v1_users_are_the_default_services_users() {
 
 #[tokio::test]
 async fn chat_and_conversations_serve_one_user() {
-    for (store, addr) in stores("shared").await {
+    let (_db, servers) = stores("shared").await;
+    for (store, addr) in servers {
         let created = create(addr, &chat(SERVICE_1), "Identity=frank&FriendlyName=Frank").await;
         let sid = created["sid"].as_str().expect("sid").to_string();
         let through = get(addr, &format!("{}/{sid}", conversations(SERVICE_1))).await;
@@ -360,7 +366,8 @@ async fn links_name_only_hosts_the_server_answers_as() {
 
 #[tokio::test]
 async fn an_id_shaped_like_a_sid_names_a_record_by_sid_only() {
-    for (store, addr) in stores("sid-shaped").await {
+    let (_db, servers) = stores("sid-shaped").await;
+    for (store, addr) in servers {
         let first = create(addr, V1_USERS, "Identity=first").await;
         let sid = first["sid"].as_str().expect("sid").to_string();
         // An identity shaped like a User SID would make `/Users/US…` ambiguous: refused.
@@ -540,7 +547,8 @@ async fn slow_or_idle_connections_are_cut_off() {
 
 #[tokio::test]
 async fn deep_pages_start_where_their_token_says() {
-    for (store, addr) in stores("paging").await {
+    let (_db, servers) = stores("paging").await;
+    for (store, addr) in servers {
         for i in 0..120 {
             create(addr, V1_USERS, &format!("Identity=u{i:03}")).await;
         }
@@ -589,7 +597,8 @@ async fn deep_pages_start_where_their_token_says() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_neither_duplicate_nor_lose_anything() {
-    for (store, addr) in stores("concurrency").await {
+    let (_db, servers) = stores("concurrency").await;
+    for (store, addr) in servers {
         // 200 creates of one identity at once: exactly one record.
         let creates = (0..200).map(|_| {
             tokio::spawn(async move { raw_a(addr, "POST", V1_USERS, "Identity=same").await.status })

@@ -21,19 +21,18 @@ fn client(url: &str, account: &str, token: &str) -> Client {
     .expect("a client")
 }
 
-fn db(test: &str) -> std::path::PathBuf {
-    let path =
-        std::env::temp_dir().join(format!("twilio-emulator-{test}-{}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    path
+/// A database path in a directory of its own (SQLite puts `-wal` and `-shm`
+/// beside it), which goes when the first value is dropped.
+fn db(test: &str) -> (tests::Scratch, std::path::PathBuf) {
+    let dir = tests::scratch(test);
+    let path = dir.join("emulator.db");
+    (dir, path)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_under_write_load_loses_no_acknowledged_write() {
     let binary = emulator_binary();
-    let db = db("kill9");
+    let (_dir, db) = db("kill9");
     let account = format!("{ACCOUNT}:{TOKEN}");
     let args = [
         "--db",
@@ -107,7 +106,7 @@ async fn kill_9_under_write_load_loses_no_acknowledged_write() {
 #[tokio::test]
 async fn a_restart_keeps_every_user_and_its_fields() {
     let binary = emulator_binary();
-    let db = db("restart");
+    let (_dir, db) = db("restart");
     let account = format!("{ACCOUNT}:{TOKEN}");
     let args = [
         "--db",
@@ -166,10 +165,8 @@ async fn a_restart_keeps_every_user_and_its_fields() {
 #[tokio::test]
 async fn several_accounts_from_flags_and_a_credentials_file() {
     let binary = emulator_binary();
-    let file = std::env::temp_dir().join(format!(
-        "twilio-emulator-credentials-{}",
-        std::process::id()
-    ));
+    let dir = tests::scratch("credentials");
+    let file = dir.join("credentials");
     std::fs::write(
         &file,
         "# accounts and keys\nAC0000000000000000000000000000000c token-c\nSK0000000000000000000000000000000c key-secret AC0000000000000000000000000000000c\n",

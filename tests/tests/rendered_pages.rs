@@ -307,9 +307,10 @@ async fn a_memory_store_keeping_no_answers_renders_the_typed_page_each_time() {
 
 #[tokio::test]
 async fn a_store_that_keeps_nothing_renders_the_typed_page_each_time() {
-    let db = std::env::temp_dir().join(format!("twilio-rendered-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&db);
-    let store = Arc::new(SqliteStore::open(&db, &twilio_users_server::shapes()).expect("opens"));
+    let dir = tests::scratch("rendered");
+    let store = Arc::new(
+        SqliteStore::open(dir.join("rendered.db"), &twilio_users_server::shapes()).expect("opens"),
+    );
     let api = twilio_users_server::chat_v2::stored::Stored::new(store);
     let a = ctx(ACCT_A, "http://emulator.test");
     fill_chat(&api, &a).await;
@@ -331,6 +332,4 @@ async fn a_store_that_keeps_nothing_renders_the_typed_page_each_time() {
     .await
     .expect("updates");
     assert!(chat_page(&api, &a, 2).await.contains("renamed"));
-    drop(api);
-    let _ = std::fs::remove_file(&db);
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tests::{root, scratch, xtask};
+use tests::{root, scratch, xtask, Scratch};
 
 const CONFIG: &str = "# The emitted crates' version.\nversion = \"0.1.0\"\nstrict = true\n\n[client]\ncrate = \"twilio-fixture\"\n[server]\ncrate = \"twilio-fixture-server\"\n\n[[spec]]\nfile = \"users.yaml\"\nmodule = \"users\"\n";
 
@@ -13,6 +13,8 @@ struct Project {
     xtask: PathBuf,
     specs: PathBuf,
     out: PathBuf,
+    /// Removed with the project.
+    _dir: Scratch,
 }
 
 impl Project {
@@ -26,6 +28,7 @@ impl Project {
             xtask: xtask(),
             specs,
             out: dir.join("generated"),
+            _dir: dir,
         };
         project.spec("tests/fixtures/diff/base.yaml");
         let first = project.codegen(&[]);
