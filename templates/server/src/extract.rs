@@ -1,10 +1,12 @@
 //! Request inputs -> typed values, or a 400/404/413/415 that names what is wrong.
 
+use crate::auth::RequestContext;
 use crate::error::ServerError;
 use api_types::wire::{Incoming, Received, WireText};
 use axum::body::Body;
 use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 
 /// The largest request body the routers read.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -95,6 +97,21 @@ fn essence(content_type: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+/// A handler's response: what it answered, or its error in Twilio's shape.
+/// Every generated handler ends with this (not generic: one copy for all).
+pub fn respond(handled: Result<Response, ServerError>) -> Response {
+    handled.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Who is asking, as the front layer found it (401 if no layer did).
+pub fn context(parts: &Parts) -> Result<RequestContext, ServerError> {
+    parts
+        .extensions
+        .get::<RequestContext>()
+        .cloned()
+        .ok_or_else(ServerError::unauthorized)
 }
 
 /// Everything but the path: query, body (as `kind` says) and headers.

@@ -34,227 +34,193 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
-    use ::axum::response::IntoResponse;
-    match handle_list_user_inner(&*service, request).await {
-        ::std::result::Result::Ok(response) => response,
-        ::std::result::Result::Err(error) => error.into_response(),
-    }
-}
-
-async fn handle_list_user_inner<S: super::api::ServicesUsersApi>(
-    service: &S,
-    request: ::axum::extract::Request,
-) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-    use ::axum::response::IntoResponse;
-    let (parts, body) = request.into_parts();
-    let ctx = parts
-        .extensions
-        .get::<crate::auth::RequestContext>()
-        .cloned()
-        .ok_or_else(crate::error::ServerError::unauthorized)?;
-    let path = crate::extract::path_params(
-        "/v2/Services/{ServiceSid}/Users",
-        parts.uri.path(),
-    )?;
-    let service_sid = crate::extract::path_value::<
-        ::api_types::sid::ServiceSid,
-    >(&path, "ServiceSid")?;
-    let incoming = crate::extract::incoming(&parts, body, crate::extract::BodyKind::None)
-        .await?;
-    let params = <::api_types::chat_v2::params::ListUserParams>::decode(&incoming)?;
-    params.validate()?;
-    let paging = crate::paging::PageRequest::new(
-        params.page_size,
-        params.page,
-        params.page_token.clone(),
-        ::std::option::Option::Some(100i64),
-    );
-    if let ::std::option::Option::Some(page) = service
-        .__list_user_rendered(&ctx, &service_sid, &params, &paging)
-        .await?
-    {
+    let handled = async move {
+        use ::axum::response::IntoResponse;
+        let (parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&parts)?;
+        let path = crate::extract::path_params(
+            "/v2/Services/{ServiceSid}/Users",
+            parts.uri.path(),
+        )?;
+        let service_sid = crate::extract::path_value::<
+            ::api_types::sid::ServiceSid,
+        >(&path, "ServiceSid")?;
+        let incoming = crate::extract::incoming(
+                &parts,
+                body,
+                crate::extract::BodyKind::None,
+            )
+            .await?;
+        let params = <::api_types::chat_v2::params::ListUserParams>::decode(&incoming)?;
+        params.validate()?;
+        let paging = crate::paging::PageRequest::new(
+            params.page_size,
+            params.page,
+            params.page_token.clone(),
+            ::std::option::Option::Some(100i64),
+        );
+        if let ::std::option::Option::Some(page) = service
+            .__list_user_rendered(&ctx, &service_sid, &params, &paging)
+            .await?
+        {
+            let body = crate::paging::page_body(
+                &ctx,
+                parts.uri.path(),
+                "users",
+                &paging,
+                page,
+            );
+            return ::std::result::Result::Ok(
+                (::axum::http::StatusCode::OK, body).into_response(),
+            );
+        }
+        let ctx_for_page = ctx.clone();
+        let value = service.list_user(ctx, service_sid, params, paging.clone()).await?;
         let body = crate::paging::page_body(
-            &ctx,
+            &ctx_for_page,
             parts.uri.path(),
             "users",
             &paging,
-            page,
+            value,
         );
-        return ::std::result::Result::Ok(
-            (::axum::http::StatusCode::OK, body).into_response(),
-        );
-    }
-    let ctx_for_page = ctx.clone();
-    let value = service.list_user(ctx, service_sid, params, paging.clone()).await?;
-    let body = crate::paging::page_body(
-        &ctx_for_page,
-        parts.uri.path(),
-        "users",
-        &paging,
-        value,
-    );
-    ::std::result::Result::Ok((::axum::http::StatusCode::OK, body).into_response())
+        ::std::result::Result::Ok((::axum::http::StatusCode::OK, body).into_response())
+    };
+    crate::extract::respond(handled.await)
 }
 
 async fn handle_create_user<S: super::api::ServicesUsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
-    use ::axum::response::IntoResponse;
-    match handle_create_user_inner(&*service, request).await {
-        ::std::result::Result::Ok(response) => response,
-        ::std::result::Result::Err(error) => error.into_response(),
-    }
-}
-
-async fn handle_create_user_inner<S: super::api::ServicesUsersApi>(
-    service: &S,
-    request: ::axum::extract::Request,
-) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-    use ::axum::response::IntoResponse;
-    let (parts, body) = request.into_parts();
-    let ctx = parts
-        .extensions
-        .get::<crate::auth::RequestContext>()
-        .cloned()
-        .ok_or_else(crate::error::ServerError::unauthorized)?;
-    let path = crate::extract::path_params(
-        "/v2/Services/{ServiceSid}/Users",
-        parts.uri.path(),
-    )?;
-    let service_sid = crate::extract::path_value::<
-        ::api_types::sid::ServiceSid,
-    >(&path, "ServiceSid")?;
-    let incoming = crate::extract::incoming(&parts, body, crate::extract::BodyKind::Form)
-        .await?;
-    let params = <::api_types::chat_v2::params::CreateUserParams>::decode(&incoming)?;
-    params.validate()?;
-    let value = service.create_user(ctx, service_sid, params).await?;
-    ::std::result::Result::Ok(
-        (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
-    )
+    let handled = async move {
+        use ::axum::response::IntoResponse;
+        let (parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&parts)?;
+        let path = crate::extract::path_params(
+            "/v2/Services/{ServiceSid}/Users",
+            parts.uri.path(),
+        )?;
+        let service_sid = crate::extract::path_value::<
+            ::api_types::sid::ServiceSid,
+        >(&path, "ServiceSid")?;
+        let incoming = crate::extract::incoming(
+                &parts,
+                body,
+                crate::extract::BodyKind::Form,
+            )
+            .await?;
+        let params = <::api_types::chat_v2::params::CreateUserParams>::decode(
+            &incoming,
+        )?;
+        params.validate()?;
+        let value = service.create_user(ctx, service_sid, params).await?;
+        ::std::result::Result::Ok(
+            (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
+        )
+    };
+    crate::extract::respond(handled.await)
 }
 
 async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
-    use ::axum::response::IntoResponse;
-    match handle_fetch_user_inner(&*service, request).await {
-        ::std::result::Result::Ok(response) => response,
-        ::std::result::Result::Err(error) => error.into_response(),
-    }
-}
-
-async fn handle_fetch_user_inner<S: super::api::ServicesUsersApi>(
-    service: &S,
-    request: ::axum::extract::Request,
-) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-    use ::axum::response::IntoResponse;
-    let (parts, body) = request.into_parts();
-    let ctx = parts
-        .extensions
-        .get::<crate::auth::RequestContext>()
-        .cloned()
-        .ok_or_else(crate::error::ServerError::unauthorized)?;
-    let path = crate::extract::path_params(
-        "/v2/Services/{ServiceSid}/Users/{Sid}",
-        parts.uri.path(),
-    )?;
-    let service_sid = crate::extract::path_value::<
-        ::api_types::sid::ServiceSid,
-    >(&path, "ServiceSid")?;
-    let sid = crate::extract::path_value::<
-        ::api_types::sid::UserSidOrIdentity,
-    >(&path, "Sid")?;
-    let incoming = crate::extract::incoming(&parts, body, crate::extract::BodyKind::None)
-        .await?;
-    let params = <::api_types::chat_v2::params::FetchUserParams>::decode(&incoming)?;
-    params.validate()?;
-    let value = service.fetch_user(ctx, service_sid, sid, params).await?;
-    ::std::result::Result::Ok(
-        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
-    )
+    let handled = async move {
+        use ::axum::response::IntoResponse;
+        let (parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&parts)?;
+        let path = crate::extract::path_params(
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            parts.uri.path(),
+        )?;
+        let service_sid = crate::extract::path_value::<
+            ::api_types::sid::ServiceSid,
+        >(&path, "ServiceSid")?;
+        let sid = crate::extract::path_value::<
+            ::api_types::sid::UserSidOrIdentity,
+        >(&path, "Sid")?;
+        let incoming = crate::extract::incoming(
+                &parts,
+                body,
+                crate::extract::BodyKind::None,
+            )
+            .await?;
+        let params = <::api_types::chat_v2::params::FetchUserParams>::decode(&incoming)?;
+        params.validate()?;
+        let value = service.fetch_user(ctx, service_sid, sid, params).await?;
+        ::std::result::Result::Ok(
+            (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
+        )
+    };
+    crate::extract::respond(handled.await)
 }
 
 async fn handle_update_user<S: super::api::ServicesUsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
-    use ::axum::response::IntoResponse;
-    match handle_update_user_inner(&*service, request).await {
-        ::std::result::Result::Ok(response) => response,
-        ::std::result::Result::Err(error) => error.into_response(),
-    }
-}
-
-async fn handle_update_user_inner<S: super::api::ServicesUsersApi>(
-    service: &S,
-    request: ::axum::extract::Request,
-) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-    use ::axum::response::IntoResponse;
-    let (parts, body) = request.into_parts();
-    let ctx = parts
-        .extensions
-        .get::<crate::auth::RequestContext>()
-        .cloned()
-        .ok_or_else(crate::error::ServerError::unauthorized)?;
-    let path = crate::extract::path_params(
-        "/v2/Services/{ServiceSid}/Users/{Sid}",
-        parts.uri.path(),
-    )?;
-    let service_sid = crate::extract::path_value::<
-        ::api_types::sid::ServiceSid,
-    >(&path, "ServiceSid")?;
-    let sid = crate::extract::path_value::<
-        ::api_types::sid::UserSidOrIdentity,
-    >(&path, "Sid")?;
-    let incoming = crate::extract::incoming(&parts, body, crate::extract::BodyKind::Form)
-        .await?;
-    let params = <::api_types::chat_v2::params::UpdateUserParams>::decode(&incoming)?;
-    params.validate()?;
-    let value = service.update_user(ctx, service_sid, sid, params).await?;
-    ::std::result::Result::Ok(
-        (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
-    )
+    let handled = async move {
+        use ::axum::response::IntoResponse;
+        let (parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&parts)?;
+        let path = crate::extract::path_params(
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            parts.uri.path(),
+        )?;
+        let service_sid = crate::extract::path_value::<
+            ::api_types::sid::ServiceSid,
+        >(&path, "ServiceSid")?;
+        let sid = crate::extract::path_value::<
+            ::api_types::sid::UserSidOrIdentity,
+        >(&path, "Sid")?;
+        let incoming = crate::extract::incoming(
+                &parts,
+                body,
+                crate::extract::BodyKind::Form,
+            )
+            .await?;
+        let params = <::api_types::chat_v2::params::UpdateUserParams>::decode(
+            &incoming,
+        )?;
+        params.validate()?;
+        let value = service.update_user(ctx, service_sid, sid, params).await?;
+        ::std::result::Result::Ok(
+            (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
+        )
+    };
+    crate::extract::respond(handled.await)
 }
 
 async fn handle_delete_user<S: super::api::ServicesUsersApi>(
     ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
-    use ::axum::response::IntoResponse;
-    match handle_delete_user_inner(&*service, request).await {
-        ::std::result::Result::Ok(response) => response,
-        ::std::result::Result::Err(error) => error.into_response(),
-    }
-}
-
-async fn handle_delete_user_inner<S: super::api::ServicesUsersApi>(
-    service: &S,
-    request: ::axum::extract::Request,
-) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-    use ::axum::response::IntoResponse;
-    let (parts, body) = request.into_parts();
-    let ctx = parts
-        .extensions
-        .get::<crate::auth::RequestContext>()
-        .cloned()
-        .ok_or_else(crate::error::ServerError::unauthorized)?;
-    let path = crate::extract::path_params(
-        "/v2/Services/{ServiceSid}/Users/{Sid}",
-        parts.uri.path(),
-    )?;
-    let service_sid = crate::extract::path_value::<
-        ::api_types::sid::ServiceSid,
-    >(&path, "ServiceSid")?;
-    let sid = crate::extract::path_value::<
-        ::api_types::sid::UserSidOrIdentity,
-    >(&path, "Sid")?;
-    let incoming = crate::extract::incoming(&parts, body, crate::extract::BodyKind::None)
-        .await?;
-    let params = <::api_types::chat_v2::params::DeleteUserParams>::decode(&incoming)?;
-    params.validate()?;
-    service.delete_user(ctx, service_sid, sid, params).await?;
-    ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
+    let handled = async move {
+        use ::axum::response::IntoResponse;
+        let (parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&parts)?;
+        let path = crate::extract::path_params(
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            parts.uri.path(),
+        )?;
+        let service_sid = crate::extract::path_value::<
+            ::api_types::sid::ServiceSid,
+        >(&path, "ServiceSid")?;
+        let sid = crate::extract::path_value::<
+            ::api_types::sid::UserSidOrIdentity,
+        >(&path, "Sid")?;
+        let incoming = crate::extract::incoming(
+                &parts,
+                body,
+                crate::extract::BodyKind::None,
+            )
+            .await?;
+        let params = <::api_types::chat_v2::params::DeleteUserParams>::decode(
+            &incoming,
+        )?;
+        params.validate()?;
+        service.delete_user(ctx, service_sid, sid, params).await?;
+        ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
+    };
+    crate::extract::respond(handled.await)
 }

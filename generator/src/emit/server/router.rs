@@ -112,7 +112,6 @@ fn status_code(status: u16) -> TokenStream {
 // kept in one piece so it reads as the code it prints.
 fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
     let h = handler_name(op);
-    let inner = format_ident!("{}_inner", h);
     let m = ident(&op.method);
     let template = op.ir.path.as_str();
     let mut steps = Vec::new();
@@ -227,29 +226,17 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
             request: ::axum::extract::Request,
         ) -> ::axum::response::Response {
-            use ::axum::response::IntoResponse;
-            match #inner(&*service, request).await {
-                ::std::result::Result::Ok(response) => response,
-                ::std::result::Result::Err(error) => error.into_response(),
-            }
-        }
-
-        async fn #inner<S: super::api::#bound>(
-            service: &S,
-            request: ::axum::extract::Request,
-        ) -> ::std::result::Result<::axum::response::Response, crate::error::ServerError> {
-            use ::axum::response::IntoResponse;
-            let (parts, body) = request.into_parts();
-            let ctx = parts
-                .extensions
-                .get::<crate::auth::RequestContext>()
-                .cloned()
-                .ok_or_else(crate::error::ServerError::unauthorized)?;
-            #(#steps)*
-            #rendered
-            #keep_ctx
-            #call
-            #respond
+            let handled = async move {
+                use ::axum::response::IntoResponse;
+                let (parts, body) = request.into_parts();
+                let ctx = crate::extract::context(&parts)?;
+                #(#steps)*
+                #rendered
+                #keep_ctx
+                #call
+                #respond
+            };
+            crate::extract::respond(handled.await)
         }
     }
 }
