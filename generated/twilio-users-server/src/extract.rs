@@ -116,14 +116,21 @@ pub fn context(parts: &Parts) -> Result<RequestContext, ServerError> {
         .ok_or_else(ServerError::unauthorized)
 }
 
-/// Everything but the path: query, body (as `kind` says) and headers.
+/// Everything but the path: query, body (as `kind` says) and the
+/// `headers` the operation reads (any case; the rest are not copied).
 /// 415 for a body of another type, 413 past [`BODY_LIMIT`].
-pub async fn incoming(parts: &Parts, body: Body, kind: BodyKind) -> Result<Incoming, ServerError> {
+pub async fn incoming(
+    parts: &Parts,
+    body: Body,
+    kind: BodyKind,
+    headers: &[&str],
+) -> Result<Incoming, ServerError> {
     let query = Received::parse(parts.uri.query().unwrap_or("").as_bytes())?;
     let headers = Received::headers(
         parts
             .headers
             .iter()
+            .filter(|(k, _)| headers.iter().any(|h| k.as_str().eq_ignore_ascii_case(h)))
             .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
             .collect(),
     );

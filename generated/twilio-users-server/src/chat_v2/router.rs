@@ -49,6 +49,7 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::chat_v2::params::ListUserParams>::decode(&incoming)?;
@@ -107,6 +108,7 @@ async fn handle_create_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::chat_v2::params::CreateUserParams>::decode(
@@ -143,6 +145,7 @@ async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::chat_v2::params::FetchUserParams>::decode(&incoming)?;
@@ -177,6 +180,7 @@ async fn handle_update_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::chat_v2::params::UpdateUserParams>::decode(
@@ -213,6 +217,7 @@ async fn handle_delete_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::chat_v2::params::DeleteUserParams>::decode(

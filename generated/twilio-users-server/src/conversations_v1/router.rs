@@ -65,6 +65,7 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::ListServiceUserParams>::decode(
@@ -127,6 +128,7 @@ async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::CreateServiceUserParams>::decode(
@@ -163,6 +165,7 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::FetchServiceUserParams>::decode(
@@ -201,6 +204,7 @@ async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::UpdateServiceUserParams>::decode(
@@ -239,6 +243,7 @@ async fn handle_delete_service_user<S: super::api::ServicesUsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::DeleteServiceUserParams>::decode(
@@ -263,6 +268,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::ListUserParams>::decode(
@@ -316,6 +322,7 @@ async fn handle_create_user<S: super::api::UsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::CreateUserParams>::decode(
@@ -346,6 +353,7 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &[],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::FetchUserParams>::decode(
@@ -376,6 +384,7 @@ async fn handle_update_user<S: super::api::UsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::Form,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::UpdateUserParams>::decode(
@@ -406,6 +415,7 @@ async fn handle_delete_user<S: super::api::UsersApi>(
                 &parts,
                 body,
                 crate::extract::BodyKind::None,
+                &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
         let params = <::api_types::conversations_v1::params::DeleteUserParams>::decode(

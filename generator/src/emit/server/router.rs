@@ -4,7 +4,7 @@
 
 use crate::emit::rust::{chunks, ident, Chunks, Paths};
 use crate::ir::{BodyEncoding, CrudKind, ResponseKind};
-use crate::view::{ApiView, Arity, OpView, Output, RustType};
+use crate::view::{ApiView, Arity, OpView, Output, RustType, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -134,9 +134,14 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             quote!(crate::extract::BodyKind::Json { required: #required })
         }
     };
+    let headers = op
+        .inputs
+        .iter()
+        .filter(|i| i.wire == Wire::Header)
+        .map(|i| i.ir.wire_name.as_str());
     let params_ty = paths.item("params", &op.params);
     steps.push(quote! {
-        let incoming = crate::extract::incoming(&parts, body, #body_kind).await?;
+        let incoming = crate::extract::incoming(&parts, body, #body_kind, &[#(#headers),*]).await?;
         let params = <#params_ty>::decode(&incoming)?;
         params.validate()?;
     });
