@@ -4,8 +4,9 @@
 //!
 //! - fetch, create and list throughput with p50/p99 latency, over loopback
 //!   HTTP/1.1 from 16 concurrent connections and a fixed number of requests
-//!   per round (the median round of three is reported), for the emulator on
-//!   its in-memory store, on SQLite, and for the baseline;
+//!   per round (medians of five rounds; against the baseline, the median
+//!   and range of each round's ratio), for the emulator on its in-memory
+//!   store, on SQLite, and for the baseline;
 //! - at 100,000 users: creates per second over the first and the last
 //!   tenth, a fetch's latency at a tenth full and full, the memory they take
 //!   (the process's resident set before and after, and SQLite's file size),
@@ -40,7 +41,7 @@ const ACCOUNT: &str = "AC0000000000000000000000000000000a";
 const TOKEN: &str = "token-a";
 const CONCURRENCY: usize = 16;
 const REQUESTS: usize = 20_000;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 const SCALE: usize = 100_000;
 const PAGE: usize = 50;
 const USERS: &str = "/v1/Users";
@@ -127,7 +128,9 @@ async fn load_all(http: &reqwest::Client, scratch: &std::path::Path, only: Optio
     println!(
         "\n## {REQUESTS} requests per round, {CONCURRENCY} connections, median of {ROUNDS} rounds\n"
     );
-    println!("| operation | server | requests/s | p50 | p99 | throughput / baseline |");
+    println!(
+        "| operation | server | requests/s | p50 | p99 | throughput / baseline (median and range of the rounds) |"
+    );
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
     for op in [Op::Fetch, Op::Create, Op::List, Op::ListUnkept] {
         if only.is_some_and(|only| !op.name().starts_with(only)) {
@@ -135,8 +138,12 @@ async fn load_all(http: &reqwest::Client, scratch: &std::path::Path, only: Optio
         }
         let mut rounds: Vec<Vec<Stats>> = vec![Vec::new(); servers.len()];
         for round in 0..ROUNDS {
-            // Interleaved, so drift in the machine's speed hits every server alike.
-            for (i, (_, addr, sid, unkept)) in servers.iter().enumerate() {
+            // Interleaved, so drift in the machine's speed hits every server
+            // alike, and in an order turned each round, so that none always
+            // runs right after the same one (SQLite's writes land late).
+            for k in 0..servers.len() {
+                let i = (k + round) % servers.len();
+                let (_, addr, sid, unkept) = &servers[i];
                 let addr = if matches!(op, Op::ListUnkept) {
                     *unkept
                 } else {
@@ -145,16 +152,25 @@ async fn load_all(http: &reqwest::Client, scratch: &std::path::Path, only: Optio
                 rounds[i].push(load(http, addr, op, sid, round).await);
             }
         }
-        let medians: Vec<Stats> = rounds.into_iter().map(median).collect();
-        let base = medians.last().expect("the baseline").per_second;
-        for ((name, ..), stats) in servers.iter().zip(&medians) {
+        let base = rounds.last().expect("the baseline").clone();
+        for ((name, ..), server) in servers.iter().zip(rounds) {
+            // Each round against the baseline's in the same round.
+            let mut ratios: Vec<f64> = server
+                .iter()
+                .zip(&base)
+                .map(|(s, b)| s.per_second / b.per_second)
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let stats = median(server);
             println!(
-                "| {} | {name} | {:.0} | {} | {} | {:.2}x |",
+                "| {} | {name} | {:.0} | {} | {} | {:.2}x ({:.2}-{:.2}x) |",
                 op.name(),
                 stats.per_second,
                 micros(stats.p50),
                 micros(stats.p99),
-                stats.per_second / base
+                ratios[ratios.len() / 2],
+                ratios[0],
+                ratios[ratios.len() - 1]
             );
         }
     }
