@@ -375,28 +375,37 @@ fn insert<S: Store + ?Sized>(
     sid: &str,
 ) -> Result<Answer, ServerError> {
     check(shape, &assigned)?;
-    let mut fields = Map::new();
-    for field in shape.stored() {
-        fields.insert(field.name.to_string(), default(shape, field.name));
-    }
     let stamp = now();
-    for field in ["date_created", "date_updated"] {
-        if shape.has(field) {
-            fields.insert(field.into(), Value::String(stamp.clone()));
-        }
-    }
-    if shape.has("role_sid") && !scope.parents().is_empty() {
-        let parents: Vec<&str> = scope.parents().iter().map(|(_, s)| s.as_str()).collect();
+    let role = (shape.has("role_sid") && !scope.parents().is_empty()).then(|| {
         let mut of = vec![scope.kind()];
-        of.extend(parents);
-        fields.insert(
-            "role_sid".into(),
-            Value::String(default_sid("RL", scope.account(), &of)),
-        );
+        of.extend(scope.parents().iter().map(|(_, s)| s.as_str()));
+        default_sid("RL", scope.account(), &of)
+    });
+    // What a field starts as where the request sets nothing: the time for
+    // the dates, the parent's default role, else the shape's default.
+    let made = |name: &str| match name {
+        "date_created" | "date_updated" => Some(Value::String(stamp.clone())),
+        "role_sid" => role.clone().map(Value::String),
+        _ => None,
+    };
+    // Each stored field inserted once, in the shape's order, with room for
+    // all: a row's map is hashed per insert, and regrowing it rehashes.
+    let mut assigned = assigned;
+    let mut fields = Map::with_capacity(shape.fields.len());
+    for field in shape.stored() {
+        let value = match assigned.iter().rposition(|(f, _)| *f == field.name) {
+            Some(i) => assigned.swap_remove(i).1,
+            None => made(field.name).unwrap_or_else(|| default(shape, field.name)),
+        };
+        fields.insert(field.name.to_string(), value);
     }
-    for (field, value) in assigned {
-        if shape.stored().any(|f| f.name == field) {
-            fields.insert(field.into(), value);
+    // Made fields the shape has but does not store still go in the row.
+    for name in ["date_created", "date_updated", "role_sid"] {
+        if shape.has(name)
+            && !fields.contains_key(name)
+            && let Some(value) = made(name)
+        {
+            fields.insert(name.into(), value);
         }
     }
     let unique = crate::store::unique_value(shape, &fields);
