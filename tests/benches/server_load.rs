@@ -65,8 +65,7 @@ async fn bench() {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("an HTTP client");
-    let scratch = std::env::temp_dir().join(format!("server-load-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("a scratch directory");
+    let scratch = tests::scratch("server-load");
 
     let only = std::env::var("SERVER_LOAD").ok();
     // Scale first, while the process holds nothing else.
@@ -75,7 +74,6 @@ async fn bench() {
     }
 
     load_all(&http, &scratch, only.as_deref()).await;
-    let _ = std::fs::remove_dir_all(&scratch);
 }
 
 async fn scale_all(http: &reqwest::Client, scratch: &std::path::Path) {
