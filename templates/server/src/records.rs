@@ -399,7 +399,8 @@ fn insert<S: Store + ?Sized>(
         };
         fields.insert(field.name.to_string(), value);
     }
-    // Made fields the shape has but does not store still go in the row.
+    // A made field that is a parent's (`role_sid` below a Role) is not
+    // stored, yet went into the row all the same: it still does.
     for name in ["date_created", "date_updated", "role_sid"] {
         if shape.has(name)
             && !fields.contains_key(name)
