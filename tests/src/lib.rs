@@ -175,3 +175,62 @@ impl Drop for Emulator {
         let _ = self.child.wait();
     }
 }
+
+/// One published version of a spec, from a history bundle in `../shared/twilio-oai-history/`.
+pub struct Version {
+    /// The bundle's commit.
+    pub commit: String,
+    /// `twilio-oai 462b7e1 (2020-12-02)`: the upstream commit and its date.
+    pub subject: String,
+    /// The lines Twilio added to its CHANGES.md in that commit.
+    pub notes: String,
+    /// The spec as published.
+    pub text: String,
+}
+
+/// Every version of `file` in `../shared/twilio-oai-history/<bundle>`,
+/// oldest first (the bundle cloned into a scratch directory with `git`);
+/// `None`, said on stderr, without `../shared` outside CI.
+pub fn history(bundle: &str, file: &str, test: &str) -> Option<Vec<Version>> {
+    let dir = shared("twilio-oai-history", test)?;
+    let clone = scratch("history");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&*clone)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("git prints UTF-8")
+    };
+    let bundle = dir.join(bundle);
+    git(&[
+        "clone",
+        "-q",
+        bundle.to_str().expect("a UTF-8 path"),
+        "repo",
+    ]);
+    let in_repo = |args: &[&str]| {
+        let mut all = vec!["-C", "repo"];
+        all.extend_from_slice(args);
+        git(&all)
+    };
+    let commits = in_repo(&["rev-list", "--reverse", "HEAD"]);
+    Some(
+        commits
+            .lines()
+            .map(|commit| Version {
+                commit: commit.to_string(),
+                subject: in_repo(&["log", "-1", "--format=%s", commit])
+                    .trim()
+                    .to_string(),
+                notes: in_repo(&["log", "-1", "--format=%b", commit]),
+                text: in_repo(&["show", &format!("{commit}:{file}")]),
+            })
+            .collect(),
+    )
+}

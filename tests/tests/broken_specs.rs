@@ -139,6 +139,9 @@ cases! {
         "duplicate operationId \"CreateUser\" (first at paths./v1/Users.post.operationId)";
     unknown_path_type: "unknown_path_type.yaml" => "paths./v1/Users.x-twilio.pathType",
         "unknown pathType \"collection\" (expected list or instance)";
+    dependent_properties_text: "dependent_properties_text.yaml"
+        => "paths./v1/Users.x-twilio.dependentProperties.example/v1/role",
+        "must be a mapping {mapping, resource_url}";
 
     // Parameters.
     cookie_param: "cookie_param.yaml" => "paths./v1/Users.post.parameters.0.in",
@@ -166,6 +169,44 @@ cases! {
     pii_delete_sla_negative: "pii_delete_sla_negative.yaml"
         => "paths./v1/Users.post.requestBody.content.application/x-www-form-urlencoded.schema.properties.Identity.x-twilio.pii.deleteSla",
         "must be a whole number of days";
+}
+
+/// Outside strict mode an extension value the generator cannot read is a
+/// warning at the same location, and the operation stays: an extension
+/// describes a link or a tag, never whether an operation exists.
+#[test]
+fn unreadable_extensions_are_warnings_outside_strict_mode() {
+    for (file, location, message) in [
+        CASES[CASES
+            .iter()
+            .position(|c| c.0 == "unknown_path_type.yaml")
+            .unwrap()],
+        CASES[CASES
+            .iter()
+            .position(|c| c.0 == "dependent_properties_text.yaml")
+            .unwrap()],
+        CASES[CASES
+            .iter()
+            .position(|c| c.0 == "pii_handling_not_string.yaml")
+            .unwrap()],
+        CASES[CASES
+            .iter()
+            .position(|c| c.0 == "pii_delete_sla_negative.yaml")
+            .unwrap()],
+    ] {
+        let path = Path::new(ROOT).join(DIR).join(file);
+        let spec = generator::load::load_file(&path, file).unwrap_or_else(|e| panic!("{e}"));
+        let api = generator::ir::build_api(&spec, "loose", false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(api.operations().count(), 1, "{file}: the operation stays");
+        assert!(api.skipped.is_empty(), "{file}: nothing left out");
+        assert_eq!(api.warnings.len(), 1, "{file}: one warning");
+        assert_eq!(api.warnings[0].location, location, "{file}");
+        assert!(
+            api.warnings[0].message.starts_with(message),
+            "{file}: {}",
+            api.warnings[0].message
+        );
+    }
 }
 
 #[test]

@@ -365,12 +365,16 @@ fn codegen(
             api.enums.len()
         );
     }
+    // On stderr, where a script that keeps stdout still sees what was lost.
     for api in &project.apis {
         for s in &api.skipped {
-            println!(
+            eprintln!(
                 "  warning: {}: skipped {}: {}: {}",
-                api.module, s.operation, s.location, s.reason
+                api.source, s.operation, s.location, s.reason
             );
+        }
+        for w in &api.warnings {
+            eprintln!("  warning: {}: {}: {}", api.source, w.location, w.message);
         }
     }
     println!(

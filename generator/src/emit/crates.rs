@@ -89,6 +89,21 @@ fn context(view: &View, config: &Config) -> tera::Context {
         })
         .collect();
     context.insert("skipped", &skipped);
+    // What an extension said that could not be read (a link, a PII tag's
+    // deadline): the operations are all there, but this is not.
+    let read_loosely: Vec<SkippedRow> = view
+        .apis
+        .iter()
+        .flat_map(|a| {
+            a.ir.warnings.iter().map(|w| SkippedRow {
+                module: a.ir.module.clone(),
+                operation: String::new(),
+                location: w.location.clone(),
+                reason: w.message.clone(),
+            })
+        })
+        .collect();
+    context.insert("read_loosely", &read_loosely);
     context.insert("client_crate", &config.client.name);
     context
 }

@@ -47,7 +47,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
     let doc = &spec.doc;
     let ctx = Ctx::new(&spec.file);
     let mut b = Builder {
-        schemas: Schemas::new(ctx.clone(), doc),
+        schemas: Schemas::new(ctx.clone(), doc, strict),
         strict,
         skipped: Vec::new(),
     };
@@ -90,7 +90,13 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
                 continue;
             }
         }
-        let resource = match resource(&ctx, path, template, item, &loc, base_url.as_deref()) {
+        let site = PathSite {
+            path,
+            item,
+            loc: &loc,
+            default_base: base_url.as_deref(),
+        };
+        let resource = match resource(&mut b.schemas, &site, template) {
             Ok(r) => r,
             Err(e) => {
                 b.skip(all_ops(item), e)?;
@@ -118,6 +124,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
         models: b.schemas.models,
         enums: b.schemas.enums,
         skipped: b.skipped,
+        warnings: b.schemas.warnings,
     })
 }
 
@@ -192,28 +199,46 @@ fn derived_ids(doc: &openapiv3::OpenAPI) -> BTreeMap<(String, String), String> {
     out
 }
 
+/// One path of the spec, as `resource` reads it.
+struct PathSite<'s> {
+    path: &'s str,
+    item: &'s PathItem,
+    loc: &'s Loc,
+    /// The document's server, for a path without its own.
+    default_base: Option<&'s str>,
+}
+
 fn resource(
-    ctx: &Ctx,
-    path: &str,
+    schemas: &mut Schemas,
+    site: &PathSite,
     template: Template,
-    item: &PathItem,
-    loc: &Loc,
-    default_base: Option<&str>,
 ) -> Result<Resource, SpecError> {
+    let PathSite {
+        path,
+        item,
+        loc,
+        default_base,
+    } = *site;
     let x = item.extensions.get("x-twilio");
     let xloc = loc.at("x-twilio");
     let str_of = |key: &str| x.and_then(|x| x.get(key)).and_then(Value::as_str);
+    let from_template = if template.ends_with_param() {
+        PathType::Instance
+    } else {
+        PathType::List
+    };
     let path_type = match str_of("pathType") {
         Some("list") => PathType::List,
         Some("instance") => PathType::Instance,
         Some(other) => {
-            return Err(ctx.err(
+            schemas.loose(
                 &xloc.at("pathType"),
-                format!("unknown pathType {other:?} (expected list or instance)"),
-            ))
+                &format!("unknown pathType {other:?} (expected list or instance)"),
+                "taken from the path",
+            )?;
+            from_template
         }
-        None if template.ends_with_param() => PathType::Instance,
-        None => PathType::List,
+        None => from_template,
     };
     let stem_len = match path_type {
         PathType::Instance if template.ends_with_param() => template.segments.len() - 1,
@@ -226,32 +251,12 @@ fn resource(
         .map(|s| s.url.clone())
         .or_else(|| default_base.map(str::to_string))
         .ok_or_else(|| {
-            ctx.err(
+            schemas.ctx.err(
                 &loc.at("servers"),
                 "no server URL for this path (neither path-level nor top-level servers)",
             )
         })?;
-    let default_output_properties = match x.and_then(|x| x.get("defaultOutputProperties")) {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.as_str().map(str::to_string).ok_or_else(|| {
-                    ctx.err(
-                        &xloc.at("defaultOutputProperties").at(i),
-                        "must be a string",
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?,
-        Some(_) => {
-            return Err(ctx.err(
-                &xloc.at("defaultOutputProperties"),
-                "must be a list of property names",
-            ))
-        }
-    };
+    let default_output_properties = output_properties(schemas, x, &xloc)?;
     let tag = item.iter().find_map(|(_, op)| op.tags.first().cloned());
     Ok(Resource {
         path: path.to_string(),
@@ -264,48 +269,103 @@ fn resource(
         mount_name: str_of("mountName").map(str::to_string),
         description: item.description.clone().filter(|d| !d.trim().is_empty()),
         default_output_properties,
-        links: links(ctx, x, &xloc)?,
+        links: links(schemas, x, &xloc)?,
         operations: Vec::new(),
     })
 }
 
-fn links(ctx: &Ctx, x: Option<&Value>, xloc: &Loc) -> Result<Vec<Link>, SpecError> {
+/// `x-twilio.defaultOutputProperties`: property names; what is not one is left out.
+fn output_properties(
+    schemas: &mut Schemas,
+    x: Option<&Value>,
+    xloc: &Loc,
+) -> Result<Vec<String>, SpecError> {
+    let loc = xloc.at("defaultOutputProperties");
+    match x.and_then(|x| x.get("defaultOutputProperties")) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            let mut names = Vec::with_capacity(items.len());
+            for (i, v) in items.iter().enumerate() {
+                match v.as_str() {
+                    Some(name) => names.push(name.to_string()),
+                    None => schemas.loose(&loc.at(i), "must be a string", "left out")?,
+                }
+            }
+            Ok(names)
+        }
+        Some(_) => {
+            schemas.loose(&loc, "must be a list of property names", "left out")?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// `x-twilio.dependentProperties`: links from a record to its sub-resources.
+/// An entry that is not `{mapping, resource_url}` (some of Twilio's
+/// releases wrote them as text) is left out: a link is lost, never the path.
+fn links(schemas: &mut Schemas, x: Option<&Value>, xloc: &Loc) -> Result<Vec<Link>, SpecError> {
     let Some(deps) = x.and_then(|x| x.get("dependentProperties")) else {
         return Ok(Vec::new());
     };
     let dloc = xloc.at("dependentProperties");
     let Value::Object(deps) = deps else {
-        return Err(ctx.err(
+        schemas.loose(
             &dloc,
             "must be a mapping of link name to {mapping, resource_url}",
-        ));
+            "no links read",
+        )?;
+        return Ok(Vec::new());
     };
-    deps.iter()
-        .map(|(name, dep)| {
-            let l = dloc.at(name);
-            let resource_url = dep
-                .get("resource_url")
-                .and_then(Value::as_str)
-                .ok_or_else(|| ctx.err(&l.at("resource_url"), "missing or not a string"))?;
-            let mapping = match dep.get("mapping") {
-                None => BTreeMap::new(),
-                Some(Value::Object(m)) => m
-                    .iter()
-                    .map(|(k, v)| {
-                        v.as_str()
-                            .map(|v| (k.clone(), v.to_string()))
-                            .ok_or_else(|| ctx.err(&l.at("mapping").at(k), "must be a string"))
-                    })
-                    .collect::<Result<_, _>>()?,
-                Some(_) => return Err(ctx.err(&l.at("mapping"), "must be a mapping")),
-            };
-            Ok(Link {
-                name: name.clone(),
-                resource_url: resource_url.to_string(),
-                mapping,
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(deps.len());
+    for (name, dep) in deps {
+        if let Some(link) = link(schemas, name, dep, &dloc.at(name))? {
+            out.push(link);
+        }
+    }
+    Ok(out)
+}
+
+fn link(
+    schemas: &mut Schemas,
+    name: &str,
+    dep: &Value,
+    loc: &Loc,
+) -> Result<Option<Link>, SpecError> {
+    const LOST: &str = "this link is left out";
+    if !dep.is_object() {
+        schemas.loose(loc, "must be a mapping {mapping, resource_url}", LOST)?;
+        return Ok(None);
+    }
+    let Some(resource_url) = dep.get("resource_url").and_then(Value::as_str) else {
+        schemas.loose(&loc.at("resource_url"), "missing or not a string", LOST)?;
+        return Ok(None);
+    };
+    let mut mapping = BTreeMap::new();
+    match dep.get("mapping") {
+        None => {}
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                match v.as_str() {
+                    Some(v) => {
+                        mapping.insert(k.clone(), v.to_string());
+                    }
+                    None => {
+                        schemas.loose(&loc.at("mapping").at(k), "must be a string", LOST)?;
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        Some(_) => {
+            schemas.loose(&loc.at("mapping"), "must be a mapping", LOST)?;
+            return Ok(None);
+        }
+    }
+    Ok(Some(Link {
+        name: name.to_string(),
+        resource_url: resource_url.to_string(),
+        mapping,
+    }))
 }
 
 /// The resource's operations; each one that cannot be modelled is left out

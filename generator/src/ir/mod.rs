@@ -53,6 +53,10 @@ pub struct Api {
     /// Operations the generator cannot model, left out with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// Extension values the generator could not read, and what it did instead
+    /// (the operation stays; only what the value described is lost).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 impl Api {
@@ -69,6 +73,16 @@ pub struct Skipped {
     /// Where in the spec the problem is: `paths./v1/Foo.get.responses`.
     pub location: String,
     pub reason: String,
+}
+
+/// Something in the spec read loosely: an extension value of an unexpected
+/// shape (`x-twilio.dependentProperties` entries written as text, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// `paths./v1/Users.x-twilio.dependentProperties.chat/v2/member`.
+    pub location: String,
+    /// What was wrong and what the generator did instead.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -11,7 +11,7 @@
 //! and enums they register recurse into one another through one `Schemas`.
 
 use super::keywords::{keywords, string_type, Keywords};
-use super::{Enum, Field, IntFormat, Model, Origin, Pii, TypeRef};
+use super::{Enum, Field, IntFormat, Model, Origin, Pii, TypeRef, Warning};
 use crate::error::{Ctx, Loc, SpecError};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData};
 use serde_json::Value;
@@ -74,6 +74,10 @@ pub(super) struct Schemas<'a> {
     journal: Vec<(bool, String)>,
     /// How deep the schema being read is nested (references followed).
     depth: usize,
+    /// Whether a value read loosely is an error instead of a warning.
+    strict: bool,
+    /// Extension values read loosely, in the order met.
+    pub warnings: Vec<Warning>,
 }
 
 /// How deep schemas may nest, references followed: far beyond any real
@@ -85,7 +89,7 @@ fn text(s: &Option<String>) -> Option<String> {
 }
 
 impl<'a> Schemas<'a> {
-    pub fn new(ctx: Ctx, doc: &'a OpenAPI) -> Self {
+    pub fn new(ctx: Ctx, doc: &'a OpenAPI, strict: bool) -> Self {
         Schemas {
             ctx,
             doc,
@@ -93,7 +97,28 @@ impl<'a> Schemas<'a> {
             enums: BTreeMap::new(),
             journal: Vec::new(),
             depth: 0,
+            strict,
+            warnings: Vec::new(),
         }
+    }
+
+    /// An extension value the generator cannot read: in strict mode an
+    /// error (`problem`), otherwise a warning saying what it did `instead`.
+    /// An extension describes at most a link or a tag: it never removes an
+    /// operation.
+    pub fn loose(&mut self, loc: &Loc, problem: &str, instead: &str) -> Result<(), SpecError> {
+        let error = self.ctx.err(loc, problem);
+        if self.strict {
+            return Err(error);
+        }
+        let warning = Warning {
+            location: error.location,
+            message: format!("{}; {instead}", error.message),
+        };
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+        Ok(())
     }
 
     pub fn doc(&self) -> &'a OpenAPI {
@@ -376,9 +401,11 @@ impl<'a> Schemas<'a> {
         self.register_model(origin, &schema.schema_data, &properties, &required, loc)
     }
 
-    /// `x-twilio: {pii: {handling, deleteSla}}`.
+    /// `x-twilio: {pii: {handling, deleteSla}}`. What cannot be read is
+    /// read as Twilio's default handling (`standard`) and no deadline: the
+    /// value stays tagged as PII.
     pub fn pii(
-        &self,
+        &mut self,
         extensions: &indexmap::IndexMap<String, Value>,
         loc: &Loc,
     ) -> Result<Option<Pii>, SpecError> {
@@ -386,22 +413,33 @@ impl<'a> Schemas<'a> {
             return Ok(None);
         };
         let loc = loc.at("x-twilio").at("pii");
-        let handling = pii.get("handling").and_then(Value::as_str).ok_or_else(|| {
-            self.ctx
-                .err(&loc.at("handling"), "must be a string such as \"standard\"")
-        })?;
-        let delete_sla_days =
-            match pii.get("deleteSla") {
-                None | Some(Value::Null) => None,
-                Some(v) => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(
-                    || {
-                        self.ctx
-                            .err(&loc.at("deleteSla"), "must be a whole number of days")
-                    },
-                )?),
-            };
+        let handling = match pii.get("handling").and_then(Value::as_str) {
+            Some(h) => h.to_string(),
+            None => {
+                self.loose(
+                    &loc.at("handling"),
+                    "must be a string such as \"standard\"",
+                    "read as \"standard\"",
+                )?;
+                "standard".to_string()
+            }
+        };
+        let delete_sla_days = match pii.get("deleteSla") {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(days) => Some(days),
+                None => {
+                    self.loose(
+                        &loc.at("deleteSla"),
+                        "must be a whole number of days",
+                        "read as no deadline",
+                    )?;
+                    None
+                }
+            },
+        };
         Ok(Some(Pii {
-            handling: handling.to_string(),
+            handling,
             delete_sla_days,
         }))
     }
