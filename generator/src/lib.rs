@@ -51,23 +51,29 @@ pub fn ir_of_file(path: &Path, strict: bool) -> Result<ir::Project> {
     Ok(ir::Project { apis: vec![api] })
 }
 
-/// Both crates' files for `project` (its Rust view, emitted), and the
-/// record of what they were made from.
+/// Both crates' files for `project` (its Rust view, emitted), the record
+/// of what they were made from and the names they were emitted with.
 pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output::FileSet> {
     // Neither needs the view, which is made on one core: the other parses
     // the templates and writes the record meanwhile.
-    let (record, files) = parallel::join(
+    let (record, emitted) = parallel::join(
         || {
             let _ = emit::templates::parsed();
             release::Record {
                 version: config.version.clone(),
                 project: project.clone(),
+                names: None,
             }
             .to_json()
         },
-        || emit::emit_project(&view::View::new(project), config),
+        || {
+            let view = view::View::new(project);
+            let names = view::NameTable::of(&view).to_json();
+            emit::emit_project(&view, config).map(|files| (files, names))
+        },
     );
-    let mut files = files?;
+    let (mut files, names) = emitted?;
     files.insert(release::RECORD, record);
+    files.insert(release::NAMES, names);
     Ok(files)
 }

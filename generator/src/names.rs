@@ -64,6 +64,8 @@ pub fn pascal(name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
     taken: BTreeSet<String>,
+    /// Names generated code uses itself in this scope.
+    reserved: BTreeSet<String>,
 }
 
 impl Namer {
@@ -71,27 +73,95 @@ impl Namer {
         Self::default()
     }
 
-    /// Reserves a name that generated code uses itself in this scope.
+    /// Reserves a name that generated code uses itself in this scope: a spec
+    /// name that meets it becomes `<name>_value` (`limit_value`, `UnknownValue`).
     pub fn reserve(&mut self, name: &str) {
+        self.reserved.insert(name.to_string());
         self.taken.insert(name.to_string());
     }
 
-    /// `candidate` if it is free, otherwise `candidate_2`, `candidate_3`, ...
+    /// `candidate` if it is free; `candidate_value` (`CandidateValue`) where
+    /// generated code uses the name itself; otherwise, where two spec names
+    /// meet, `candidate_2`, `candidate_3`, ...
     pub fn unique(&mut self, candidate: String) -> String {
         if self.taken.insert(candidate.clone()) {
             return candidate;
         }
         // snake_case names take `_2`; PascalCase names take `2`.
-        let sep = if candidate.starts_with(|c: char| c.is_ascii_uppercase()) {
-            ""
-        } else {
-            "_"
-        };
+        let pascal = candidate.starts_with(|c: char| c.is_ascii_uppercase());
+        if self.reserved.contains(&candidate) {
+            let spelled = if pascal {
+                format!("{candidate}Value")
+            } else {
+                format!("{candidate}_value")
+            };
+            if self.taken.insert(spelled.clone()) {
+                return spelled;
+            }
+        }
+        let sep = if pascal { "" } else { "_" };
         (2..)
             .map(|n| format!("{candidate}{sep}{n}"))
             .find(|name| self.taken.insert(name.clone()))
             .expect("an unbounded range always finds a free name")
     }
+}
+
+/// One name per key from its candidates, best first: where several keys
+/// want the same name, one keeps it (one that has no other candidate, else
+/// the first by `rank`, then by key) and each other that has another
+/// candidate takes it, until no two want one name or none has another to
+/// offer (a [`Namer`] then settles what still collides).
+pub fn resolve_by<K: Ord + Clone, R: Ord>(
+    candidates: &std::collections::BTreeMap<K, Vec<String>>,
+    rank: impl Fn(&K) -> R,
+) -> std::collections::BTreeMap<K, String> {
+    use std::collections::BTreeMap;
+    let mut level: BTreeMap<&K, usize> = candidates
+        .iter()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(k, _)| (k, 0))
+        .collect();
+    loop {
+        let mut by_name: BTreeMap<&str, Vec<&K>> = BTreeMap::new();
+        for (key, l) in &level {
+            by_name.entry(&candidates[*key][*l]).or_default().push(key);
+        }
+        let stuck = |level: &BTreeMap<&K, usize>, k: &K| level[k] + 1 >= candidates[k].len();
+        let mut moving: Vec<&K> = Vec::new();
+        for keys in by_name.values().filter(|keys| keys.len() > 1) {
+            let keeper = keys
+                .iter()
+                .copied()
+                .min_by(|a, b| {
+                    (!stuck(&level, a), rank(a), *a).cmp(&(!stuck(&level, b), rank(b), *b))
+                })
+                .expect("a group has members");
+            moving.extend(
+                keys.iter()
+                    .copied()
+                    .filter(|k| *k != keeper && !stuck(&level, k)),
+            );
+        }
+        let moved = !moving.is_empty();
+        for key in moving {
+            *level.get_mut(key).expect("known key") += 1;
+        }
+        if !moved {
+            break;
+        }
+    }
+    level
+        .into_iter()
+        .map(|(key, l)| (key.clone(), candidates[key][l].clone()))
+        .collect()
+}
+
+/// [`resolve_by`] where no key outranks another: the first by key keeps a name.
+pub fn resolve<K: Ord + Clone>(
+    candidates: &std::collections::BTreeMap<K, Vec<String>>,
+) -> std::collections::BTreeMap<K, String> {
+    resolve_by(candidates, |_| ())
 }
 
 #[cfg(test)]
@@ -121,6 +191,38 @@ mod tests {
         );
         assert_eq!(snake(""), "value");
         assert_eq!(pascal("+"), "Value");
+    }
+
+    #[test]
+    fn resolve_moves_only_what_collides() {
+        let mut c = std::collections::BTreeMap::new();
+        c.insert("a", vec!["Jobs".to_string()]);
+        c.insert(
+            "b",
+            vec!["Jobs".to_string(), "ResourceTypeJobs".to_string()],
+        );
+        c.insert("c", vec!["Users".to_string(), "ServiceUsers".to_string()]);
+        c.insert("d", vec!["Users".to_string(), "ServiceUsers".to_string()]);
+        c.insert("e", vec!["Roles".to_string(), "ServiceRoles".to_string()]);
+        c.insert("f", vec!["Roles".to_string(), "AccountRoles".to_string()]);
+        let r = resolve(&c);
+        assert_eq!(r["a"], "Jobs", "a single candidate stays");
+        assert_eq!(r["b"], "ResourceTypeJobs");
+        assert_eq!(r["c"], "Users", "the first keeps the name");
+        assert_eq!(r["d"], "ServiceUsers");
+        let ranked = resolve_by(&c, |k| *k != "f");
+        assert_eq!(ranked["f"], "Roles", "the better rank keeps it");
+        assert_eq!(ranked["e"], "ServiceRoles");
+    }
+
+    #[test]
+    fn names_generated_code_uses_are_spelled_out_not_numbered() {
+        let mut namer = Namer::new();
+        namer.reserve("limit");
+        namer.reserve("Unknown");
+        assert_eq!(namer.unique(snake("Limit")), "limit_value");
+        assert_eq!(namer.unique(pascal("unknown")), "UnknownValue");
+        assert_eq!(namer.unique(snake("PageSize")), "page_size");
     }
 
     #[test]

@@ -18,11 +18,16 @@ use crate::config::{Config, Renamed};
 use crate::diff::{Change, Report};
 use crate::error::{Error, Result};
 use crate::ir::Project;
+use crate::view::NameTable;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// The file, in the output directory, that records what it was made from.
 pub const RECORD: &str = "codegen-record.json";
+
+/// The file, beside the record, of the Rust names the crates were emitted
+/// with ([`NameTable`]).
+pub const NAMES: &str = "codegen-names.json";
 
 /// What a generated tree was made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +35,17 @@ pub struct Record {
     /// The version the emitted crates carry.
     pub version: String,
     pub project: Project,
+    /// The names the crates were emitted with ([`NAMES`]), where a tree has them.
+    #[serde(skip)]
+    pub names: Option<NameTable>,
+}
+
+impl NameTable {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("names always serialise");
+        s.push('\n');
+        s
+    }
 }
 
 impl Record {
@@ -61,7 +77,14 @@ pub fn previous(out: &std::path::Path) -> Result<Previous> {
     let path = out.join(RECORD);
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(match Record::parse(&text) {
-            Ok(record) => Previous::Record(Box::new(record)),
+            Ok(mut record) => {
+                // A tree from before the names were kept, or with a damaged
+                // file, is compared by its spec alone.
+                record.names = std::fs::read_to_string(out.join(NAMES))
+                    .ok()
+                    .and_then(|t| serde_json::from_str(&t).ok());
+                Previous::Record(Box::new(record))
+            }
             Err(why) => Previous::Unreadable(why),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Previous::None),
@@ -70,6 +93,12 @@ pub fn previous(out: &std::path::Path) -> Result<Previous> {
             source,
         }),
     }
+}
+
+/// What changed since `record` was made, in the spec and in the names the
+/// generator gives it.
+pub fn changes_since(record: &Record, project: &Project) -> Report {
+    crate::diff::diff_since(&record.project, record.names.as_ref(), project)
 }
 
 /// How far a version must move.
@@ -130,7 +159,7 @@ pub fn check_version(recorded: &str, configured: &str, bump: Bump) -> Result<()>
         let needed = parse_version(&next_version(recorded, bump)?, "the next version")?;
         if c < needed {
             return Err(Error::Other(format!(
-                "this spec change breaks the emitted crates' Rust API, which version {c} does not allow \
+                "this change (of the spec, or of the names this generator gives it) breaks the emitted crates' Rust API, which version {c} does not allow \
                  (generated/ was made at {r}; a breaking change needs {needed}): \
                  run `cargo xtask codegen --bump`, or set `version = \"{needed}\"` in specs/codegen.toml"
             )));
@@ -277,7 +306,7 @@ pub fn bump(
     record: &Record,
     project: &Project,
 ) -> Result<Option<Bumped>> {
-    let report = crate::diff::diff(&record.project, project);
+    let report = changes_since(record, project);
     let kind = Bump::of(&report);
     if kind == Bump::None {
         return Ok(None);

@@ -534,13 +534,13 @@ async fn headers_of_update_and_delete_and_none_unasked() -> twilio_users::Result
     let conv = client.conversations_v1();
     conv.users()
         .update("bob")
-        .x_twilio_webhook_enabled(conversations_v1::models::UsersWebhookEnabled::False)
+        .x_twilio_webhook_enabled(conversations_v1::models::UserWebhookEnabled::False)
         .attributes("{}")
         .await?;
     conv.services(service())
         .users()
         .delete("bob")
-        .x_twilio_webhook_enabled(conversations_v1::models::ServicesUsersWebhookEnabled::True)
+        .x_twilio_webhook_enabled(conversations_v1::models::ServiceUserWebhookEnabled::True)
         .await?;
     conv.users().fetch("bob").await?;
     let r = mock.requests();

@@ -8,7 +8,6 @@ use generator::ir::{
     Api, CrudKind, Method, Origin, Project, ResponseKind, Segment, Style, TypeRef,
 };
 use generator::view::{Output, View, Wire};
-use std::fmt::Write as _;
 use std::path::Path;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/constructs");
@@ -20,73 +19,7 @@ fn project(file: &str) -> Project {
 /// The Rust a view gives a spec: types, SIDs, navigation, requests, params,
 /// server traits and store descriptions, one line each.
 fn rust_names(project: &Project) -> String {
-    let view = View::new(project);
-    let mut out = String::new();
-    for s in view.sids.values() {
-        let _ = writeln!(out, "sid {} {} {:?}", s.prefix, s.name, s.either);
-    }
-    for api in &view.apis {
-        for m in api.models.values() {
-            let fields: Vec<String> = m
-                .fields
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}: {}{}",
-                        f.name,
-                        f.ty.spell(),
-                        if f.holding.is_option() { "?" } else { "" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "model {} = {} {{ {} }}",
-                m.ir.id,
-                m.name,
-                fields.join(", ")
-            );
-        }
-        for e in api.enums.values() {
-            let variants: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
-            let _ = writeln!(out, "enum {} = {} {variants:?}", e.ir.id, e.name);
-        }
-        for (i, op) in api.ops.iter().enumerate() {
-            let steps: Vec<String> = api
-                .nav
-                .path_to(i)
-                .unwrap_or_default()
-                .iter()
-                .map(|s| format!("{}({})", s.method, if s.takes_id { "id" } else { "" }))
-                .collect();
-            let inputs: Vec<String> = op
-                .inputs
-                .iter()
-                .map(|i| format!("{}: {} {:?} {:?}", i.name, i.ty.spell(), i.arity, i.wire))
-                .collect();
-            let _ = writeln!(
-                out,
-                "op {} {} -> {}.{}: {} / {} / trait fn {} [{}] -> {:?}",
-                op.ir.method.as_str(),
-                op.ir.path,
-                api.module,
-                steps.join("."),
-                op.request,
-                op.params,
-                op.method,
-                inputs.join(", "),
-                op.output
-            );
-        }
-        for c in &api.collections {
-            let _ = writeln!(
-                out,
-                "trait {} / store {} for {}",
-                c.trait_name, c.store_name, c.path
-            );
-        }
-    }
-    out
+    generator::view::summary(&View::new(project))
 }
 
 fn snapshot(file: &str) -> Project {
@@ -410,22 +343,26 @@ fn names() {
         .map(|c| c.trait_name.as_str())
         .collect();
     assert_eq!(traits.len(), 3);
+    // Two collections with the same literals (and the same record): the
+    // one nearer the root keeps the path's name, the other takes its
+    // record's; nothing is numbered.
     assert!(traits.contains(&"WorkspacesTaskQueuesStatisticsApi"));
-    assert!(traits.contains(&"WorkspacesTaskQueuesStatisticsApi2"));
+    assert!(traits.contains(&"StatisticsApi"));
     // The response object and the request sub-object keep their own types:
-    // the request's says where it travels.
+    // the request's says where it travels. Operations without a component
+    // record are named by their path (`CreatePlans`), not their operation id.
     assert_eq!(
         api.models["CreatePlan()/response"].name,
-        "CreatePlanResponse"
+        "CreatePlansResponse"
     );
     assert_eq!(
         api.models["CreatePlan()/body/Response"].name,
-        "CreatePlanBodyResponse"
+        "CreatePlansBodyResponse"
     );
-    assert_eq!(api.enums["CreatePlan()/body/Mode"].name, "CreatePlanMode");
+    assert_eq!(api.enums["CreatePlan()/body/Mode"].name, "PlansMode");
     assert_eq!(
         api.enums["CreatePlan()/response/mode"].name,
-        "CreatePlanResponseMode"
+        "CreatePlansResponseMode"
     );
 }
 

@@ -77,8 +77,8 @@ impl server::paths::api::AccountsCallsApi for Recorder {
 }
 
 impl server::paths::api::AccountsCallsFeedbackApi for Recorder {
-    async fn create_cancel(&self, _: RequestContext, account_sid: server::api_types::sid::AccountSid, call_sid: server::api_types::sid::CallSid, version: i64, _: paths::params::CreateCancelParams) -> Result<(), ServerError> {
-        self.log(format!("create_cancel {account_sid} {call_sid} {version}"));
+    async fn create_accounts_calls_feedback(&self, _: RequestContext, account_sid: server::api_types::sid::AccountSid, call_sid: server::api_types::sid::CallSid, version: i64, _: paths::params::CreateAccountsCallsFeedbackParams) -> Result<(), ServerError> {
+        self.log(format!("create_accounts_calls_feedback {account_sid} {call_sid} {version}"));
         Ok(())
     }
 }
@@ -99,8 +99,8 @@ impl server::inputs::api::WidgetsApi for Recorder {
 }
 
 impl server::inputs::api::WidgetsLabelsApi for Recorder {
-    async fn create_labels(&self, _: RequestContext, sid: String, p: inputs::params::CreateLabelsParams) -> Result<(), ServerError> {
-        self.log(format!("create_labels {sid} {:?}", p.body));
+    async fn create_widgets_labels(&self, _: RequestContext, sid: String, p: inputs::params::CreateWidgetsLabelsParams) -> Result<(), ServerError> {
+        self.log(format!("create_widgets_labels {sid} {:?}", p.body));
         Ok(())
     }
 }
@@ -120,30 +120,30 @@ impl server::operations::api::AuthorizeApi for Recorder {
 }
 
 impl server::operations::api::ReportsApi for Recorder {
-    async fn create_report(&self, _: RequestContext, _: operations::params::CreateReportParams) -> Result<operations::models::Report, ServerError> {
-        self.log("create_report".into());
+    async fn fetch_report(&self, _: RequestContext, _: operations::params::FetchReportParams) -> Result<operations::models::Report, ServerError> {
+        self.log("fetch_report".into());
         Ok(model(serde_json::json!({"sid": "RE1", "name": "weekly"})))
     }
-    async fn create_reports(&self, _: RequestContext, p: operations::params::CreateReportsParams) -> Result<(), ServerError> {
-        self.log(format!("create_reports {}", p.name));
+    async fn create_report(&self, _: RequestContext, p: operations::params::CreateReportParams) -> Result<(), ServerError> {
+        self.log(format!("create_report {}", p.name));
         Ok(())
     }
 }
 
 impl server::operations::api::ReportsContentApi for Recorder {
-    async fn fetch_report_content(&self, _: RequestContext, sid: String, _: operations::params::FetchReportContentParams) -> Result<Vec<u8>, ServerError> {
+    async fn fetch_reports_content(&self, _: RequestContext, sid: String, _: operations::params::FetchReportsContentParams) -> Result<Vec<u8>, ServerError> {
         Ok(format!("<h1>{sid}</h1>").into_bytes())
     }
 }
 
 impl server::operations::api::ReportsNamesApi for Recorder {
-    async fn fetch_report_names(&self, _: RequestContext, _: String, _: operations::params::FetchReportNamesParams) -> Result<Vec<String>, ServerError> {
+    async fn fetch_reports_names(&self, _: RequestContext, _: String, _: operations::params::FetchReportsNamesParams) -> Result<Vec<String>, ServerError> {
         Ok(vec!["a".into(), "b".into()])
     }
 }
 
 impl server::operations::api::ReportsTotalsApi for Recorder {
-    async fn fetch_report_totals(&self, _: RequestContext, _: String, _: operations::params::FetchReportTotalsParams) -> Result<operations::models::FetchReportTotalsResponse, ServerError> {
+    async fn fetch_reports_totals(&self, _: RequestContext, _: String, _: operations::params::FetchReportsTotalsParams) -> Result<operations::models::FetchReportsTotalsResponse, ServerError> {
         Ok(model(serde_json::json!({"meta": {}, "a": ["x"], "b": []})))
     }
 }
@@ -253,7 +253,7 @@ async fn extensions_and_partial_segments() {
             "list_account Some(2) page_size=2".to_string(),
             format!("fetch_account {ACCOUNT}"),
             format!("update_call {ACCOUNT} {CALL} Some(\"completed\")"),
-            format!("create_cancel {ACCOUNT} {CALL} 3"),
+            format!("create_accounts_calls_feedback {ACCOUNT} {CALL} 3"),
         ]
     );
     // Without the extension, or without the text around the parameter, it is not the resource.
@@ -343,7 +343,7 @@ async fn json_bodies() {
         w.recorder.take(),
         [
             r#"update_widget WI1 renamed None ["a@example.com", "b@example.com"]"#,
-            r#"create_labels WI1 Some(["x", "y"])"#,
+            r#"create_widgets_labels WI1 Some(["x", "y"])"#,
         ]
     );
     // A JSON body of the wrong type is refused, not guessed at.
@@ -385,8 +385,8 @@ async fn redirects_bytes_and_arrays() {
             "fetch_exports_days Calls 2024-05-01",
             "fetch_authorize Some(\"app\")",
             "fetch_authorize None",
-            "create_report",
-            "create_reports r",
+            "fetch_report",
+            "create_report r",
         ]
     );
 }

@@ -500,7 +500,7 @@ fn length_changed() {
 
 #[test]
 fn enum_value_added_to_an_input_enum() {
-    // user_enum_status is a ListUser query parameter and a record field.
+    // UserStatus (user_enum_status) is a ListUser query parameter and a record field.
     let c = expect(
         &[(
             "        - active\n        - suspended\n",
@@ -508,7 +508,7 @@ fn enum_value_added_to_an_input_enum() {
         )],
         &[(
             K::EnumValueAdded,
-            "users enum user_enum_status value banned",
+            "users enum UserStatus value banned",
             C,
             B,
         )],
@@ -530,12 +530,7 @@ fn enum_value_added_to_a_record_only_enum() {
             "        - person\n        - bot\n",
             "        - person\n        - bot\n        - service\n",
         )],
-        &[(
-            K::EnumValueAdded,
-            "users enum user_enum_kind value service",
-            C,
-            C,
-        )],
+        &[(K::EnumValueAdded, "users enum UserKind value service", C, C)],
     );
 }
 
@@ -548,7 +543,7 @@ fn enum_value_removed() {
         )],
         &[(
             K::EnumValueRemoved,
-            "users enum user_enum_status value suspended",
+            "users enum UserStatus value suspended",
             B,
             B,
         )],
@@ -560,7 +555,7 @@ fn inline_enum_replaces_a_string() {
     let c = expect(
         &[(FRIENDLY, "                FriendlyName:\n                  type: string\n                  enum:\n                    - a\n                    - b\n")],
         &[
-            (K::EnumAdded, "users enum CreateUser()/body/FriendlyName", C, C),
+            (K::EnumAdded, "users enum UserFriendlyName", C, C),
             (K::TypeChanged, &loc(CREATE, "body.FriendlyName"), B, B),
         ],
     );
@@ -590,7 +585,7 @@ fn enum_removed_with_its_last_use() {
                 B,
                 B,
             ),
-            (K::EnumRemoved, "users enum user_enum_status", B, B),
+            (K::EnumRemoved, "users enum UserStatus", B, B),
             (K::ParamRemoved, &loc(LIST, "query.Status"), B, B),
         ],
     );
@@ -784,13 +779,21 @@ fn response_model_to_page() {
             FETCH_RESPONSE,
             "          description: OK\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  users:\n                    type: array\n                    items:\n                      $ref: '#/components/schemas/v1.user'\n                  meta:\n                    type: object\n",
         )],
-        // A page makes a list: the navigation method and the trait method's paging change too.
+        // A page makes a list: the navigation method and the trait method's
+        // paging change too, and the operation's names (from its kind).
         &[
             (K::OperationKindChanged, FETCH, B, B),
+            (K::RustNameChanged, FETCH, B, B),
             (K::ResponseChanged, &loc(FETCH, "response"), B, B),
         ],
     );
-    let c = &c[1..];
+    assert!(
+        c[1].client
+            .reason
+            .contains("`FetchUserParams` becomes `ListUsersParams`"),
+        "{c:?}"
+    );
+    let c = &c[2..];
     assert_eq!(
         (c[0].old.as_deref(), c[0].new.as_deref()),
         (

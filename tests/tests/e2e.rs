@@ -715,7 +715,7 @@ async fn bad_requests_name_the_parameter() {
     // And through the client.
     let client = client_a(addr);
     let users = client.conversations_v1().users();
-    use twilio_users::conversations_v1::models::UsersWebhookEnabled as UserWebhookEnabled;
+    use twilio_users::conversations_v1::models::UserWebhookEnabled;
     let user = users
         .create("via-client")
         .x_twilio_webhook_enabled(UserWebhookEnabled::False)

@@ -29,6 +29,12 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print the Rust names the generator gives a spec: SID types, models,
+    /// enums, operations (navigation, request, params, trait method), traits.
+    Names {
+        /// An OpenAPI 3.0 spec (YAML or JSON).
+        spec: PathBuf,
+    },
     /// Generate the client and server crates from specs/ into generated/.
     Codegen {
         /// Compare with what is on disk instead of writing; exit 1 when stale.
@@ -115,6 +121,13 @@ fn main() -> ExitCode {
             print!(
                 "{}",
                 serde_yaml::to_string(&project).expect("the IR always serialises")
+            );
+            ExitCode::SUCCESS
+        }),
+        Command::Names { spec } => generator::ir_of_file(&spec, false).map(|project| {
+            print!(
+                "{}",
+                generator::view::summary(&generator::view::View::new(&project))
             );
             ExitCode::SUCCESS
         }),
@@ -237,7 +250,7 @@ fn versions(
         }
         return Ok(bumped);
     }
-    let report = generator::diff::diff(&record.project, project);
+    let report = release::changes_since(&record, project);
     let kind = release::Bump::of(&report);
     if let Err(e) = release::check_version(&record.version, &config.version, kind) {
         for line in release::breaking_lines(&report) {

@@ -120,13 +120,6 @@ impl<'a> Side<'a> {
             .map_or_else(|| id.to_string(), |m| m.name.clone())
     }
 
-    pub(super) fn enum_name(&self, id: &str) -> String {
-        self.view
-            .enums
-            .get(id)
-            .map_or_else(|| id.to_string(), |e| e.name.clone())
-    }
-
     /// The view of operation `op` of this side.
     pub(super) fn op(&self, op: &Operation) -> &'a OpView<'a> {
         self.view

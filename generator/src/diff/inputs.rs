@@ -156,6 +156,7 @@ impl ApiDiff<'_> {
                 role: Role::Path,
                 what: format!("path value `{}`", n.name),
                 checked: false,
+                printed: Some((o.ty.clone(), n.ty.clone())),
             }
         } else {
             Site {
@@ -163,6 +164,7 @@ impl ApiDiff<'_> {
                 role: Role::Input,
                 what: format!("`{params}.{}`", n.name),
                 checked: true,
+                printed: Some((o.ty.clone(), n.ty.clone())),
             }
         };
         self.types(&o.ir.ty, &n.ir.ty, &site, out);

@@ -44,6 +44,9 @@
 //! | bounds on model fields, path values, array items; string pattern or length | ok: neither crate checks them | ok | ok |
 //! | enum value added | ok: crates from the old spec read it as `Unknown`, this one has a variant (enums are `#[non_exhaustive]`) | BREAKING if an operation takes the enum as input (the router now hands handlers the new variant), ok if only records use it | ok |
 //! | enum value removed, enum removed | BREAKING: variant/type gone | BREAKING | BREAKING if an input takes it |
+//! | enum value respelled (`not_participating` -> `notParticipating`, one variant name) | ok: the variant stands for the new spelling | ok | BREAKING if an input takes it |
+//! | enums merged (two uses share one list of values: one type, the other name an alias) | ok: both names still compile | ok | ok |
+//! | enum split (an alias becomes a type of its own) | BREAKING where one was passed for the other | BREAKING likewise | ok |
 //! | model field nullability / required / default changed | BREAKING when `Option<T>` and `T` swap; ok when the field stays `Option<T>` or `T` | same | BREAKING when `T` becomes `Option<T>` (old clients cannot hold a missing value) |
 //! | model field added | ok: a new field to read | ok: `new` leaves it unset; BREAKING when required (`new` takes it) | ok: old clients ignore it |
 //! | model field removed | BREAKING | BREAKING | BREAKING when old clients held it as `T` |
@@ -65,8 +68,11 @@
 //! APIs are paired by module; two projects of one API each (what
 //! `cargo xtask diff` builds) are paired whatever their file names. Resources
 //! are matched by path, operations by operation id within a resource,
-//! inputs by location and wire name, models and enums by component id, then
-//! by Rust name (a component Twilio renamed is the same type). The order is
+//! inputs by location and wire name, models by component id, then
+//! by Rust name (a component Twilio renamed is the same type), enums by
+//! Rust name (their own or an alias: an enum is named by where it is used,
+//! whether written inline or as a component) and their values by variant
+//! name, then by wire value. The order is
 //! deterministic: APIs by module, resources by path, operations and inputs
 //! in the new spec's order followed by the removed ones.
 //!
@@ -149,6 +155,9 @@ pub enum ChangeKind {
     EnumRemoved,
     EnumValueAdded,
     EnumValueRemoved,
+    EnumValueRespelled,
+    EnumMerged,
+    EnumSplit,
     BecameNonNullable,
     BecameNullable,
     DefaultChanged,
@@ -203,6 +212,9 @@ impl ChangeKind {
             EnumRemoved => "enum_removed",
             EnumValueAdded => "enum_value_added",
             EnumValueRemoved => "enum_value_removed",
+            EnumValueRespelled => "enum_value_respelled",
+            EnumMerged => "enum_merged",
+            EnumSplit => "enum_split",
             BecameNonNullable => "became_non_nullable",
             BecameNullable => "became_nullable",
             DefaultChanged => "default_changed",
@@ -302,6 +314,19 @@ impl Change {
     /// The same change with the wire verdict `wire` instead of its kind's default.
     fn with_wire(mut self, wire: Verdict) -> Self {
         self.wire = wire;
+        self
+    }
+
+    /// The same change, a rename of a variant of enum `ty` that a
+    /// deprecated associated constant can soften (`Ty::Old` stays).
+    fn with_variant_alias(mut self, module: &str, ty: &str) -> Self {
+        if let (Some(old), Some(new)) = (&self.old, &self.new) {
+            self.alias = Some(Alias {
+                module: module.to_string(),
+                old: format!("{ty}::{old}"),
+                new: format!("{ty}::{new}"),
+            });
+        }
         self
     }
 
@@ -429,6 +454,80 @@ pub fn run(old: &Path, new: &Path, format: &str) -> crate::Result<(String, bool)
     Ok((render(&report), report.is_breaking()))
 }
 
+/// Compares what `generated/` was made from (`old`, with the names it was
+/// emitted with, `old_names`) with `new`: [`diff`], and each name this
+/// generator gives the old spec differently than the one that emitted it
+/// (a newer generator renames without the spec changing: users' code
+/// breaks all the same).
+pub fn diff_since(
+    old: &Project,
+    old_names: Option<&crate::view::NameTable>,
+    new: &Project,
+) -> Report {
+    let mut report = diff(old, new);
+    if let Some(then) = old_names {
+        let now = crate::view::NameTable::of(&View::new(old));
+        report.changes.extend(generator_renames(then, &now));
+        report.summarise();
+    }
+    report
+}
+
+/// What the generator calls differently, for the same spec: `then` (what
+/// the crates were emitted with) against `now`.
+fn generator_renames(then: &crate::view::NameTable, now: &crate::view::NameTable) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (prefix, old) in &then.sids {
+        if let Some(new) = now.sids.get(prefix).filter(|n| *n != old) {
+            let why = format!(
+                "this generator calls the `{prefix}` SID type `{new}`: code naming `{old}` no longer compiles"
+            );
+            out.push(
+                change(
+                    ChangeKind::SidTypeRenamed,
+                    format!("generator: sid {prefix}"),
+                    Some(old.clone()),
+                    Some(new.clone()),
+                    Verdict::breaking(why.clone()),
+                    Verdict::breaking(why),
+                )
+                .with_alias("sid"),
+            );
+        }
+    }
+    for (module, names) in &then.apis {
+        let Some(current) = now.apis.get(module) else {
+            continue;
+        };
+        for (key, old) in names {
+            let Some(new) = current.get(key).filter(|n| *n != old) else {
+                continue;
+            };
+            let why = format!(
+                "this generator calls it `{new}` (the spec did not change it): code naming `{old}` no longer compiles"
+            );
+            let renamed = change(
+                ChangeKind::RustNameChanged,
+                format!("generator: {module} {key}"),
+                Some(old.clone()),
+                Some(new.clone()),
+                Verdict::breaking(why.clone()),
+                Verdict::breaking(why),
+            );
+            let mut words = key.split(' ');
+            out.push(match (words.next(), words.next()) {
+                (Some("type"), _) => renamed.with_alias(module),
+                (Some("variant"), Some(id)) => match current.get(&format!("type {id}")) {
+                    Some(ty) => renamed.with_variant_alias(module, ty),
+                    None => renamed,
+                },
+                _ => renamed,
+            });
+        }
+    }
+    out
+}
+
 /// Compares two projects.
 pub fn diff(old: &Project, new: &Project) -> Report {
     let (old, new) = (View::new(old), View::new(new));
@@ -542,7 +641,10 @@ fn wire_verdict(kind: ChangeKind) -> Verdict {
         }
         BecameNonNullable | DefaultChanged => Verdict::ok("what old clients accept still arrives"),
         SidTypeRenamed | RustNameChanged | NavigationChanged | OperationKindChanged
-        | ComponentRenamed => Verdict::ok("nothing changes on the wire"),
+        | ComponentRenamed | EnumMerged | EnumSplit => Verdict::ok("nothing changes on the wire"),
+        EnumValueRespelled => {
+            Verdict::breaking("old clients send or expect the old spelling")
+        }
         EnumAdded | EnumRemoved | ModelAdded | ModelRemoved => {
             Verdict::ok("a type by itself is not on the wire; where it is used is reported there")
         }

@@ -129,14 +129,9 @@ impl ApiDiff<'_> {
         out: &mut Vec<Change>,
     ) {
         let model = &new_model.name;
-        let old_name = &old_model
-            .field(&o.wire_name)
-            .expect("a field of the model")
-            .name;
-        let new_name = &new_model
-            .field(&n.wire_name)
-            .expect("a field of the model")
-            .name;
+        let old_field = old_model.field(&o.wire_name).expect("a field of the model");
+        let new_field = new_model.field(&n.wire_name).expect("a field of the model");
+        let (old_name, new_name) = (&old_field.name, &new_field.name);
         let what = format!("`{model}.{new_name}`");
         if old_name != new_name {
             out.push(field_renamed(old_name, new_name, new_model, loc));
@@ -149,6 +144,7 @@ impl ApiDiff<'_> {
                 role: Role::Field,
                 what: what.clone(),
                 checked: false,
+                printed: Some((old_field.ty.clone(), new_field.ty.clone())),
             },
             out,
         );

@@ -1,5 +1,6 @@
-//! Resources, matched by path, and their operations, matched by operation
-//! id: added, removed, and what changed about an operation besides its
+//! Resources, matched by path, and their operations, matched by HTTP method
+//! (a path has one operation per method; Twilio renames operation ids,
+//! which name nothing in the emitted crates): added, removed, and what changed about an operation besides its
 //! inputs (HTTP method, kind, Rust name, body encoding, success status,
 //! response).
 
@@ -114,7 +115,16 @@ impl ApiDiff<'_> {
     /// spec's order, then the removed ones.
     fn operations(&self, old: &Resource, new: &Resource) -> Vec<OperationChanges> {
         let mut out = Vec::new();
-        let same = |a: &Operation, b: &Operation| a.operation_id == b.operation_id;
+        // By method; what is left on both sides, by operation id (an
+        // operation whose HTTP method changed).
+        let same_method = |a: &Operation, b: &Operation| a.method == b.method;
+        let taken = |ops: &[Operation], op: &Operation| ops.iter().any(|o| same_method(o, op));
+        let same = |a: &Operation, b: &Operation| {
+            same_method(a, b)
+                || (a.operation_id == b.operation_id
+                    && !taken(&new.operations, a)
+                    && !taken(&old.operations, b))
+        };
         for pair in pairing::in_order(&old.operations, &new.operations, same) {
             let (op, changes) = match pair {
                 Pair::Both(o, n) => (n, self.operation(o, n)),
@@ -183,19 +193,26 @@ impl ApiDiff<'_> {
                 Verdict::ok("the generated router routes the new method to the same trait method"),
             ));
         }
-        let (old_method, new_method) = (&self.old.op(old).method, &self.new.op(new).method);
+        let (old_view, new_view) = (self.old.op(old), self.new.op(new));
+        let (old_method, new_method) = (&old_view.method, &new_view.method);
         if old.kind != new.kind {
             out.push(kind_changed(old, new, new_method, &loc));
         }
-        if old_method != new_method {
+        if old_method != new_method || old_view.params != new_view.params {
+            let client = if old_view.params == new_view.params {
+                Verdict::ok("its params struct and request keep their names")
+            } else {
+                Verdict::breaking(format!(
+                    "`{}` becomes `{}` (and its request `{}` becomes `{}`): code naming them no longer compiles",
+                    old_view.params, new_view.params, old_view.request, new_view.request
+                ))
+            };
             out.push(change(
                 ChangeKind::RustNameChanged,
                 loc.clone(),
                 Some(old_method.clone()),
                 Some(new_method.clone()),
-                Verdict::ok(
-                    "client names come from the operation id and kind, which are unchanged",
-                ),
+                client,
                 Verdict::breaking(format!(
                     "trait method `{old_method}` becomes `{new_method}`: impls no longer compile"
                 )),

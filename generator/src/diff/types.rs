@@ -9,6 +9,7 @@
 use super::api::ApiDiff;
 use super::{change, Change, ChangeKind, Verdict};
 use crate::ir::{IntFormat, TypeRef};
+use crate::view::RustType;
 use std::fmt::Write as _;
 
 /// Where a type sits, for type-level verdicts.
@@ -29,15 +30,26 @@ pub(super) struct Site {
     pub(super) what: String,
     /// Whether `validate()` checks integer bounds here (top-level inputs only).
     pub(super) checked: bool,
+    /// The Rust types the old and new crates print here (an enum by the name
+    /// its use gives it), where the site knows them.
+    pub(super) printed: Option<(RustType, RustType)>,
 }
 
 impl Site {
     fn items(&self) -> Site {
+        let inner = |t: &RustType| match t {
+            RustType::Vec(items) | RustType::Map(items) => Some((**items).clone()),
+            _ => None,
+        };
         Site {
             loc: format!("{}[]", self.loc),
             role: self.role,
             what: format!("the items of {}", self.what),
             checked: false,
+            printed: self
+                .printed
+                .as_ref()
+                .and_then(|(o, n)| Some((inner(o)?, inner(n)?))),
         }
     }
 }
@@ -140,11 +152,19 @@ impl ApiDiff<'_> {
             // The component behind it was renamed, and the Rust name held:
             // the type itself is compared where models and enums are.
             (T::Enum { .. }, T::Enum { .. }) | (T::Model { .. }, T::Model { .. })
-                if self.old.rust(old) == self.new.rust(new) => {}
+                if self.printed(old, new, site).0 == self.printed(old, new, site).1 => {}
             _ if same_family(old, new) => {
                 self.retyped(ChangeKind::FormatChanged, old, new, site, out)
             }
             _ => self.retyped(ChangeKind::TypeChanged, old, new, site, out),
+        }
+    }
+
+    /// The Rust types printed at `site` for `old` and `new`, unqualified.
+    fn printed(&self, old: &TypeRef, new: &TypeRef, site: &Site) -> (String, String) {
+        match &site.printed {
+            Some((o, n)) => (o.spell(), n.spell()),
+            None => (self.old.rust(old), self.new.rust(new)),
         }
     }
 
@@ -157,7 +177,7 @@ impl ApiDiff<'_> {
         site: &Site,
         out: &mut Vec<Change>,
     ) {
-        let (r1, r2) = (self.old.rust(old), self.new.rust(new));
+        let (r1, r2) = self.printed(old, new, site);
         let (d1, d2) = if kind == ChangeKind::FormatChanged {
             (format_of(old), format_of(new))
         } else {

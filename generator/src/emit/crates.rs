@@ -438,24 +438,40 @@ fn client_lib(view: &View) -> TokenStream {
 }
 
 /// The deprecated aliases this version keeps in `api`'s models: of types
-/// that exist, under names nothing else took since.
+/// (and enum variants, `Enum::Variant`) that exist, under names nothing
+/// else took since.
 fn aliases<'c>(api: &ApiView, config: &'c Config) -> Vec<&'c Renamed> {
-    let names: std::collections::BTreeSet<&str> = api
+    let names: std::collections::BTreeSet<String> = api
         .models
         .values()
-        .map(|m| m.name.as_str())
-        .chain(api.enums.values().map(|e| e.name.as_str()))
+        .map(|m| m.name.clone())
+        .chain(
+            api.enums
+                .values()
+                .flat_map(|e| std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned())),
+        )
+        .chain(
+            api.enums
+                .values()
+                .filter(|e| e.same_as.is_none())
+                .flat_map(|e| {
+                    e.variants
+                        .iter()
+                        .map(move |v| format!("{}::{}", e.name, v.name))
+                }),
+        )
         .collect();
     config
         .aliases_in(&api.module)
         .into_iter()
-        .filter(|r| names.contains(r.new.as_str()) && !names.contains(r.old.as_str()))
+        .filter(|r| names.contains(&r.new) && !names.contains(&r.old))
         .collect()
 }
 
-/// `#[deprecated] pub type Old = New;`, for one version after a rename.
+/// `#[deprecated] pub type Old = New;`, for one version after a rename
+/// (renamed variants, `Enum::Old`, are kept by their enum).
 pub fn alias_items(aliases: &[&Renamed]) -> TokenStream {
-    let items = aliases.iter().map(|r| {
+    let items = aliases.iter().filter(|r| !r.old.contains("::")).map(|r| {
         let (old, new) = (ident(&r.old), ident(&r.new));
         let since = &r.since;
         let note = format!("renamed `{}`", r.new);

@@ -8,7 +8,7 @@ use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&Renamed>) -> Chunks<'a> {
+pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>) -> Chunks<'a> {
     let mut defaults = Vec::new();
     // Made first: they say which defaults the last chunk holds.
     let models = api
@@ -16,7 +16,13 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&Renamed>) -
         .values()
         .map(|m| model(m, &paths, &mut defaults))
         .collect::<Vec<_>>();
-    let enums = api.enums.values().map(string_enum);
+    let type_aliases = super::crates::alias_items(&aliases);
+    // An enum that is another's type is emitted once, as that one.
+    let enums = api
+        .enums
+        .values()
+        .filter(|e| e.same_as.is_none())
+        .map(move |e| string_enum(e, &aliases));
     let defaults_mod = (!defaults.is_empty()).then(|| {
         quote! {
             /// Defaults the spec gives for fields that may be missing.
@@ -29,13 +35,12 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&Renamed>) -
         " Records and enums of {} ({}).",
         api.ir.title, api.ir.module
     );
-    let aliases = super::crates::alias_items(&aliases);
     chunks(
         quote! { #![doc = #title] },
         models
             .into_iter()
             .chain(enums)
-            .chain([aliases])
+            .chain([type_aliases])
             .chain(defaults_mod),
     )
 }
@@ -228,8 +233,25 @@ pub fn pii_entry(wire: &str, p: &Pii) -> TokenStream {
 /// never breaks decoding.
 // Long: one `quote!` of the enum with its `Display`, `FromStr` and serde impls, kept in one
 // piece so it reads as the code it prints.
-fn string_enum(e: &EnumView) -> TokenStream {
+/// One enum, with the deprecated constants that keep its renamed variants'
+/// old names (`renamed` entries `Enum::Old` -> `Enum::New`) one version.
+fn string_enum(e: &EnumView, renamed: &[&Renamed]) -> TokenStream {
     let name = ident(&e.name);
+    let prefix = format!("{}::", e.name);
+    let old_variants = renamed.iter().filter_map(|r| {
+        let old = r.old.strip_prefix(&prefix)?;
+        let new = r.new.strip_prefix(&prefix)?;
+        let (old_id, new_id) = (ident(old), ident(new));
+        let since = &r.since;
+        let note = format!("renamed `{new}`");
+        let d = format!(" The name `{new}` had before {since}.");
+        Some(quote! {
+            #[doc = #d]
+            #[deprecated(since = #since, note = #note)]
+            #[allow(non_upper_case_globals)]
+            pub const #old_id: Self = Self::#new_id;
+        })
+    });
     let edoc = doc(
         e.ir.description.as_deref(),
         &format!("The `{}` values.", e.ir.id),
@@ -250,6 +272,14 @@ fn string_enum(e: &EnumView) -> TokenStream {
         quote! { #wire => Self::#vname, }
     });
     let known = e.variants.iter().map(|v| &v.wire);
+    let aliases = e.aliases.iter().map(|a| {
+        let alias = ident(a);
+        let adoc = format!(
+            " [`{}`], by the name one of its uses gives it (the spec shares one list of values between them).",
+            e.name
+        );
+        quote! { #[doc = #adoc] pub type #alias = #name; }
+    });
     quote! {
         #edoc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -263,6 +293,8 @@ fn string_enum(e: &EnumView) -> TokenStream {
         impl #name {
             /// Every value the spec lists.
             pub const VALUES: &'static [&'static str] = &[#(#known),*];
+
+            #(#old_variants)*
 
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
@@ -322,5 +354,7 @@ fn string_enum(e: &EnumView) -> TokenStream {
                 ::std::result::Result::Ok(Self::from_wire(&s))
             }
         }
+
+        #(#aliases)*
     }
 }

@@ -15,6 +15,7 @@ mod models;
 pub mod nav;
 mod operations;
 pub mod storage;
+mod summary;
 mod type_names;
 pub mod types;
 
@@ -22,6 +23,7 @@ pub use inputs::{arity, Arity, Assign, InputView, Paging, Source, Wire};
 pub use models::holding;
 pub use nav::Nav;
 pub use operations::type_base;
+pub use summary::{summary, NameTable};
 pub use types::RustType;
 
 use crate::ir::{
@@ -125,6 +127,12 @@ pub struct EnumView<'ir> {
     pub ir: &'ir Enum,
     pub name: String,
     pub variants: Vec<Variant>,
+    /// The enum whose type this one is (same name, same values): this one
+    /// is not emitted itself.
+    pub same_as: Option<String>,
+    /// Other names of the type, each the name one of its uses calls it by
+    /// (`pub type` aliases).
+    pub aliases: Vec<String>,
 }
 
 /// What an operation answers with, as Rust.
@@ -227,8 +235,7 @@ impl<'ir> ApiView<'ir> {
 
 impl<'ir> View<'ir> {
     pub fn new(ir: &'ir Project) -> View<'ir> {
-        let names: Vec<BTreeMap<String, String>> =
-            ir.apis.iter().map(type_names::type_names).collect();
+        let names: Vec<type_names::Names> = ir.apis.iter().map(type_names::names).collect();
         let sid_names = type_names::sid_names(&ir.apis);
         let mut sids: BTreeMap<String, SidType> = sid_names
             .into_iter()
@@ -291,38 +298,66 @@ fn named(n: Named, names: &BTreeMap<String, String>, sids: &BTreeMap<String, Sid
 
 fn api_view<'ir>(
     api: &'ir Api,
-    names: &BTreeMap<String, String>,
+    all_names: &type_names::Names,
     sids: &BTreeMap<String, SidType>,
 ) -> ApiView<'ir> {
+    let names = &all_names.types;
     let rust = |ty: &TypeRef| types::rust_type(ty, &|n| named(n, names, sids));
+    // An enum is printed by the name its use calls it (an alias, where
+    // that differs from the enum's own).
+    let use_name = |site: type_names::UseSite, ty: RustType| match all_names.use_names.get(&site) {
+        Some(name) => ty.with_name(name),
+        None => ty,
+    };
     let models = api
         .models
         .iter()
-        .map(|(id, m)| (id.clone(), model_view(m, &names[id], &rust)))
+        .map(|(id, m)| {
+            let field_type = |f: &Field| {
+                let site = type_names::UseSite::Field {
+                    model: id.clone(),
+                    field: f.wire_name.clone(),
+                };
+                use_name(site, rust(&f.ty))
+            };
+            (id.clone(), model_view(m, &names[id], &field_type))
+        })
         .collect();
     let enums = api
         .enums
         .iter()
-        .map(|(id, e)| (id.clone(), enum_view(e, &names[id])))
+        .map(|(id, e)| {
+            let mut view = enum_view(e, &names[id]);
+            view.same_as = all_names.same_as.get(id).cloned();
+            view.aliases = all_names.aliases.get(id).cloned().unwrap_or_default();
+            (id.clone(), view)
+        })
         .collect();
-    let mut methods = Namer::new();
-    let mut params_names = Namer::new();
+    let input_type = |op: &Operation, p: &crate::ir::Param| {
+        let site = type_names::UseSite::Input {
+            operation: op.operation_id.clone(),
+            location: p.location,
+            input: p.wire_name.clone(),
+        };
+        use_name(site, rust(&p.ty))
+    };
     let mut client_types = Namer::new();
     client_types.reserve("Api");
+    let mut naming = operations::OpNaming {
+        rust: &rust,
+        input_type: &input_type,
+        names: &all_names.ops,
+        methods: Namer::new(),
+        params: Namer::new(),
+        client_types,
+    };
     let mut ops = Vec::new();
     for r in &api.resources {
         for op in &r.operations {
-            ops.push(op_view(
-                api,
-                r,
-                op,
-                &rust,
-                &mut methods,
-                &mut params_names,
-                &mut client_types,
-            ));
+            ops.push(op_view(api, r, op, &mut naming));
         }
     }
+    let mut client_types = naming.client_types;
     let routes: Vec<nav::Route> = ops
         .iter()
         .enumerate()
@@ -330,6 +365,11 @@ fn api_view<'ir>(
             op: i,
             segments: &o.resource.template.segments,
             verb: o.ir.kind.verb(),
+            alternative: match o.ir.method {
+                crate::ir::Method::Put => "replace",
+                crate::ir::Method::Patch => "patch",
+                _ => o.ir.kind.verb(),
+            },
             param_types: o
                 .path
                 .iter()
@@ -338,7 +378,7 @@ fn api_view<'ir>(
         })
         .collect();
     let nav = nav::build(&routes, &mut client_types);
-    let collections = collections(api, &ops);
+    let collections = collections(api, &ops, &all_names.collections);
     ApiView {
         ir: api,
         module: snake(&api.module),

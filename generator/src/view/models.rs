@@ -43,7 +43,7 @@ pub const RESERVED_MODEL_NAMES: &[&str] = &[
 pub(super) fn model_view<'ir>(
     m: &'ir Model,
     name: &str,
-    rust: &dyn Fn(&TypeRef) -> RustType,
+    field_type: &dyn Fn(&Field) -> RustType,
 ) -> ModelView<'ir> {
     let mut namer = Namer::new();
     for reserved in RESERVED_MODEL_NAMES {
@@ -55,7 +55,7 @@ pub(super) fn model_view<'ir>(
         .map(|f| FieldView {
             ir: f,
             name: namer.unique(snake(&f.wire_name)),
-            ty: rust(&f.ty),
+            ty: field_type(f),
             holding: holding(f),
         })
         .collect();
@@ -86,6 +86,44 @@ fn default_value(ty: &TypeRef, value: &serde_json::Value) -> Option<DefaultValue
     }
 }
 
+/// Each value's variant name, from the value alone where it can be: its
+/// PascalCase form (the enum's namer makes a value `unknown`
+/// `UnknownValue`: the catch-all variant is `Unknown`). Values that differ only in case or punctuation
+/// (`HEAD` and `head`, as Twilio listed both for a while) share the plain
+/// name out: the all-upper-case one keeps it (else the first in byte
+/// order), and the others say how they are spelled (`HeadLowercase`), so
+/// that dropping a twin renames neither the value kept nor code naming it.
+pub fn variant_names(values: &[String]) -> Vec<String> {
+    let plain: Vec<String> = values.iter().map(|v| pascal(v)).collect();
+    let mut twins: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, name) in plain.iter().enumerate() {
+        twins.entry(name).or_default().push(i);
+    }
+    let upper = |v: &str| v.chars().any(char::is_alphabetic) && !v.chars().any(char::is_lowercase);
+    let lower = |v: &str| v.chars().any(char::is_alphabetic) && !v.chars().any(char::is_uppercase);
+    let mut out = plain.clone();
+    for group in twins.values().filter(|g| g.len() > 1) {
+        let keeps = group
+            .iter()
+            .copied()
+            .filter(|i| upper(&values[*i]))
+            .min_by_key(|i| &values[*i])
+            .or_else(|| group.iter().copied().min_by_key(|i| &values[*i]))
+            .expect("a group has members");
+        for &i in group.iter().filter(|i| **i != keeps) {
+            let spelling = if lower(&values[i]) {
+                "Lowercase"
+            } else if upper(&values[i]) {
+                "Uppercase"
+            } else {
+                "Spelled"
+            };
+            out[i] = format!("{}{spelling}", plain[i]);
+        }
+    }
+    out
+}
+
 pub(super) fn enum_view<'ir>(e: &'ir Enum, name: &str) -> EnumView<'ir> {
     let mut namer = Namer::new();
     // Reserved for the catch-all variant the emitters add.
@@ -93,13 +131,15 @@ pub(super) fn enum_view<'ir>(e: &'ir Enum, name: &str) -> EnumView<'ir> {
     EnumView {
         ir: e,
         name: name.to_string(),
-        variants: e
-            .values
-            .iter()
-            .map(|wire| Variant {
+        variants: variant_names(&e.values)
+            .into_iter()
+            .zip(&e.values)
+            .map(|(name, wire)| Variant {
                 wire: wire.clone(),
-                name: namer.unique(pascal(wire)),
+                name: namer.unique(name),
             })
             .collect(),
+        same_as: None,
+        aliases: Vec::new(),
     }
 }

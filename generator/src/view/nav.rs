@@ -78,6 +78,9 @@ pub(super) struct Route<'a> {
     pub op: usize,
     pub segments: &'a [Segment],
     pub verb: &'static str,
+    /// What the operation is called where another on its node has its verb:
+    /// `replace` for a PUT beside a PATCH that updates too.
+    pub alternative: &'static str,
     /// The type of each path parameter, by name.
     pub param_types: BTreeMap<&'a str, RustType>,
 }
@@ -86,10 +89,12 @@ pub(super) struct Route<'a> {
 #[derive(Default)]
 struct Draft {
     literal: String,
-    own: Vec<(usize, &'static str)>,
-    ids: Vec<(usize, &'static str)>,
+    own: Vec<(usize, [&'static str; 2])>,
+    ids: Vec<(usize, [&'static str; 2])>,
     id: Option<IdStep>,
     scope_id: Option<IdStep>,
+    /// The path parameter that leads to the scope (`ServiceSid`).
+    scope_param: Option<String>,
     children: BTreeMap<String, Draft>,
     scoped: BTreeMap<String, Draft>,
 }
@@ -134,11 +139,14 @@ fn insert(root: &mut Draft, route: &Route) {
             }
             (param, None) => {
                 node.id.get_or_insert_with(|| step(param, route));
-                node.ids.push((route.op, route.verb));
+                node.ids.push((route.op, [route.verb, route.alternative]));
                 return;
             }
             (param, Some(Segment::Literal { text })) => {
                 node.scope_id.get_or_insert_with(|| step(param, route));
+                if node.scope_param.is_none() {
+                    node.scope_param = param.param_name().map(str::to_string);
+                }
                 node = node.scoped.entry(text.clone()).or_insert_with(|| Draft {
                     literal: text.clone(),
                     ..Draft::default()
@@ -150,7 +158,7 @@ fn insert(root: &mut Draft, route: &Route) {
             }
         }
     }
-    node.own.push((route.op, route.verb));
+    node.own.push((route.op, [route.verb, route.alternative]));
 }
 
 /// Builds the tree; `types` names the handles, scopes and requests' module,
@@ -179,7 +187,9 @@ pub(super) fn build(routes: &[Route], types: &mut Namer) -> Nav {
             root.children.insert(version.literal.clone(), version);
         }
     }
-    let mut node = finish(root, "", types);
+    let mut bases = BTreeMap::new();
+    count_bases(&root, "", &mut bases);
+    let mut node = finish(root, "", types, &bases);
     node.handle = Some("Api".into());
     Nav {
         root: node,
@@ -187,15 +197,31 @@ pub(super) fn build(routes: &[Route], types: &mut Namer) -> Nav {
     }
 }
 
-/// Names a draft and its children, depth first in literal order.
-fn finish(d: Draft, base: &str, types: &mut Namer) -> Node {
+/// A node's type name from the names above it: `ServicesUsers`.
+fn node_base(d: &Draft, base: &str) -> String {
     // A version segment at the top names nothing: `client.api()` already says it.
-    let type_base =
-        if d.literal.is_empty() || (crate::ir::is_version(&d.literal) && base.is_empty()) {
-            String::new()
-        } else {
-            format!("{base}{}", pascal(&d.literal))
-        };
+    if d.literal.is_empty() || (crate::ir::is_version(&d.literal) && base.is_empty()) {
+        String::new()
+    } else {
+        format!("{base}{}", pascal(&d.literal))
+    }
+}
+
+/// How many nodes each type name made of literals alone would name.
+fn count_bases(d: &Draft, base: &str, counts: &mut BTreeMap<String, usize>) {
+    let own = node_base(d, base);
+    *counts.entry(own.clone()).or_default() += 1;
+    for c in d.children.values().chain(d.scoped.values()) {
+        count_bases(c, &own, counts);
+    }
+}
+
+/// Names a draft and its children, depth first in literal order. A child
+/// below an id whose literal-only name another node has too
+/// (`/v1/Exports/Jobs` beside `/v1/Exports/{ResourceType}/Jobs`) says which
+/// id it is below: `ExportsResourceTypeJobs`.
+fn finish(d: Draft, base: &str, types: &mut Namer, bases: &BTreeMap<String, usize>) -> Node {
+    let type_base = node_base(&d, base);
     let handle = (d.has_handle() && !d.literal.is_empty()).then(|| {
         types.unique(if type_base.is_empty() {
             pascal(&d.literal)
@@ -206,38 +232,58 @@ fn finish(d: Draft, base: &str, types: &mut Namer) -> Node {
     let scope = (!d.scoped.is_empty()).then(|| types.unique(format!("{type_base}Scope")));
     let mut methods = Namer::new();
     methods.reserve("at");
-    let own_ops = d
+    // The node's operations by their verbs, or where two share one, by
+    // what else they are called.
+    let candidates: BTreeMap<(bool, usize), Vec<String>> = d
         .own
         .iter()
-        .map(|(op, verb)| OpCall {
-            op: *op,
-            method: methods.unique(verb.to_string()),
+        .map(|(op, names)| ((false, *op), names))
+        .chain(d.ids.iter().map(|(op, names)| ((true, *op), names)))
+        .map(|(key, names)| {
+            let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            names.dedup();
+            (key, names)
         })
         .collect();
-    let id_ops = d
-        .ids
-        .iter()
-        .map(|(op, verb)| OpCall {
-            op: *op,
-            method: methods.unique(verb.to_string()),
-        })
-        .collect();
+    // Where two want one verb, the one called by it alone keeps it (a PATCH
+    // `update`s beside a PUT's `replace`).
+    let resolved = crate::names::resolve_by(&candidates, |k| {
+        candidates[k]
+            .get(1)
+            .map_or(0, |alt| if alt == "patch" { 1 } else { 2 })
+    });
+    let mut call = |key: (bool, usize)| OpCall {
+        op: key.1,
+        method: methods.unique(resolved[&key].clone()),
+    };
+    let own_ops = d.own.iter().map(|(op, _)| call((false, *op))).collect();
+    let id_ops = d.ids.iter().map(|(op, _)| call((true, *op))).collect();
     let children = d
         .children
         .into_values()
         .map(|c| Child {
             method: methods.unique(snake(&c.literal)),
-            node: finish(c, &type_base, types),
+            node: finish(c, &type_base, types, bases),
         })
         .collect();
     // A scope has only children: its own namer.
     let mut scope_methods = Namer::new();
+    let scoped_base = match &d.scope_param {
+        Some(param) => format!("{type_base}{}", pascal(param)),
+        None => type_base.clone(),
+    };
     let scoped = d
         .scoped
         .into_values()
-        .map(|c| Child {
-            method: scope_methods.unique(snake(&c.literal)),
-            node: finish(c, &type_base, types),
+        .map(|c| {
+            let shared = bases
+                .get(&node_base(&c, &type_base))
+                .is_some_and(|n| *n > 1);
+            let base = if shared { &scoped_base } else { &type_base };
+            Child {
+                method: scope_methods.unique(snake(&c.literal)),
+                node: finish(c, base, types, bases),
+            }
         })
         .collect();
     Node {

@@ -3,16 +3,32 @@
 
 use super::*;
 
+/// What every operation of an API is named and typed through.
+pub(super) struct OpNaming<'a> {
+    /// The Rust type of any IR type.
+    pub rust: &'a dyn Fn(&TypeRef) -> RustType,
+    /// The Rust type of an input (an enum by the name its use gives it).
+    pub input_type: &'a dyn Fn(&Operation, &crate::ir::Param) -> RustType,
+    /// Each operation's name, by operation id.
+    pub names: &'a BTreeMap<String, String>,
+    /// Trait methods, params structs, and the client module's types.
+    pub methods: Namer,
+    pub params: Namer,
+    pub client_types: Namer,
+}
+
 pub(super) fn op_view<'ir>(
     api: &'ir Api,
     resource: &'ir Resource,
     op: &'ir Operation,
-    rust: &dyn Fn(&TypeRef) -> RustType,
-    methods: &mut Namer,
-    params_names: &mut Namer,
-    client_types: &mut Namer,
+    naming: &mut OpNaming,
 ) -> OpView<'ir> {
-    let base = pascal(&op.operation_id);
+    let (rust, input_type) = (naming.rust, naming.input_type);
+    let base = naming
+        .names
+        .get(&op.operation_id)
+        .cloned()
+        .unwrap_or_else(|| pascal(&op.operation_id));
     let encoding = op.body.as_ref().map(|b| b.encoding);
     let mut path_names = Namer::new();
     for r in inputs::RESERVED_PATH_NAMES {
@@ -24,7 +40,7 @@ pub(super) fn op_view<'ir>(
         .map(|p| InputView {
             ir: p,
             name: path_names.unique(snake(&p.wire_name)),
-            ty: rust(&p.ty),
+            ty: input_type(op, p),
             arity: Arity::Required,
             ctor_arg: false,
             wire: Wire::Path,
@@ -46,7 +62,7 @@ pub(super) fn op_view<'ir>(
             InputView {
                 ir: p,
                 name: input_names.unique(snake(wire_name)),
-                ty: rust(&p.ty),
+                ty: input_type(op, p),
                 arity,
                 ctor_arg: arity == Arity::Required,
                 wire: inputs::wire(p, encoding),
@@ -63,9 +79,9 @@ pub(super) fn op_view<'ir>(
         ResponseKind::Redirect => Output::Redirect,
         ResponseKind::Bytes { .. } => Output::Bytes,
     };
-    let model = collection_model(api, &resource.collection);
+    let model = collection_model(api, &resource.collection, false);
     let assigns = inputs::assigns(op, &path, &inputs, model.and_then(|m| api.models.get(m)));
-    let method = methods.unique(snake(&op.operation_id));
+    let method = naming.methods.unique(snake(&base));
     let rendered_method = (op.kind == crate::ir::CrudKind::List
         && matches!(output, Output::Page { .. }))
     .then(|| format!("__{method}_rendered"));
@@ -74,8 +90,8 @@ pub(super) fn op_view<'ir>(
         resource,
         method,
         rendered_method,
-        params: params_names.unique(format!("{base}Params")),
-        request: client_types.unique(format!("{base}Request")),
+        params: naming.params.unique(format!("{base}Params")),
+        request: naming.client_types.unique(format!("{base}Request")),
         paging: inputs::paging(op, &inputs),
         path,
         inputs,
@@ -85,13 +101,39 @@ pub(super) fn op_view<'ir>(
     }
 }
 
-/// The model the operations of `collection` return (the first that returns one).
-fn collection_model<'ir>(api: &'ir Api, collection: &str) -> Option<&'ir str> {
+/// The model the records of `collection` are: a list's records, else what a
+/// fetch, a create, an update answers with (among equals, the smallest id),
+/// whatever order the spec writes them in; with `components`, only a
+/// component model counts (names are made from it).
+pub(super) fn collection_model<'ir>(
+    api: &'ir Api,
+    collection: &str,
+    components: bool,
+) -> Option<&'ir str> {
+    let rank = |kind: crate::ir::CrudKind| {
+        use crate::ir::CrudKind::*;
+        match kind {
+            List => 0,
+            Fetch => 1,
+            Create => 2,
+            Update => 3,
+            Delete => 4,
+        }
+    };
     api.resources
         .iter()
         .filter(|r| r.collection == collection)
         .flat_map(|r| &r.operations)
-        .find_map(|op| op.response.model())
+        .filter_map(|op| {
+            let model = op.response.model()?;
+            let component = matches!(
+                api.models.get(model)?.origin,
+                crate::ir::Origin::Component { .. }
+            );
+            (component || !components).then_some((rank(op.kind), model))
+        })
+        .min()
+        .map(|(_, model)| model)
 }
 
 /// `/v2/Services/{ServiceSid}/Users` -> `ServicesUsers`: the literal segments,
@@ -110,7 +152,13 @@ pub fn type_base(resource: &Resource) -> String {
     literals.iter().map(|l| pascal(l)).collect()
 }
 
-pub(super) fn collections<'ir>(api: &'ir Api, ops: &[OpView<'ir>]) -> Vec<Collection<'ir>> {
+/// The operations of each collection, with its server trait and store
+/// names (`names`: each collection's name, by path).
+pub(super) fn collections<'ir>(
+    api: &'ir Api,
+    ops: &[OpView<'ir>],
+    names: &BTreeMap<String, String>,
+) -> Vec<Collection<'ir>> {
     let mut grouped: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, o) in ops.iter().enumerate() {
         grouped
@@ -124,17 +172,15 @@ pub(super) fn collections<'ir>(api: &'ir Api, ops: &[OpView<'ir>]) -> Vec<Collec
         .into_iter()
         .map(|(path, indices)| {
             let resource = ops[indices[0]].resource;
-            let base = type_base(resource);
-            let base = if base.is_empty() {
-                "Root".to_string()
-            } else {
-                base
-            };
+            let base = names
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| type_base(resource));
             Collection {
                 path,
                 trait_name: traits.unique(format!("{base}Api")),
                 store_name: stores.unique(snake(&base).to_uppercase()),
-                model: collection_model(api, path),
+                model: collection_model(api, path, false),
                 resource,
                 ops: indices,
                 storage: None,

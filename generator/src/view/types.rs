@@ -57,6 +57,17 @@ impl RustType {
         matches!(self, RustType::String | RustType::Url)
     }
 
+    /// The same type with its model or enum called `name` (an alias of it),
+    /// inside a `Vec` or map too.
+    pub fn with_name(self, name: &str) -> RustType {
+        match self {
+            RustType::Named(_) => RustType::Named(name.to_string()),
+            RustType::Vec(items) => RustType::Vec(Box::new(items.with_name(name))),
+            RustType::Map(values) => RustType::Map(Box::new(values.with_name(name))),
+            other => other,
+        }
+    }
+
     /// Whether the type is `Copy` (bounds checks read it by value).
     pub fn is_integer(&self) -> bool {
         matches!(self, RustType::I32 | RustType::I64)

@@ -346,7 +346,7 @@ impl CreateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }
@@ -425,7 +425,7 @@ impl UpdateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }
@@ -480,7 +480,7 @@ impl DeleteUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }
@@ -568,7 +568,7 @@ impl CreateServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }
@@ -649,7 +649,7 @@ impl UpdateServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }
@@ -705,7 +705,7 @@ impl DeleteServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.map(|p| p.x_twilio_webhook_enabled(value))
     }

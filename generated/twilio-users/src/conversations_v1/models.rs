@@ -495,7 +495,7 @@ impl crate::pii::Pii for TwilioError {
 /// The `service_user_enum_webhook_enabled_type` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ServicesUsersWebhookEnabled {
+pub enum ServiceUserWebhookEnabled {
     /// `true`
     True,
     /// `false`
@@ -504,7 +504,7 @@ pub enum ServicesUsersWebhookEnabled {
     Unknown(::std::string::String),
 }
 
-impl ServicesUsersWebhookEnabled {
+impl ServiceUserWebhookEnabled {
     /// Every value the spec lists.
     pub const VALUES: &'static [&'static str] = &["true", "false"];
 
@@ -532,13 +532,13 @@ impl ServicesUsersWebhookEnabled {
     }
 }
 
-impl ::std::fmt::Display for ServicesUsersWebhookEnabled {
+impl ::std::fmt::Display for ServiceUserWebhookEnabled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for ServicesUsersWebhookEnabled {
+impl ::std::str::FromStr for ServiceUserWebhookEnabled {
     type Err = ::std::convert::Infallible;
 
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -546,7 +546,7 @@ impl ::std::str::FromStr for ServicesUsersWebhookEnabled {
     }
 }
 
-impl crate::wire::WireText for ServicesUsersWebhookEnabled {
+impl crate::wire::WireText for ServiceUserWebhookEnabled {
     fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -557,7 +557,7 @@ impl crate::wire::WireText for ServicesUsersWebhookEnabled {
     }
 }
 
-impl ::serde::Serialize for ServicesUsersWebhookEnabled {
+impl ::serde::Serialize for ServiceUserWebhookEnabled {
     fn serialize<S: ::serde::Serializer>(
         &self,
         s: S,
@@ -566,7 +566,7 @@ impl ::serde::Serialize for ServicesUsersWebhookEnabled {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ServicesUsersWebhookEnabled {
+impl<'de> ::serde::Deserialize<'de> for ServiceUserWebhookEnabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -578,7 +578,7 @@ impl<'de> ::serde::Deserialize<'de> for ServicesUsersWebhookEnabled {
 /// The `user_enum_webhook_enabled_type` values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UsersWebhookEnabled {
+pub enum UserWebhookEnabled {
     /// `true`
     True,
     /// `false`
@@ -587,7 +587,7 @@ pub enum UsersWebhookEnabled {
     Unknown(::std::string::String),
 }
 
-impl UsersWebhookEnabled {
+impl UserWebhookEnabled {
     /// Every value the spec lists.
     pub const VALUES: &'static [&'static str] = &["true", "false"];
 
@@ -615,13 +615,13 @@ impl UsersWebhookEnabled {
     }
 }
 
-impl ::std::fmt::Display for UsersWebhookEnabled {
+impl ::std::fmt::Display for UserWebhookEnabled {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for UsersWebhookEnabled {
+impl ::std::str::FromStr for UserWebhookEnabled {
     type Err = ::std::convert::Infallible;
 
     fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -629,7 +629,7 @@ impl ::std::str::FromStr for UsersWebhookEnabled {
     }
 }
 
-impl crate::wire::WireText for UsersWebhookEnabled {
+impl crate::wire::WireText for UserWebhookEnabled {
     fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -640,7 +640,7 @@ impl crate::wire::WireText for UsersWebhookEnabled {
     }
 }
 
-impl ::serde::Serialize for UsersWebhookEnabled {
+impl ::serde::Serialize for UserWebhookEnabled {
     fn serialize<S: ::serde::Serializer>(
         &self,
         s: S,
@@ -649,7 +649,7 @@ impl ::serde::Serialize for UsersWebhookEnabled {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for UsersWebhookEnabled {
+impl<'de> ::serde::Deserialize<'de> for UserWebhookEnabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -657,3 +657,11 @@ impl<'de> ::serde::Deserialize<'de> for UsersWebhookEnabled {
         ::std::result::Result::Ok(Self::from_wire(&s))
     }
 }
+
+/// The name `ServiceUserWebhookEnabled` had before 0.2.0.
+#[deprecated(since = "0.2.0", note = "renamed `ServiceUserWebhookEnabled`")]
+pub type ServicesUsersWebhookEnabled = ServiceUserWebhookEnabled;
+
+/// The name `UserWebhookEnabled` had before 0.2.0.
+#[deprecated(since = "0.2.0", note = "renamed `UserWebhookEnabled`")]
+pub type UsersWebhookEnabled = UserWebhookEnabled;

@@ -110,7 +110,7 @@ impl crate::pii::Pii for ListUserParams {
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UsersWebhookEnabled,
+        crate::conversations_v1::models::UserWebhookEnabled,
     >,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     pub identity: ::std::string::String,
@@ -137,7 +137,7 @@ impl CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -195,7 +195,7 @@ impl CreateUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::UsersWebhookEnabled,
+                    crate::conversations_v1::models::UserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
             identity: incoming.form.required::<::std::string::String>("Identity")?,
             friendly_name: incoming
@@ -290,7 +290,7 @@ impl crate::pii::Pii for FetchUserParams {
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UsersWebhookEnabled,
+        crate::conversations_v1::models::UserWebhookEnabled,
     >,
     /// The string that you assigned to describe the resource.
     pub friendly_name: ::std::option::Option<::std::string::String>,
@@ -314,7 +314,7 @@ impl UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -370,7 +370,7 @@ impl UpdateUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::UsersWebhookEnabled,
+                    crate::conversations_v1::models::UserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
             friendly_name: incoming
                 .form
@@ -413,7 +413,7 @@ impl crate::pii::Pii for UpdateUserParams {
 pub struct DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UsersWebhookEnabled,
+        crate::conversations_v1::models::UserWebhookEnabled,
     >,
 }
 
@@ -428,7 +428,7 @@ impl DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::UsersWebhookEnabled,
+        value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -457,7 +457,7 @@ impl DeleteUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::UsersWebhookEnabled,
+                    crate::conversations_v1::models::UserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
         })
     }
@@ -583,7 +583,7 @@ impl crate::pii::Pii for ListServiceUserParams {
 pub struct CreateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        crate::conversations_v1::models::ServiceUserWebhookEnabled,
     >,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     pub identity: ::std::string::String,
@@ -610,7 +610,7 @@ impl CreateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -668,7 +668,7 @@ impl CreateServiceUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
             identity: incoming.form.required::<::std::string::String>("Identity")?,
             friendly_name: incoming
@@ -763,7 +763,7 @@ impl crate::pii::Pii for FetchServiceUserParams {
 pub struct UpdateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        crate::conversations_v1::models::ServiceUserWebhookEnabled,
     >,
     /// The string that you assigned to describe the resource.
     pub friendly_name: ::std::option::Option<::std::string::String>,
@@ -787,7 +787,7 @@ impl UpdateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -843,7 +843,7 @@ impl UpdateServiceUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
             friendly_name: incoming
                 .form
@@ -886,7 +886,7 @@ impl crate::pii::Pii for UpdateServiceUserParams {
 pub struct DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        crate::conversations_v1::models::ServiceUserWebhookEnabled,
     >,
 }
 
@@ -901,7 +901,7 @@ impl DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        value: crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
         self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
         self
@@ -930,7 +930,7 @@ impl DeleteServiceUserParams {
             x_twilio_webhook_enabled: incoming
                 .headers
                 .optional::<
-                    crate::conversations_v1::models::ServicesUsersWebhookEnabled,
+                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
                 >("X-Twilio-Webhook-Enabled")?,
         })
     }
