@@ -60,6 +60,22 @@ pub fn pascal(name: &str) -> String {
     guard(spell(name).to_pascal_case(), "V", "Value")
 }
 
+thread_local! {
+    /// Every name a [`Namer`] on this thread had to number, in order: the
+    /// view counts them ([`numbered_during`]), and no spec of Twilio's may
+    /// have any.
+    static NUMBERED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What `f` returns, and the names the namers it used had to number
+/// (`fetch` for a second `fetch_2`).
+pub fn numbered_during<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let before = NUMBERED.with(|n| n.borrow().len());
+    let value = f();
+    let numbered = NUMBERED.with(|n| n.borrow_mut().split_off(before));
+    (value, numbered)
+}
+
 /// Hands out unique names within one scope (a struct's fields, an operation's inputs).
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
@@ -99,6 +115,7 @@ impl Namer {
                 return spelled;
             }
         }
+        NUMBERED.with(|n| n.borrow_mut().push(candidate.clone()));
         let sep = if pascal { "" } else { "_" };
         (2..)
             .map(|n| format!("{candidate}{sep}{n}"))

@@ -108,6 +108,79 @@ fn upstream_chat_v2_against_itself_has_no_changes() {
     assert!(!report.is_breaking());
 }
 
+// ---- names follow the API, not the spec's metadata (ARCHITECTURE.md, "Names") ----
+
+/// Rule: operations are named by their kind and record, never by their
+/// operation ids, which Twilio rewrites (`ListCredentials` ->
+/// `ListCredential` in a release that changed nothing else).
+#[test]
+fn operation_ids_name_nothing() {
+    expect(
+        &[
+            ("operationId: CreateUser\n", "operationId: CreateUsers\n"),
+            ("operationId: ListUser\n", "operationId: ListUsers\n"),
+            ("operationId: ListRole\n", "operationId: RolesList\n"),
+        ],
+        &[],
+    );
+}
+
+/// Rule: tags, `x-twilio.className`, maturity and the order of paths name
+/// nothing (a release that turned `tags` into `x-maturity` renamed seven SID
+/// types before): SID types are named by the record that owns the prefix.
+#[test]
+fn tags_class_names_maturity_and_order_name_nothing() {
+    // A record with a SID no well-known name covers, for its type to be named.
+    let devices = "  /v1/Devices/{Sid}:\n    x-twilio:\n      pathType: instance\n      className: UsersV1GadgetThing\n    get:\n      operationId: FetchDevice\n      tags:\n        - UsersV1Gadget\n      parameters:\n        - name: Sid\n          in: path\n          required: true\n          schema:\n            type: string\n            pattern: ^DV[0-9a-fA-F]{32}$\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/v1.device'\n";
+    let device = "    v1.device:\n      type: object\n      properties:\n        sid:\n          type: string\n          pattern: ^DV[0-9a-fA-F]{32}$\n";
+    let base = read(BASE)
+        .replacen("paths:\n", &format!("paths:\n{devices}"), 1)
+        .replacen("  schemas:\n", &format!("  schemas:\n{device}"), 1);
+    let retagged = base
+        .replace(
+            "      className: UsersV1GadgetThing\n",
+            "      x-maturity:\n        - GA\n",
+        )
+        .replace("      tags:\n        - UsersV1Gadget\n", "")
+        .replace(
+            "    post:\n      operationId: CreateUser\n",
+            "    post:\n      operationId: CreateUser\n      tags:\n        - UsersV1Person\n",
+        );
+    // The devices path moved from first to last.
+    let start = retagged.find("  /v1/Devices/{Sid}:").expect("devices");
+    let end = retagged.find("  /v1/Users:").expect("users");
+    let moved = format!(
+        "{}{}",
+        retagged[..start].to_string()
+            + &retagged[end..retagged.find("components:").expect("components")],
+        retagged[start..end].to_string()
+            + &retagged[retagged.find("components:").expect("components")..]
+    );
+    assert_ne!(base, moved);
+    let (old, new) = (project(&base), project(&moved));
+    assert_eq!(
+        generator::view::View::new(&old).sids["DV"].name,
+        "DeviceSid",
+        "named by its record, not by a tag"
+    );
+    let report = diff(&old, &new);
+    assert!(report.is_empty(), "{}", report.render_text());
+}
+
+/// Rule: an enum is named by where it is used, whether the spec writes its
+/// values inline or as a shared component (Twilio moves them between the
+/// two): the `Status` filter's values written inline are still `UserStatus`.
+#[test]
+fn an_enum_written_inline_keeps_the_name_of_its_use() {
+    expect(
+        &[(
+            STATUS_PARAM,
+            "        - name: Status\n          in: query\n          schema:\n            type: string\n            enum:\n              - active\n              - suspended\n",
+        )],
+        &[],
+    );
+}
+
 // ---- inputs ---------------------------------------------------------------
 
 const CREATE: &str = "users /v1/Users POST CreateUser";

@@ -51,6 +51,9 @@ pub struct View<'ir> {
     /// By prefix.
     pub sids: BTreeMap<String, SidType>,
     pub apis: Vec<ApiView<'ir>>,
+    /// Names no candidate could tell apart, which a namer numbered (the
+    /// first of each pair, `fetch` for `fetch_2`): none for Twilio's specs.
+    pub numbered: Vec<String>,
 }
 
 /// How a model field is held.
@@ -235,6 +238,12 @@ impl<'ir> ApiView<'ir> {
 
 impl<'ir> View<'ir> {
     pub fn new(ir: &'ir Project) -> View<'ir> {
+        let (mut view, numbered) = crate::names::numbered_during(|| Self::build(ir));
+        view.numbered = numbered;
+        view
+    }
+
+    fn build(ir: &'ir Project) -> View<'ir> {
         let names: Vec<type_names::Names> = ir.apis.iter().map(type_names::names).collect();
         let sid_names = type_names::sid_names(&ir.apis);
         let mut sids: BTreeMap<String, SidType> = sid_names
@@ -274,7 +283,12 @@ impl<'ir> View<'ir> {
                 c.storage = s;
             }
         }
-        View { ir, sids, apis }
+        View {
+            ir,
+            sids,
+            apis,
+            numbered: Vec::new(),
+        }
     }
 
     pub fn api(&self, module: &str) -> Option<&ApiView<'ir>> {

@@ -641,7 +641,11 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
     let mut owners: BTreeMap<String, BTreeSet<(bool, String)>> = BTreeMap::new();
     // prefix -> stem of a field or input name -> count.
     let mut votes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    // Every prefix met, voted for or not (a field `ServerlessServiceSids`
+    // says nothing of its record): each gets a type.
+    let mut prefixes: BTreeSet<String> = BTreeSet::new();
     let mut vote = |prefix: &str, wire: &str| {
+        prefixes.insert(prefix.to_string());
         let base = pascal(wire);
         if let Some(stem) = base.strip_suffix("Sid").filter(|s| !s.is_empty()) {
             *votes
@@ -689,7 +693,7 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
             }
         }
     }
-    let mut prefixes: BTreeSet<String> = votes.keys().chain(owners.keys()).cloned().collect();
+    prefixes.extend(owners.keys().cloned());
     prefixes.extend(ALWAYS_SIDS.iter().map(|s| s.to_string()));
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut candidates: BTreeMap<String, Vec<String>> = BTreeMap::new();
