@@ -5,7 +5,7 @@
 //! generates and compiles every one (`cargo xtask conformance tests/fixtures/constructs`).
 
 use generator::ir::{
-    Api, CrudKind, Method, Origin, Project, ResponseKind, Segment, Style, TypeRef,
+    Api, CrudKind, Method, Origin, PageStyle, Project, ResponseKind, Segment, Style, TypeRef,
 };
 use generator::view::{Output, View, Wire};
 use std::path::Path;
@@ -413,6 +413,42 @@ fn empty() {
     assert_eq!(api.models.len(), 1);
 }
 
+/// A list is known by the shape of its answer (one array of records beside
+/// paging keys), whichever of Twilio's styles it pages in; a record that
+/// holds a list of records and a `uri` is not a page.
+#[test]
+fn paging() {
+    let project = snapshot("paging.yaml");
+    let api = api(&project);
+    let style = |id: &str| match &op(api, id).response {
+        ResponseKind::Page {
+            style, records_key, ..
+        } => Some((*style, records_key.clone())),
+        _ => None,
+    };
+    assert_eq!(
+        style("ListMessage"),
+        Some((PageStyle::Uri, "messages".into()))
+    );
+    assert_eq!(
+        style("ListApplication"),
+        Some((PageStyle::Numbered, "results".into()))
+    );
+    assert_eq!(
+        style("ListCountry"),
+        Some((PageStyle::Single, "countries".into()))
+    );
+    assert_eq!(style("FetchCountrySummary"), None);
+    for id in ["ListMessage", "ListApplication", "ListCountry"] {
+        assert_eq!(op(api, id).kind, CrudKind::List, "{id}");
+    }
+    let view = View::new(&project);
+    let list = view.apis[0].op("ListMessage").expect("op");
+    let paging = list.paging.as_ref().expect("paging inputs");
+    assert!(paging.size.is_some() && paging.page.is_some() && paging.token.is_some());
+    assert_eq!(paging.size_max, 1000);
+}
+
 #[test]
 fn arrays_and_edge_cases_have_snapshots_too() {
     for file in ["arrays.yaml", "edge_cases.yaml"] {
@@ -438,6 +474,7 @@ fn every_fixture_is_tested() {
             "inputs.yaml",
             "names.yaml",
             "operations.yaml",
+            "paging.yaml",
             "paths.yaml",
             "schemas.yaml",
             "skipped.yaml",

@@ -1,8 +1,8 @@
 //! The constructs that change what goes on the wire (path extensions and
 //! partial segments, query arrays in every style, prefixed and deep maps,
 //! objects in forms, `+json` and array JSON bodies, redirects, bytes and
-//! array answers), with real traffic: the crates emitted for
-//! `tests/fixtures/constructs/{paths,inputs,operations}.yaml` are built in a
+//! array answers, pages in each of Twilio's styles), with real traffic: the crates emitted for
+//! `tests/fixtures/constructs/{paths,inputs,operations,paging}.yaml` are built in a
 //! scratch workspace, and the emitted client talks to the emitted server's
 //! router over loopback. Each request is captured as it crossed the wire and
 //! each decoded input as the implementation received it.
@@ -25,6 +25,9 @@ module = "inputs"
 [[spec]]
 file = "operations.yaml"
 module = "operations"
+[[spec]]
+file = "paging.yaml"
+module = "paging"
 "#;
 
 /// The test run inside the scratch workspace.
@@ -33,7 +36,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use twilio_constructs::{Client, Credentials, reqwest};
 use twilio_constructs_server as server;
-use server::api_types::{inputs, operations, paths};
+use server::api_types::{inputs, operations, paging_api as paging, paths};
 use server::auth::{RequestContext, StaticCredentials};
 use server::error::ServerError;
 use server::paging::{ListPage, PageRequest};
@@ -148,6 +151,52 @@ impl server::operations::api::ReportsTotalsApi for Recorder {
     }
 }
 
+/// Five records, served `paging.page_size` at a time: by token where the
+/// request has one, else from `Page` (a numbered page's next).
+fn five<T>(paging: &PageRequest, make: impl Fn(u64) -> T) -> ListPage<T> {
+    let start = match paging.page_token.as_deref() {
+        Some(t) => t.trim_start_matches("PT").parse().unwrap(),
+        None => paging.page * paging.page_size,
+    };
+    let end = (start + paging.page_size).min(5);
+    let mut page = ListPage::new((start..end).map(make).collect());
+    if end < 5 {
+        page = page.next_page_token(format!("PT{end}"));
+    }
+    if start > 0 {
+        page = page.previous_page_token(format!("PT{}", start.saturating_sub(paging.page_size)));
+    }
+    page
+}
+
+impl server::paging_api::api::AccountsMessagesApi for Recorder {
+    async fn list_message(&self, _: RequestContext, account_sid: server::api_types::sid::AccountSid, p: paging::params::ListMessageParams, paging: PageRequest) -> Result<ListPage<paging::models::Message>, ServerError> {
+        self.log(format!("list_message {account_sid} {:?} {:?}", p.to, paging.page_token));
+        Ok(five(&paging, |i| model(serde_json::json!({"sid": format!("SM{i:032x}"), "to": p.to}))))
+    }
+}
+
+impl server::paging_api::api::ApplicationsApi for Recorder {
+    async fn list_application(&self, _: RequestContext, _: paging::params::ListApplicationParams, paging: PageRequest) -> Result<ListPage<paging::models::Application>, ServerError> {
+        self.log(format!("list_application page={}", paging.page));
+        Ok(five(&paging, |i| model(serde_json::json!({"sid": format!("AP{i:032x}"), "name": format!("app {i}")}))))
+    }
+}
+
+impl server::paging_api::api::CountriesApi for Recorder {
+    async fn list_country(&self, _: RequestContext, _: paging::params::ListCountryParams, _: PageRequest) -> Result<ListPage<paging::models::Country>, ServerError> {
+        self.log("list_country".into());
+        // A next token the style has no way to say: one page is all there is.
+        Ok(ListPage::new(vec![model(serde_json::json!({"iso_country": "US"}))]).next_page_token("PT1"))
+    }
+}
+
+impl server::paging_api::api::CountriesSummaryApi for Recorder {
+    async fn fetch_summary(&self, _: RequestContext, iso_country: String, _: paging::params::FetchSummaryParams) -> Result<paging::models::Summary, ServerError> {
+        Ok(model(serde_json::json!({"iso_country": iso_country, "uri": "/v1/Countries/US/Summary", "prices": []})))
+    }
+}
+
 /// A request as it crossed the wire.
 #[derive(Debug, Clone)]
 struct Raw {
@@ -187,7 +236,8 @@ impl World {
         let routes = axum::Router::new()
             .merge(server::paths::router::router(service.clone()))
             .merge(server::inputs::router::router(service.clone()))
-            .merge(server::operations::router::router(service));
+            .merge(server::operations::router::router(service.clone()))
+            .merge(server::paging_api::router::router(service));
         let auth = StaticCredentials::new().account(ACCOUNT.parse().unwrap(), "token");
         let raw = Arc::new(Mutex::new(Vec::new()));
         let app = server::app::finish(routes, Arc::new(auth))
@@ -200,6 +250,10 @@ impl World {
         .build()
         .unwrap();
         World { client, url, recorder, raw }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        std::mem::take(&mut *self.raw.lock().unwrap()).into_iter().map(|r| r.target).collect()
     }
 
     fn last(&self) -> Raw {
@@ -390,6 +444,92 @@ async fn redirects_bytes_and_arrays() {
         ]
     );
 }
+
+#[tokio::test]
+async fn pages_in_each_style_both_ways() {
+    let w = World::start().await;
+    let account: twilio_constructs::sid::AccountSid = ACCOUNT.parse().unwrap();
+    // The 2010 API: the server writes top-level keys and relative URIs; the
+    // client follows `next_page_uri` against its own base URL.
+    let (status, body) = w.get(&format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&To=%2B1555")).await;
+    assert_eq!(status, 200, "{body}");
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Every key, in the order the 2010 API writes them.
+    let keys = ["end", "first_page_uri", "next_page_uri", "page", "page_size", "previous_page_uri", "messages", "start", "uri"];
+    assert_eq!(top_keys(&body), keys, "{body}");
+    assert_eq!(page["next_page_uri"], format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&Page=1&PageToken=PT2"));
+    assert_eq!(page["uri"], format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&Page=0"));
+    assert_eq!((page["start"].as_u64(), page["end"].as_u64()), (Some(0), Some(1)));
+    assert!(page["previous_page_uri"].is_null());
+    w.requests();
+    w.recorder.take();
+    let messages = w.client.paging_api().n2010_04_01().accounts(account.clone()).messages();
+    let all: Vec<_> = futures_stream(messages.list().to("+1555").page_size(2).stream()).await;
+    assert_eq!(all.len(), 5);
+    assert_eq!(all[4].sid.as_ref().unwrap().to_string(), format!("SM{:032x}", 4));
+    assert_eq!(all[0].to.as_deref(), Some("+1555"));
+    assert_eq!(
+        w.requests(),
+        [
+            format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?To=%2B1555&PageSize=2"),
+            format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&Page=1&PageToken=PT2"),
+            format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&Page=2&PageToken=PT4"),
+        ]
+    );
+    // `limit` stops early and asks for pages no larger than needed.
+    let three = messages.list().limit(3).await.unwrap();
+    assert_eq!(three.len(), 3);
+    let first = w.client.paging_api().n2010_04_01().accounts(account).messages().list().page_size(2).first_page().await.unwrap();
+    assert_eq!(first.meta.page_size, 2);
+    assert_eq!(first.meta.next_page_url.as_deref(), Some(format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json?PageSize=2&Page=1&PageToken=PT2").as_str()));
+    w.requests();
+
+    // Numbered pages: `has_next`, and the next page is `Page` one more.
+    let (_, body) = w.get("/v1/Applications?PageSize=2").await;
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((page["current_page"].as_u64(), page["per_page"].as_u64(), page["has_next"].as_bool(), page["has_prev"].as_bool()), (Some(0), Some(2), Some(true), Some(false)), "{body}");
+    assert!(page.get("meta").is_none() && page.get("next_page_uri").is_none());
+    w.requests();
+    let apps: Vec<_> = futures_stream(w.client.paging_api().v1().applications().list().page_size(2).stream()).await;
+    assert_eq!(apps.iter().map(|a| a.name.clone().unwrap()).collect::<Vec<_>>(), ["app 0", "app 1", "app 2", "app 3", "app 4"]);
+    assert_eq!(w.requests(), ["/v1/Applications?PageSize=2", "/v1/Applications?PageSize=2&Page=1", "/v1/Applications?PageSize=2&Page=2"]);
+
+    // One page: whatever token the implementation returns, nothing follows.
+    let countries = w.client.paging_api().v1().countries().list().await.unwrap();
+    assert_eq!(countries.len(), 1);
+    assert_eq!(w.requests(), ["/v1/Countries"]);
+    let (_, body) = w.get("/v1/Countries").await;
+    assert_eq!(body, r#"{"countries":[{"iso_country":"US"}]}"#);
+    // A record with a list of records is fetched, not paged.
+    let summary = w.client.paging_api().v1().countries().at("US").summary().fetch().await.unwrap();
+    assert_eq!(summary.uri.as_deref(), Some("/v1/Countries/US/Summary"));
+}
+
+/// A JSON object's keys in the order they were written.
+fn top_keys(body: &str) -> Vec<String> {
+    struct Keys;
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+            let mut keys = Vec::new();
+            while let Some(k) = map.next_key::<String>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                keys.push(k);
+            }
+            Ok(keys)
+        }
+    }
+    serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(body), Keys).unwrap()
+}
+
+/// Every item of a stream, each one `Ok`.
+async fn futures_stream<T>(stream: twilio_constructs::futures::stream::BoxStream<'static, twilio_constructs::Result<T>>) -> Vec<T> {
+    use twilio_constructs::TryStreamExt;
+    stream.try_collect().await.unwrap()
+}
 "##;
 
 /// Builds the scratch workspace and runs [`WIRE_TEST`] in it, with this
@@ -408,7 +548,12 @@ fn emitted_client_and_server_agree_on_the_wire() {
     ));
     let specs = scratch.join("specs");
     std::fs::create_dir_all(&specs).expect("scratch");
-    for file in ["paths.yaml", "inputs.yaml", "operations.yaml"] {
+    for file in [
+        "paths.yaml",
+        "inputs.yaml",
+        "operations.yaml",
+        "paging.yaml",
+    ] {
         std::fs::copy(
             root.join("tests/fixtures/constructs").join(file),
             specs.join(file),
@@ -474,7 +619,7 @@ url = "2"
         out.display()
     );
     assert!(
-        stdout.contains("test result: ok. 5 passed; 0 failed"),
+        stdout.contains("test result: ok. 6 passed; 0 failed"),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&scratch);

@@ -439,7 +439,10 @@ fn operations() {
             );
             match o.kind {
                 List => {
-                    let ResponseKind::Page { records_key, model } = &o.response else {
+                    let ResponseKind::Page {
+                        records_key, model, ..
+                    } = &o.response
+                    else {
                         panic!("{id}: {:?}", o.response)
                     };
                     assert_eq!(records_key, "users", "{id}");

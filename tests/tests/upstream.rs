@@ -150,7 +150,9 @@ fn facts(api: &Api, paths: &[&str]) -> BTreeMap<String, String> {
                     }
                     format!("value {}", render_type(api, ty))
                 }
-                ResponseKind::Page { records_key, model } => {
+                ResponseKind::Page {
+                    records_key, model, ..
+                } => {
                     models.insert(model.clone());
                     format!("page of {model} under {records_key}")
                 }

@@ -57,6 +57,8 @@ pub struct ApiRequest {
     pub(crate) retryable: bool,
     /// Where a list page holds its records.
     pub(crate) records_key: &'static str,
+    /// How a list page says where the next one is.
+    pub(crate) page_style: crate::page::PageStyle,
     /// Whether a 3xx is the answer (its `Location`) rather than an error.
     pub(crate) redirect: bool,
 }

@@ -53,7 +53,7 @@
 //! | model removed | BREAKING | BREAKING | ok (its uses are reported) |
 //! | response changed (model -> page, other model, empty) | BREAKING unless the Rust type is the same | BREAKING unless the Rust type is the same | BREAKING |
 //! | success status | ok: the generated code handles the wire | ok | ok: any 2xx is success |
-//! | records key, HTTP method, body encoding | ok: the generated code handles the wire | ok | BREAKING |
+//! | records key, page style, HTTP method, body encoding | ok: the generated code handles the wire | ok | BREAKING |
 //! | Rust name changed (Namer collisions) | BREAKING | BREAKING (operation renamed: client ok, its names come from the operation id) | ok |
 //! | component renamed, Rust name kept | ok | ok | ok |
 //! | navigation of children flips between `xs(id)` and `xs().at(id)` | BREAKING | ok | ok |
@@ -172,6 +172,7 @@ pub enum ChangeKind {
     ResponseChanged,
     SuccessStatusChanged,
     RecordsKeyChanged,
+    PageStyleChanged,
     ComponentRenamed,
 }
 
@@ -229,6 +230,7 @@ impl ChangeKind {
             ResponseChanged => "response_changed",
             SuccessStatusChanged => "success_status_changed",
             RecordsKeyChanged => "records_key_changed",
+            PageStyleChanged => "page_style_changed",
             ComponentRenamed => "component_renamed",
         }
     }
@@ -623,6 +625,9 @@ fn wire_verdict(kind: ChangeKind) -> Verdict {
         }
         RecordsKeyChanged => {
             Verdict::breaking("old clients look for the records under the old key")
+        }
+        PageStyleChanged => {
+            Verdict::breaking("old clients look for the next page where it no longer is")
         }
         ResponseChanged => Verdict::breaking("old clients decode the answer as its old shape"),
         TypeChanged | FormatChanged => Verdict::breaking("old clients send or read the old type"),

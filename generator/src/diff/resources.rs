@@ -295,13 +295,31 @@ impl ApiDiff<'_> {
         }
         if let (
             ResponseKind::Page {
-                records_key: ok, ..
+                records_key: ok,
+                style: os,
+                ..
             },
             ResponseKind::Page {
-                records_key: nk, ..
+                records_key: nk,
+                style: ns,
+                ..
             },
         ) = (&old.response, &new.response)
         {
+            if os != ns {
+                out.push(change(
+                    ChangeKind::PageStyleChanged,
+                    rloc.clone(),
+                    Some(format!("{os:?}")),
+                    Some(format!("{ns:?}")),
+                    Verdict::ok(
+                        "the generated pager follows the new way to the next page; `stream()` and `limit()` are unchanged",
+                    ),
+                    Verdict::ok(
+                        "the generated router writes pages the new way; handlers return the same `ListPage`",
+                    ),
+                ));
+            }
             if ok != nk {
                 out.push(change(
                     ChangeKind::RecordsKeyChanged,
@@ -390,8 +408,12 @@ fn describe_response(r: &ResponseKind) -> String {
             ..
         } => format!("model {id}"),
         ResponseKind::Value { ty, .. } => format!("value {}", super::types::describe(ty)),
-        ResponseKind::Page { records_key, model } => {
-            format!("page of {model} under {records_key:?}")
+        ResponseKind::Page {
+            records_key,
+            model,
+            style,
+        } => {
+            format!("page of {model} under {records_key:?} ({style:?} paging)")
         }
         ResponseKind::Redirect => "redirect".into(),
         ResponseKind::Bytes { media_type } => format!("bytes ({media_type})"),

@@ -283,8 +283,22 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
     };
     let retry = op.ir.kind != crate::ir::CrudKind::Create;
     let records_key = match &op.output {
-        Output::Page { records_key, .. } => {
-            Some(quote!(const RECORDS_KEY: &'static str = #records_key;))
+        Output::Page {
+            records_key, style, ..
+        } => {
+            let style = match style {
+                crate::ir::PageStyle::Meta => None,
+                crate::ir::PageStyle::Uri => Some(quote!(Uri)),
+                crate::ir::PageStyle::Numbered => Some(quote!(Numbered)),
+                crate::ir::PageStyle::Single => Some(quote!(Single)),
+            }
+            .map(
+                |s| quote!(const PAGE_STYLE: crate::page::PageStyle = crate::page::PageStyle::#s;),
+            );
+            Some(quote! {
+                const RECORDS_KEY: &'static str = #records_key;
+                #style
+            })
         }
         _ => None,
     };

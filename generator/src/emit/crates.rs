@@ -462,7 +462,7 @@ fn aliases<'c>(api: &ApiView, config: &'c Config) -> Vec<&'c Renamed> {
         )
         .collect();
     config
-        .aliases_in(&api.module)
+        .aliases_in(&api.ir.module)
         .into_iter()
         .filter(|r| names.contains(&r.new) && !names.contains(&r.old))
         .collect()

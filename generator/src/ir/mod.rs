@@ -315,14 +315,45 @@ pub enum ResponseKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         media_type: Option<String>,
     },
-    /// A page of records under `records_key`, beside Twilio's `meta`.
-    Page { records_key: String, model: String },
+    /// A page of records under `records_key`, with how the next page is found.
+    Page {
+        records_key: String,
+        model: String,
+        #[serde(default, skip_serializing_if = "PageStyle::is_meta")]
+        style: PageStyle,
+    },
     /// No body (204, or a response without content).
     Empty,
     /// A 3xx answer whose `Location` is the result (OAuth authorize, export downloads).
     Redirect,
     /// A body that is not JSON (audio, CSV, ...), as bytes.
     Bytes { media_type: String },
+}
+
+/// How a list's answer says where the next page is: Twilio's APIs page in
+/// three ways, told apart by the keys beside the records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStyle {
+    /// `{"<key>": [...], "meta": {"next_page_url": <absolute URL>, ...}}`
+    /// (the newer APIs).
+    #[default]
+    Meta,
+    /// `{"<key>": [...], "next_page_uri": <path and query>, "page": ..,
+    /// "page_size": .., "uri": ..}` (the 2010 API).
+    Uri,
+    /// `{"<key>": [...], "has_next": .., "current_page": .., "per_page": ..}`:
+    /// the next page is the same request with `Page` one more.
+    Numbered,
+    /// Paging keys that name no next page (`{"countries": [...], "uri": ..}`,
+    /// a SCIM list): one page.
+    Single,
+}
+
+impl PageStyle {
+    pub fn is_meta(&self) -> bool {
+        *self == PageStyle::Meta
+    }
 }
 
 impl ResponseKind {

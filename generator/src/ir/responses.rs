@@ -4,7 +4,7 @@
 use super::build::OpResult;
 use super::operation::is_json;
 use super::schema::Schemas;
-use super::{ErrorResponse, Origin, ResponseKind, TypeRef};
+use super::{ErrorResponse, Origin, PageStyle, ResponseKind, TypeRef};
 use crate::error::Loc;
 use openapiv3::{ReferenceOr, StatusCode};
 
@@ -90,7 +90,7 @@ pub(super) fn response(
     let origin = Origin::Response {
         operation: operation_id.to_string(),
     };
-    if let Some(page) = page(schemas, schema, &sloc, &origin)? {
+    if let Some(page) = page(schemas, schema, &sloc, &origin, has_paging_inputs(op))? {
         return Ok((status, page));
     }
     let ty = schemas.typed(schema, &sloc, &origin)?.ty;
@@ -103,23 +103,84 @@ pub(super) fn response(
     ))
 }
 
-/// `{meta: {...}, <key>: [Model]}`: one array of records beside `meta`.
+/// The keys a page of records has beside them, in any of Twilio's styles:
+/// `meta`; the 2010 API's `next_page_uri`, `page`, `uri`, ...; a numbered
+/// page's `has_next`, `current_page`, ...; a SCIM list's `totalResults`, ....
+const PAGING_KEYS: &[&str] = &[
+    "meta",
+    "end",
+    "first_page_uri",
+    "last_page_uri",
+    "next_page_uri",
+    "num_pages",
+    "page",
+    "page_size",
+    "previous_page_uri",
+    "start",
+    "total",
+    "uri",
+    "current_page",
+    "has_next",
+    "has_prev",
+    "per_page",
+    "total_elements",
+    "total_pages",
+    "itemsPerPage",
+    "schemas",
+    "startIndex",
+    "totalResults",
+];
+
+/// Whether an operation takes Twilio's paging inputs.
+fn has_paging_inputs(op: &openapiv3::Operation) -> bool {
+    op.parameters.iter().any(|p| match p {
+        ReferenceOr::Item(p) => {
+            let name = p.parameter_data_ref().name.as_str();
+            matches!(name, "PageSize" | "Page" | "PageToken")
+        }
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            matches!(name, "PageSize" | "Page" | "PageToken")
+        }
+    })
+}
+
+/// A page: an object of one array of records beside paging keys only
+/// ([`PAGING_KEYS`]), its style read from which keys. Paging keys that name
+/// no next page make a one-page list only where the operation takes paging
+/// inputs or the keys are more than a `uri` (a record with a `uri` and one
+/// list of sub-records is not a page).
 fn page(
     schemas: &mut Schemas,
     schema: &ReferenceOr<openapiv3::Schema>,
     loc: &Loc,
     origin: &Origin,
+    paging_inputs: bool,
 ) -> OpResult<Option<ResponseKind>> {
     let Some((properties, _, sloc)) = schemas.object_properties(schema, loc)? else {
         return Ok(None);
     };
-    if !properties.iter().any(|(k, _)| *k == "meta") {
-        return Ok(None);
-    }
-    let others: Vec<_> = properties.iter().filter(|(k, _)| *k != "meta").collect();
+    let (paging, others): (Vec<_>, Vec<_>) = properties
+        .iter()
+        .partition(|(k, _)| PAGING_KEYS.contains(k));
     let [(key, records)] = others.as_slice() else {
         return Ok(None);
     };
+    let has = |k: &str| paging.iter().any(|(p, _)| *p == k);
+    let style = if has("meta") {
+        PageStyle::Meta
+    } else if has("next_page_uri") {
+        PageStyle::Uri
+    } else if has("has_next") {
+        PageStyle::Numbered
+    } else if paging_inputs || paging.iter().any(|(p, _)| *p != "uri") {
+        PageStyle::Single
+    } else {
+        return Ok(None);
+    };
+    if paging.is_empty() {
+        return Ok(None);
+    }
     let rloc = sloc.at("properties").at(key);
     let (records_schema, _) = schemas.resolve(*records, &rloc)?;
     let openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) = &records_schema.schema_kind
@@ -133,6 +194,7 @@ fn page(
         TypeRef::Model { id } => Ok(Some(ResponseKind::Page {
             records_key: key.to_string(),
             model: id,
+            style,
         })),
         _ => Ok(None),
     }

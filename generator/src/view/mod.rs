@@ -146,6 +146,8 @@ pub enum Output {
     Page {
         model: RustType,
         records_key: String,
+        /// Where the answer says the next page is.
+        style: crate::ir::PageStyle,
     },
     Redirect,
     Bytes,
@@ -296,6 +298,48 @@ impl<'ir> View<'ir> {
     }
 }
 
+/// The modules of the emitted crates' runtime, beside which each API has a
+/// module of its own (the `emit::templates` tests hold the list to the
+/// runtime's files).
+pub const RUNTIME_MODULES: &[&str] = &[
+    "api_types",
+    "app",
+    "auth",
+    "client",
+    "credentials",
+    "dates",
+    "error",
+    "extract",
+    "main",
+    "memory_store",
+    "page",
+    "paging",
+    "path",
+    "pii",
+    "records",
+    "request",
+    "retry",
+    "serve",
+    "sid",
+    "sid_macro",
+    "sqlite_store",
+    "store",
+    "url_text",
+    "validate",
+    "wire",
+];
+
+/// An API's Rust module: its configured name, and `<name>_api` where the
+/// runtime has a module of that name (a spec called `paging.yaml`).
+fn module_name(module: &str) -> String {
+    let name = snake(module);
+    if RUNTIME_MODULES.contains(&name.as_str()) {
+        format!("{name}_api")
+    } else {
+        name
+    }
+}
+
 fn named(n: Named, names: &BTreeMap<String, String>, sids: &BTreeMap<String, SidType>) -> String {
     match n {
         Named::Sid(prefix) => sids
@@ -395,7 +439,7 @@ fn api_view<'ir>(
     let collections = collections(api, &ops, &all_names.collections);
     ApiView {
         ir: api,
-        module: snake(&api.module),
+        module: module_name(&api.module),
         models,
         enums,
         ops,

@@ -72,9 +72,14 @@ pub(super) fn op_view<'ir>(
     let output = match &op.response {
         ResponseKind::Empty => Output::Empty,
         ResponseKind::Value { ty, .. } => Output::Value(rust(ty)),
-        ResponseKind::Page { records_key, model } => Output::Page {
+        ResponseKind::Page {
+            records_key,
+            model,
+            style,
+        } => Output::Page {
             model: rust(&TypeRef::Model { id: model.clone() }),
             records_key: records_key.clone(),
+            style: *style,
         },
         ResponseKind::Redirect => Output::Redirect,
         ResponseKind::Bytes { .. } => Output::Bytes,

@@ -1,11 +1,29 @@
-//! List pages and paging: Twilio's `meta` block and `next_page_url`.
+//! List pages and paging, in each of Twilio's styles: the `meta` block and
+//! its absolute `next_page_url` (the newer APIs), the 2010 API's top-level
+//! `next_page_uri` (a path), a numbered page's `has_next` (the next page is
+//! the same request with `Page` one more), or one page.
 
 use crate::client::{ApiRequest, Client, Response};
 use crate::error::{Error, Result};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
-/// Twilio's paging block.
+/// How a list's answer says where the next page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageStyle {
+    /// `{"<key>": [...], "meta": {"next_page_url": ..}}`.
+    Meta,
+    /// `{"<key>": [...], "next_page_uri": "/2010-04-01/...", "page": ..}`.
+    Uri,
+    /// `{"<key>": [...], "has_next": .., "current_page": ..}`.
+    Numbered,
+    /// One page.
+    Single,
+}
+
+/// Twilio's paging block (for the 2010 API and numbered pages, made from
+/// the paging keys beside the records).
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PageMeta {
@@ -78,8 +96,12 @@ impl<T: DeserializeOwned> Page<T> {
     }
 
     fn from_body(client: Client, request: ApiRequest, status: u16, body: &[u8]) -> Result<Self> {
-        let (records, meta) =
-            decode_page(body, request.records_key).map_err(|e| Error::decode(status, e, body))?;
+        let (records, mut meta, has_next) =
+            decode(body, request.records_key, request.page_style)
+                .map_err(|e| Error::decode(status, e, body))?;
+        if has_next {
+            meta.next_page_url = Some(numbered_next(&request, meta.page + 1));
+        }
         Ok(Page {
             records,
             meta,
@@ -147,56 +169,138 @@ impl<T> Page<T> {
     }
 }
 
-/// A list page's body as Twilio sends it, `{"<key>": [...], "meta": {...}}`:
-/// its records (under `key`, e.g. `users`) and its paging block, read in one
-/// pass straight into their types.
+/// The same request with `Page` set to `page`: a numbered page's next.
+fn numbered_next(request: &ApiRequest, page: u64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(request.query.as_bytes()) {
+        if k != "Page" {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair("Page", &page.to_string());
+    format!("{}?{}", request.path, query.finish())
+}
+
+/// A list page's body as Twilio's newer APIs send it, `{"<key>": [...],
+/// "meta": {...}}`: its records (under `key`, e.g. `users`) and its paging
+/// block, read in one pass straight into their types.
 pub fn decode_page<T: DeserializeOwned>(
     body: &[u8],
     key: &str,
 ) -> std::result::Result<(Vec<T>, PageMeta), String> {
+    decode(body, key, PageStyle::Meta).map(|(records, meta, _)| (records, meta))
+}
+
+/// A page in `style`: its records, its paging block, and whether a numbered
+/// page says there is a next one.
+fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    key: &str,
+    style: PageStyle,
+) -> std::result::Result<(Vec<T>, PageMeta, bool), String> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let (records, meta) = serde::Deserializer::deserialize_map(
+    let (records, meta, top) = serde::Deserializer::deserialize_map(
         &mut deserializer,
         PageVisitor::<T> {
             key,
+            style,
             records: std::marker::PhantomData,
         },
     )
     .map_err(|e| e.to_string())?;
     deserializer.end().map_err(|e| e.to_string())?;
     let records = records.ok_or_else(|| format!("missing `{key}`"))?;
-    let meta = meta.ok_or("missing `meta`")?;
-    Ok((records, meta))
+    let nonempty = |u: Option<String>| u.filter(|u| !u.is_empty());
+    let (meta, has_next) = match style {
+        PageStyle::Meta => (meta.ok_or("missing `meta`")?, false),
+        PageStyle::Uri | PageStyle::Single => (
+            PageMeta {
+                page: top.page.unwrap_or_default(),
+                page_size: top.page_size.unwrap_or_default(),
+                first_page_url: top.first_page_uri,
+                previous_page_url: nonempty(top.previous_page_uri),
+                url: top.uri,
+                next_page_url: if style == PageStyle::Uri {
+                    nonempty(top.next_page_uri)
+                } else {
+                    None
+                },
+                key: Some(key.to_string()),
+            },
+            false,
+        ),
+        PageStyle::Numbered => (
+            PageMeta {
+                page: top.current_page.unwrap_or_default(),
+                page_size: top.per_page.unwrap_or_default(),
+                first_page_url: None,
+                previous_page_url: None,
+                url: None,
+                next_page_url: None,
+                key: Some(key.to_string()),
+            },
+            top.has_next.unwrap_or(false),
+        ),
+    };
+    Ok((records, meta, has_next))
 }
 
-/// The two keys of a page that matter, every other one skipped unread.
+/// The paging keys of the 2010 API and of numbered pages, beside the records.
+#[derive(Default, serde::Deserialize)]
+struct TopLevel {
+    page: Option<u64>,
+    page_size: Option<u64>,
+    first_page_uri: Option<String>,
+    previous_page_uri: Option<String>,
+    next_page_uri: Option<String>,
+    uri: Option<String>,
+    current_page: Option<u64>,
+    per_page: Option<u64>,
+    has_next: Option<bool>,
+}
+
+/// The keys of a page that matter, every other one skipped unread.
 struct PageVisitor<'k, T> {
     key: &'k str,
+    style: PageStyle,
     records: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for PageVisitor<'_, T> {
-    type Value = (Option<Vec<T>>, Option<PageMeta>);
+    type Value = (Option<Vec<T>>, Option<PageMeta>, TopLevel);
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a list page with `{}` and `meta`", self.key)
+        write!(f, "a list page with `{}`", self.key)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let (mut records, mut meta) = (None, None);
+        let (mut records, mut meta, mut top) = (None, None, TopLevel::default());
+        let top_level = self.style != PageStyle::Meta;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.key {
                 records = Some(map.next_value::<Vec<T>>()?);
-            } else if key == "meta" {
-                meta = Some(map.next_value::<PageMeta>()?);
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            }
+            match (key.as_ref(), top_level) {
+                ("meta", false) => meta = Some(map.next_value::<PageMeta>()?),
+                ("page", true) => top.page = map.next_value()?,
+                ("page_size", true) => top.page_size = map.next_value()?,
+                ("first_page_uri", true) => top.first_page_uri = map.next_value()?,
+                ("previous_page_uri", true) => top.previous_page_uri = map.next_value()?,
+                ("next_page_uri", true) => top.next_page_uri = map.next_value()?,
+                ("uri", true) => top.uri = map.next_value()?,
+                ("current_page", true) => top.current_page = map.next_value()?,
+                ("per_page", true) => top.per_page = map.next_value()?,
+                ("has_next", true) => top.has_next = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
         }
-        Ok((records, meta))
+        Ok((records, meta, top))
     }
 }
 

@@ -44,6 +44,8 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     const RETRY: bool;
     /// Where a list page holds its records (`users`), for lists.
     const RECORDS_KEY: &'static str = "";
+    /// How a list page says where the next one is, for lists.
+    const PAGE_STYLE: crate::page::PageStyle = crate::page::PageStyle::Meta;
 
     /// Writes the inputs (after checking them).
     fn write(&self, out: &mut Outgoing) -> std::result::Result<(), InvalidParameter>;
@@ -276,6 +278,7 @@ impl<P: Operation> Request<P> {
             headers: out.headers,
             retryable: self.retry.unwrap_or(P::RETRY),
             records_key: P::RECORDS_KEY,
+            page_style: P::PAGE_STYLE,
             redirect: P::Answer::REDIRECT,
         })
     }

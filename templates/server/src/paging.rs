@@ -1,5 +1,6 @@
-//! Twilio's list responses: records under their key beside `meta`, with
-//! PageToken paging.
+//! Twilio's list responses, with PageToken paging: records under their key
+//! beside `meta` (the newer APIs), beside the 2010 API's top-level paging
+//! keys and relative URIs, or a numbered page's `has_next`.
 
 use crate::auth::RequestContext;
 use serde::Serialize;
@@ -78,8 +79,61 @@ impl PageRequest {
     }
 }
 
-fn page_url(ctx: &RequestContext, path: &str, size: u64, page: u64, token: Option<&str>) -> String {
-    let mut url = format!("{}{path}?PageSize={size}&Page={page}", ctx.base_url);
+/// How a list answers where its next page is (the spec's style).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Style {
+    /// `{"<key>": [...], "meta": {"next_page_url": <absolute URL>, ...}}`.
+    Meta,
+    /// `{"<key>": [...], "next_page_uri": <path and query>, "page": .., ...}`.
+    Uri,
+    /// `{"<key>": [...], "has_next": .., "current_page": .., "per_page": ..}`.
+    Numbered,
+    /// `{"<key>": [...]}`: one page.
+    Single,
+}
+
+/// A list answer as Twilio writes it in `style`, written straight to the
+/// response (no `serde_json::Value` in between: a page of records is the
+/// emulator's largest answer).
+pub fn page_body<'a, T: Serialize>(
+    ctx: &RequestContext,
+    path: &str,
+    key: &'a str,
+    style: Style,
+    request: &PageRequest,
+    page: ListPage<T>,
+) -> PageBody<'a, T> {
+    let size = request.page_size;
+    // The 2010 API links pages by path; the newer ones by absolute URL.
+    let base = if style == Style::Uri { "" } else { ctx.base_url.as_str() };
+    let link = |page: u64, token: Option<&str>| page_url(base, path, size, page, token);
+    let meta = Meta {
+        page: request.page,
+        page_size: size,
+        first_page_url: link(0, None),
+        previous_page_url: page
+            .previous_page_token
+            .as_deref()
+            .map(|t| link(request.page.saturating_sub(1), Some(t))),
+        url: link(request.page, request.page_token.as_deref()),
+        next_page_url: page
+            .next_page_token
+            .as_deref()
+            .map(|t| link(request.page + 1, Some(t))),
+        key,
+    };
+    PageBody {
+        key,
+        style,
+        start: request.page.saturating_mul(size),
+        records: page.records,
+        meta,
+    }
+}
+
+fn page_url(base: &str, path: &str, size: u64, page: u64, token: Option<&str>) -> String {
+    let mut url = format!("{base}{path}?PageSize={size}&Page={page}");
     if let Some(token) = token {
         url.push_str("&PageToken=");
         url.push_str(
@@ -90,43 +144,13 @@ fn page_url(ctx: &RequestContext, path: &str, size: u64, page: u64, token: Optio
     url
 }
 
-/// `{"<key>": [...], "meta": {...}}` as Twilio answers a list, written
-/// straight to the response (no `serde_json::Value` in between: a page of
-/// records is the emulator's largest answer).
-pub fn page_body<'a, T: Serialize>(
-    ctx: &RequestContext,
-    path: &str,
-    key: &'a str,
-    request: &PageRequest,
-    page: ListPage<T>,
-) -> PageBody<'a, T> {
-    let size = request.page_size;
-    let meta = Meta {
-        page: request.page,
-        page_size: size,
-        first_page_url: page_url(ctx, path, size, 0, None),
-        previous_page_url: page
-            .previous_page_token
-            .as_deref()
-            .map(|t| page_url(ctx, path, size, request.page.saturating_sub(1), Some(t))),
-        url: page_url(ctx, path, size, request.page, request.page_token.as_deref()),
-        next_page_url: page
-            .next_page_token
-            .as_deref()
-            .map(|t| page_url(ctx, path, size, request.page + 1, Some(t))),
-        key,
-    };
-    PageBody {
-        key,
-        records: page.records,
-        meta,
-    }
-}
-
-/// A list answer, serialised as `{"<key>": [...], "meta": {...}}`.
+/// A list answer, serialised in its style.
 #[derive(Debug)]
 pub struct PageBody<'a, T> {
     key: &'a str,
+    style: Style,
+    /// The index of the page's first record among all of them.
+    start: u64,
     records: Vec<T>,
     meta: Meta<'a>,
 }
@@ -165,9 +189,35 @@ impl<T: Serialize> axum::response::IntoResponse for PageBody<'_, T> {
 impl<T: Serialize> Serialize for PageBody<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry(self.key, &self.records)?;
-        map.serialize_entry("meta", &self.meta)?;
+        let meta = &self.meta;
+        let mut map = serializer.serialize_map(None)?;
+        match self.style {
+            Style::Meta => {
+                map.serialize_entry(self.key, &self.records)?;
+                map.serialize_entry("meta", meta)?;
+            }
+            // In the order the 2010 API writes them.
+            Style::Uri => {
+                let last = (self.records.len() as u64).saturating_sub(1);
+                map.serialize_entry("end", &(self.start + last))?;
+                map.serialize_entry("first_page_uri", &meta.first_page_url)?;
+                map.serialize_entry("next_page_uri", &meta.next_page_url)?;
+                map.serialize_entry("page", &meta.page)?;
+                map.serialize_entry("page_size", &meta.page_size)?;
+                map.serialize_entry("previous_page_uri", &meta.previous_page_url)?;
+                map.serialize_entry(self.key, &self.records)?;
+                map.serialize_entry("start", &self.start)?;
+                map.serialize_entry("uri", &meta.url)?;
+            }
+            Style::Numbered => {
+                map.serialize_entry(self.key, &self.records)?;
+                map.serialize_entry("current_page", &meta.page)?;
+                map.serialize_entry("per_page", &meta.page_size)?;
+                map.serialize_entry("has_next", &meta.next_page_url.is_some())?;
+                map.serialize_entry("has_prev", &(meta.page > 0))?;
+            }
+            Style::Single => map.serialize_entry(self.key, &self.records)?,
+        }
         map.end()
     }
 }

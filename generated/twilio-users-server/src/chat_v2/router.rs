@@ -68,6 +68,7 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
                 &ctx,
                 parts.uri.path(),
                 "users",
+                crate::paging::Style::Meta,
                 &paging,
                 page,
             );
@@ -81,6 +82,7 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
             &ctx_for_page,
             parts.uri.path(),
             "users",
+            crate::paging::Style::Meta,
             &paging,
             value,
         );

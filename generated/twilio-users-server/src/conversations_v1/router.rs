@@ -86,6 +86,7 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
                 &ctx,
                 parts.uri.path(),
                 "users",
+                crate::paging::Style::Meta,
                 &paging,
                 page,
             );
@@ -101,6 +102,7 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
             &ctx_for_page,
             parts.uri.path(),
             "users",
+            crate::paging::Style::Meta,
             &paging,
             value,
         );
@@ -289,6 +291,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
                 &ctx,
                 parts.uri.path(),
                 "users",
+                crate::paging::Style::Meta,
                 &paging,
                 page,
             );
@@ -302,6 +305,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
             &ctx_for_page,
             parts.uri.path(),
             "users",
+            crate::paging::Style::Meta,
             &paging,
             value,
         );

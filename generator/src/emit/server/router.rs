@@ -81,6 +81,17 @@ pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     chunks(head, handlers)
 }
 
+/// The server runtime's name for a page style.
+fn page_style(style: crate::ir::PageStyle) -> TokenStream {
+    let name = ident(match style {
+        crate::ir::PageStyle::Meta => "Meta",
+        crate::ir::PageStyle::Uri => "Uri",
+        crate::ir::PageStyle::Numbered => "Numbered",
+        crate::ir::PageStyle::Single => "Single",
+    });
+    quote!(crate::paging::Style::#name)
+}
+
 fn handler_name(op: &OpView) -> proc_macro2::Ident {
     format_ident!("handle_{}", op.method)
 }
@@ -194,10 +205,18 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         (Output::Value(_), _) => {
             quote!(::std::result::Result::Ok((#status, ::axum::Json(value)).into_response()))
         }
-        (Output::Page { records_key, .. }, _) => quote! {
-            let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, &paging, value);
+        (
+            Output::Page {
+                records_key, style, ..
+            },
+            _,
+        ) => {
+            let style = page_style(*style);
+            quote! {
+            let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, #style, &paging, value);
             ::std::result::Result::Ok((#status, body).into_response())
-        },
+            }
+        }
         (Output::Redirect, _) => quote! {
             ::std::result::Result::Ok((#status, [(::axum::http::header::LOCATION, value.to_string())]).into_response())
         },
@@ -214,12 +233,18 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
     // A stored implementation answers a page as written JSON; any other
     // says `None` and is asked the typed way.
     let rendered = match (&op.output, op.rendered_method.as_ref()) {
-        (Output::Page { records_key, .. }, Some(r)) if pages => {
+        (
+            Output::Page {
+                records_key, style, ..
+            },
+            Some(r),
+        ) if pages => {
             let r = ident(r);
+            let style = page_style(*style);
             let values = op.path.iter().map(|p| ident(&p.name));
             Some(quote! {
                 if let ::std::option::Option::Some(page) = service.#r(&ctx, #(&#values,)* &params, &paging).await? {
-                    let body = crate::paging::page_body(&ctx, parts.uri.path(), #records_key, &paging, page);
+                    let body = crate::paging::page_body(&ctx, parts.uri.path(), #records_key, #style, &paging, page);
                     return ::std::result::Result::Ok((#status, body).into_response());
                 }
             })
