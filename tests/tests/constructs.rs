@@ -449,6 +449,59 @@ fn paging() {
     assert_eq!(paging.size_max, 1000);
 }
 
+/// One SID type per kind of record, taking each of its prefixes; a path
+/// value one operation types as a SID and another as text takes either.
+#[test]
+fn sids() {
+    let project = snapshot("sids.yaml");
+    let api = api(&project);
+    let message = &api.models["sids.v1.message"];
+    let ty = |f: &str| message.field(f).expect("field").ty.clone();
+    assert_eq!(
+        ty("sid"),
+        TypeRef::Sid {
+            prefix: "SM".into()
+        }
+    );
+    // Unanchored, or hex digits written the other way round: SIDs all the same.
+    assert_eq!(
+        ty("account_sid"),
+        TypeRef::Sid {
+            prefix: "AC".into()
+        }
+    );
+    assert_eq!(
+        ty("service_sid"),
+        TypeRef::Sid {
+            prefix: "MG".into()
+        }
+    );
+    assert!(api
+        .sid_kinds
+        .contains(&vec!["SM".to_string(), "MM".to_string()]));
+    let view = View::new(&project);
+    let sm = &view.sids["SM"];
+    assert_eq!(
+        (sm.name.as_str(), sm.prefixes.clone()),
+        ("MessageSid", vec!["SM".to_string(), "MM".to_string()])
+    );
+    assert!(!view.sids.contains_key("MM"), "one type for the kind");
+    let cf = &view.sids["CF"];
+    assert_eq!(cf.either.as_deref(), Some("ConferenceSidOrName"));
+    let conferences = view.apis[0]
+        .nav
+        .root
+        .children
+        .iter()
+        .find(|c| c.method == "conferences")
+        .expect("conferences");
+    assert_eq!(
+        conferences.node.scope_id.as_ref().map(|s| s.ty.clone()),
+        Some(generator::view::RustType::Sid("ConferenceSidOrName".into())),
+        "the scope takes what both operations below it take"
+    );
+}
+
 #[test]
 fn arrays_and_edge_cases_have_snapshots_too() {
     for file in ["arrays.yaml", "edge_cases.yaml"] {
@@ -477,6 +530,7 @@ fn every_fixture_is_tested() {
             "paging.yaml",
             "paths.yaml",
             "schemas.yaml",
+            "sids.yaml",
             "skipped.yaml",
         ]
     );

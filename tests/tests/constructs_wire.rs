@@ -1,8 +1,9 @@
 //! The constructs that change what goes on the wire (path extensions and
 //! partial segments, query arrays in every style, prefixed and deep maps,
 //! objects in forms, `+json` and array JSON bodies, redirects, bytes and
-//! array answers, pages in each of Twilio's styles), with real traffic: the crates emitted for
-//! `tests/fixtures/constructs/{paths,inputs,operations,paging}.yaml` are built in a
+//! array answers, pages in each of Twilio's styles, SIDs of several prefixes
+//! and SIDs or names), with real traffic: the crates emitted for
+//! `tests/fixtures/constructs/{paths,inputs,operations,paging,sids}.yaml` are built in a
 //! scratch workspace, and the emitted client talks to the emitted server's
 //! router over loopback. Each request is captured as it crossed the wire and
 //! each decoded input as the implementation received it.
@@ -28,6 +29,9 @@ module = "operations"
 [[spec]]
 file = "paging.yaml"
 module = "paging"
+[[spec]]
+file = "sids.yaml"
+module = "sids"
 "#;
 
 /// The test run inside the scratch workspace.
@@ -36,7 +40,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use twilio_constructs::{Client, Credentials, reqwest};
 use twilio_constructs_server as server;
-use server::api_types::{inputs, operations, paging_api as paging, paths};
+use server::api_types::{inputs, operations, paging_api as paging, paths, sids};
 use server::auth::{RequestContext, StaticCredentials};
 use server::error::ServerError;
 use server::paging::{ListPage, PageRequest};
@@ -197,6 +201,27 @@ impl server::paging_api::api::CountriesSummaryApi for Recorder {
     }
 }
 
+impl server::sids::api::MessagesApi for Recorder {
+    async fn fetch_message(&self, _: RequestContext, sid: server::api_types::sid::MessageSid, _: sids::params::FetchMessageParams) -> Result<sids::models::Message, ServerError> {
+        self.log(format!("fetch_message {sid}"));
+        Ok(model(serde_json::json!({"sid": sid.as_str()})))
+    }
+}
+
+impl server::sids::api::ConferencesParticipantsApi for Recorder {
+    async fn create_participant(&self, _: RequestContext, conference_sid: String, p: sids::params::CreateParticipantParams) -> Result<sids::models::Participant, ServerError> {
+        self.log(format!("create_participant {conference_sid} {}", p.to));
+        Ok(model(serde_json::json!({})))
+    }
+}
+
+impl server::sids::api::ConferencesRecordingsApi for Recorder {
+    async fn list_recording(&self, _: RequestContext, conference_sid: server::api_types::sid::ConferenceSid, _: sids::params::ListRecordingParams, _: PageRequest) -> Result<ListPage<sids::models::Recording>, ServerError> {
+        self.log(format!("list_recording {conference_sid}"));
+        Ok(ListPage::new(Vec::new()))
+    }
+}
+
 /// A request as it crossed the wire.
 #[derive(Debug, Clone)]
 struct Raw {
@@ -237,7 +262,8 @@ impl World {
             .merge(server::paths::router::router(service.clone()))
             .merge(server::inputs::router::router(service.clone()))
             .merge(server::operations::router::router(service.clone()))
-            .merge(server::paging_api::router::router(service));
+            .merge(server::paging_api::router::router(service.clone()))
+            .merge(server::sids::router::router(service));
         let auth = StaticCredentials::new().account(ACCOUNT.parse().unwrap(), "token");
         let raw = Arc::new(Mutex::new(Vec::new()));
         let app = server::app::finish(routes, Arc::new(auth))
@@ -505,6 +531,39 @@ async fn pages_in_each_style_both_ways() {
     assert_eq!(summary.uri.as_deref(), Some("/v1/Countries/US/Summary"));
 }
 
+#[tokio::test]
+async fn sids_of_several_prefixes_and_sids_or_names() {
+    use twilio_constructs::sid::{ConferenceSid, ConferenceSidOrName, MessageSid};
+    let w = World::start().await;
+    // One type for the kind, taking each of its prefixes.
+    let media: MessageSid = "MM0123456789abcdef0123456789abcdef".parse().unwrap();
+    assert!("SM0123456789abcdef0123456789abcdef".parse::<MessageSid>().is_ok());
+    let wrong = "XX0123456789abcdef0123456789abcdef".parse::<MessageSid>().unwrap_err();
+    assert_eq!(wrong.prefix, "SM or MM");
+    assert_eq!(MessageSid::PREFIX, "SM");
+    let fetched = w.client.sids().messages().fetch(media.clone()).await.unwrap();
+    assert_eq!(fetched.sid, Some(media.clone()));
+    // A conference by its name or by its SID: navigation takes either.
+    let conference: ConferenceSid = "CF0123456789abcdef0123456789abcdef".parse().unwrap();
+    w.client.sids().conferences("Room 1").participants().create("+1555").await.unwrap();
+    assert_eq!(w.last().target, "/v1/Conferences/Room%201/Participants");
+    w.client.sids().conferences(conference.clone()).participants().create("+1666").await.unwrap();
+    let recordings = w.client.sids().conferences(ConferenceSidOrName::from(&conference)).recordings().list().await.unwrap();
+    assert!(recordings.is_empty());
+    // The recordings operation types its value as a SID: a name is refused there.
+    let refused = w.client.sids().conferences("Room 1").recordings().list().await.unwrap_err();
+    assert!(matches!(refused, twilio_constructs::Error::Api(ref e) if e.status == 400), "{refused:?}");
+    assert_eq!(
+        w.recorder.take(),
+        [
+            format!("fetch_message {media}"),
+            "create_participant Room 1 +1555".to_string(),
+            format!("create_participant {conference} +1666"),
+            format!("list_recording {conference}"),
+        ]
+    );
+}
+
 /// A JSON object's keys in the order they were written.
 fn top_keys(body: &str) -> Vec<String> {
     struct Keys;
@@ -553,6 +612,7 @@ fn emitted_client_and_server_agree_on_the_wire() {
         "inputs.yaml",
         "operations.yaml",
         "paging.yaml",
+        "sids.yaml",
     ] {
         std::fs::copy(
             root.join("tests/fixtures/constructs").join(file),
@@ -619,7 +679,7 @@ url = "2"
         out.display()
     );
     assert!(
-        stdout.contains("test result: ok. 6 passed; 0 failed"),
+        stdout.contains("test result: ok. 7 passed; 0 failed"),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&scratch);

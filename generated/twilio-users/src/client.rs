@@ -38,6 +38,20 @@ impl<T> Response<T> {
     }
 }
 
+/// How a list's answer says where the next page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PageStyle {
+    /// `{"<key>": [...], "meta": {"next_page_url": ..}}`.
+    Meta,
+    /// `{"<key>": [...], "next_page_uri": "/2010-04-01/...", "page": ..}`.
+    Uri,
+    /// `{"<key>": [...], "has_next": .., "current_page": ..}`.
+    Numbered,
+    /// One page.
+    Single,
+}
+
 /// A request ready to send, as an operation's inputs describe it. Opaque:
 /// requests are made by the operations' builders.
 #[derive(Clone)]
@@ -58,7 +72,7 @@ pub struct ApiRequest {
     /// Where a list page holds its records.
     pub(crate) records_key: &'static str,
     /// How a list page says where the next one is.
-    pub(crate) page_style: crate::page::PageStyle,
+    pub(crate) page_style: PageStyle,
     /// Whether a 3xx is the answer (its `Location`) rather than an error.
     pub(crate) redirect: bool,
 }

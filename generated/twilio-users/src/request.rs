@@ -47,7 +47,7 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// Where a list page holds its records (`users`), for lists.
     const RECORDS_KEY: &'static str = "";
     /// How a list page says where the next one is, for lists.
-    const PAGE_STYLE: crate::page::PageStyle = crate::page::PageStyle::Meta;
+    const PAGE_STYLE: crate::client::PageStyle = crate::client::PageStyle::Meta;
 
     /// Writes the inputs (after checking them).
     fn write(&self, out: &mut Outgoing) -> std::result::Result<(), InvalidParameter>;

@@ -13,7 +13,8 @@
 pub struct SidError {
     /// The SID type that was asked for, e.g. `UserSid`.
     pub type_name: &'static str,
-    /// The two-letter prefix that type requires.
+    /// The two-letter prefix that type requires (`SM or MM` for one that
+    /// allows several).
     pub prefix: &'static str,
     /// The rejected input.
     pub value: String,
@@ -29,32 +30,35 @@ impl std::fmt::Debug for SidError {
     }
 }
 
-/// Whether `value` is `prefix` followed by exactly 32 hex digits.
-pub(crate) fn is_sid(prefix: &str, value: &str) -> bool {
+/// Whether `value` is one of `prefixes` followed by exactly 32 hex digits.
+pub(crate) fn is_sid(prefixes: &[&str], value: &str) -> bool {
     value.len() == 34
-        && value.starts_with(prefix)
+        && prefixes.iter().any(|p| value.starts_with(p))
         && value.as_bytes()[2..].iter().all(u8::is_ascii_hexdigit)
 }
 
 macro_rules! sid_type {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal $(, $more:literal)*) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(::std::string::String);
 
         impl $name {
-            /// The two letters every SID of this kind starts with.
+            /// The two letters new SIDs of this kind start with.
             pub const PREFIX: &'static str = $prefix;
+
+            /// Every two letters a SID of this kind may start with.
+            pub const PREFIXES: &'static [&'static str] = &[$prefix $(, $more)*];
 
             /// Checks `value` and wraps it.
             pub fn parse(value: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, $crate::sid::SidError> {
                 let value = value.into();
-                if $crate::sid_macro::is_sid($prefix, &value) {
+                if $crate::sid_macro::is_sid(Self::PREFIXES, &value) {
                     ::std::result::Result::Ok(Self(value))
                 } else {
                     ::std::result::Result::Err($crate::sid::SidError {
                         type_name: ::std::stringify!($name),
-                        prefix: $prefix,
+                        prefix: ::std::concat!($prefix $(, " or ", $more)*),
                         value,
                     })
                 }
@@ -141,18 +145,19 @@ macro_rules! sid_type {
     };
 }
 
-/// A path segment that takes either a record's SID or its `identity`.
-/// (Unused by a spec none of whose paths take one.)
+/// A path segment that takes either a record's SID or another name of it:
+/// its `identity` (variant `Identity`), or a unique or friendly name, a
+/// label (variant `Name`). (Unused by a spec none of whose paths take one.)
 #[allow(unused_macros)]
 macro_rules! sid_or_identity_type {
-    ($(#[$doc:meta])* $name:ident, $sid:ident) => {
+    ($(#[$doc:meta])* $name:ident, $sid:ident, $other:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum $name {
             /// The record's SID.
             Sid($sid),
-            /// The record's application-defined identity (any string, sent percent-encoded).
-            Identity(::std::string::String),
+            /// The record's other name (any string, sent percent-encoded).
+            $other(::std::string::String),
         }
 
         impl $name {
@@ -160,15 +165,15 @@ macro_rules! sid_or_identity_type {
             pub fn as_str(&self) -> &str {
                 match self {
                     Self::Sid(sid) => sid.as_str(),
-                    Self::Identity(identity) => identity,
+                    Self::$other(name) => name,
                 }
             }
 
-            /// Reads a path segment: a valid SID is a SID, anything else an identity.
+            /// Reads a path segment: a valid SID is a SID, anything else a name.
             pub fn from_segment(segment: &str) -> Self {
                 match $sid::parse(segment) {
                     ::std::result::Result::Ok(sid) => Self::Sid(sid),
-                    ::std::result::Result::Err(_) => Self::Identity(segment.to_string()),
+                    ::std::result::Result::Err(_) => Self::$other(segment.to_string()),
                 }
             }
         }
@@ -207,7 +212,7 @@ macro_rules! sid_or_identity_type {
             fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
-            /// A valid SID is a SID, anything else an identity.
+            /// A valid SID is a SID, anything else a name.
             fn parse_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
                 ::std::result::Result::Ok(Self::from_segment(text))
             }

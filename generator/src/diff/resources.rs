@@ -412,9 +412,10 @@ fn describe_response(r: &ResponseKind) -> String {
             records_key,
             model,
             style,
-        } => {
-            format!("page of {model} under {records_key:?} ({style:?} paging)")
-        }
+        } => match style {
+            crate::ir::PageStyle::Meta => format!("page of {model} under {records_key:?}"),
+            other => format!("page of {model} under {records_key:?} ({other:?} paging)"),
+        },
         ResponseKind::Redirect => "redirect".into(),
         ResponseKind::Bytes { media_type } => format!("bytes ({media_type})"),
     }

@@ -293,7 +293,7 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
                 crate::ir::PageStyle::Single => Some(quote!(Single)),
             }
             .map(
-                |s| quote!(const PAGE_STYLE: crate::page::PageStyle = crate::page::PageStyle::#s;),
+                |s| quote!(const PAGE_STYLE: crate::client::PageStyle = crate::client::PageStyle::#s;),
             );
             Some(quote! {
                 const RECORDS_KEY: &'static str = #records_key;

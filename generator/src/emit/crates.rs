@@ -488,18 +488,29 @@ pub fn alias_items(aliases: &[&Renamed]) -> TokenStream {
 fn sid_rs(view: &View, config: &Config) -> TokenStream {
     let sids = view.sids.values().map(|s| {
         let n = ident(&s.name);
-        let prefix = &s.prefix;
-        let d = format!(" A SID of the form `{prefix}` followed by 32 hexadecimal digits.");
-        quote! { crate::sid_macro::sid_type!(#[doc = #d] #n, #prefix); }
+        let prefixes = &s.prefixes;
+        let forms = prefixes
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let d = format!(" A SID of the form {forms} followed by 32 hexadecimal digits.");
+        quote! { crate::sid_macro::sid_type!(#[doc = #d] #n, #(#prefixes),*); }
     });
     let either = view.sids.values().filter_map(|s| {
         let either = ident(s.either.as_ref()?);
         let sid = ident(&s.name);
+        let variant = ident(s.either_variant);
+        let what = if s.either_variant == "Identity" {
+            "an identity"
+        } else {
+            "a name (a unique or friendly name, a label)"
+        };
         let d = format!(
-            " A `{}` or an identity: what a path that takes either is given.",
+            " A `{}` or {what}: what a path that takes either is given.",
             s.name
         );
-        Some(quote! { crate::sid_macro::sid_or_identity_type!(#[doc = #d] #either, #sid); })
+        Some(quote! { crate::sid_macro::sid_or_identity_type!(#[doc = #d] #either, #sid, #variant); })
     });
     let names: std::collections::BTreeSet<&str> = view
         .sids
@@ -513,7 +524,7 @@ fn sid_rs(view: &View, config: &Config) -> TokenStream {
         .collect();
     let aliases = alias_items(&renamed);
     quote! {
-        //! SID types, one per prefix, shared by every API module.
+        //! SID types, one per kind of record, shared by every API module.
         pub use crate::sid_macro::SidError;
         #(#sids)*
         #(#either)*

@@ -125,6 +125,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
         enums: b.schemas.enums,
         skipped: b.skipped,
         warnings: b.schemas.warnings,
+        sid_kinds: b.schemas.sid_kinds,
     })
 }
 

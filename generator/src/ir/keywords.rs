@@ -127,15 +127,28 @@ pub(super) fn string_type(k: &Keywords) -> TypeRef {
     }
 }
 
-/// `^US[0-9a-fA-F]{32}$` -> `US`. Any other pattern is not a SID.
+/// `^US[0-9a-fA-F]{32}$` -> `US`; for a SID of several prefixes
+/// (`^(SM|MM)[0-9a-fA-F]{32}$`) the first. Any other pattern is not a SID.
 pub fn sid_prefix(pattern: &str) -> Option<String> {
-    let rest = pattern.strip_prefix('^')?;
-    let prefix: String = rest.chars().take(2).collect();
-    let tail = rest.get(2..)?;
-    (prefix.len() == 2
-        && prefix.chars().all(|c| c.is_ascii_uppercase())
-        && tail == "[0-9a-fA-F]{32}$")
-        .then_some(prefix)
+    sid_prefixes(pattern).map(|mut p| p.swap_remove(0))
+}
+
+/// The prefixes a SID pattern allows, as written: `^US[0-9a-fA-F]{32}$` ->
+/// `[US]`, `^(SM|MM)[0-9a-fA-F]{32}$` -> `[SM, MM]`. The hex digits may be
+/// written in any case order (`[0-9A-Fa-f]`) or lower case only, and the
+/// pattern may be unanchored (`US[0-9a-f]{32}`), as Twilio's specs write them.
+pub fn sid_prefixes(pattern: &str) -> Option<Vec<String>> {
+    let rest = pattern.strip_prefix('^').unwrap_or(pattern);
+    let rest = rest.strip_suffix('$').unwrap_or(rest);
+    let head = ["[0-9a-fA-F]{32}", "[0-9A-Fa-f]{32}", "[0-9a-f]{32}"]
+        .iter()
+        .find_map(|tail| rest.strip_suffix(tail))?;
+    let prefixes: Vec<String> = match head.strip_prefix('(').and_then(|h| h.strip_suffix(')')) {
+        Some(alternatives) => alternatives.split('|').map(str::to_string).collect(),
+        None => vec![head.to_string()],
+    };
+    let is_prefix = |p: &String| p.len() == 2 && p.chars().all(|c| c.is_ascii_uppercase());
+    prefixes.iter().all(is_prefix).then_some(prefixes)
 }
 
 #[cfg(test)]
@@ -147,7 +160,19 @@ mod tests {
         assert_eq!(sid_prefix("^US[0-9a-fA-F]{32}$").as_deref(), Some("US"));
         assert_eq!(sid_prefix("^US[0-9a-fA-F]{31}$"), None);
         assert_eq!(sid_prefix("^us[0-9a-fA-F]{32}$"), None);
-        assert_eq!(sid_prefix("US[0-9a-fA-F]{32}$"), None);
         assert_eq!(sid_prefix("^[a-z]+$"), None);
+        assert_eq!(sid_prefix("^[a-zA-Z]{2}[0-9a-fA-F]{32}$"), None);
+        assert_eq!(
+            sid_prefix("^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$"),
+            None
+        );
+        // As Twilio's specs also write them.
+        assert_eq!(sid_prefix("US[0-9a-f]{32}").as_deref(), Some("US"));
+        assert_eq!(sid_prefix("^AC[0-9A-Fa-f]{32}$").as_deref(), Some("AC"));
+        assert_eq!(
+            sid_prefixes("^(SM|MM)[0-9a-fA-F]{32}$"),
+            Some(vec!["SM".to_string(), "MM".to_string()])
+        );
+        assert_eq!(sid_prefixes("^(SM|mm)[0-9a-fA-F]{32}$"), None);
     }
 }

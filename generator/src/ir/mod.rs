@@ -20,11 +20,11 @@ mod responses;
 mod schema;
 
 pub use build::build_api;
-pub use keywords::sid_prefix;
+pub use keywords::{sid_prefix, sid_prefixes};
 pub use paths::{is_version, Segment, Template};
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Every API the generator was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +57,10 @@ pub struct Api {
     /// (the operation stays; only what the value described is lost).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// SIDs of one kind written with several prefixes (`^(SM|MM)...`, a
+    /// Message's), as written: a `TypeRef::Sid` holds the first.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub sid_kinds: BTreeSet<Vec<String>>,
 }
 
 impl Api {

@@ -78,6 +78,8 @@ pub(super) struct Schemas<'a> {
     strict: bool,
     /// Extension values read loosely, in the order met.
     pub warnings: Vec<Warning>,
+    /// SID patterns of several prefixes (`^(SM|MM)...`): one kind of record each.
+    pub sid_kinds: std::collections::BTreeSet<Vec<String>>,
 }
 
 /// How deep schemas may nest, references followed: far beyond any real
@@ -99,6 +101,7 @@ impl<'a> Schemas<'a> {
             depth: 0,
             strict,
             warnings: Vec::new(),
+            sid_kinds: std::collections::BTreeSet::new(),
         }
     }
 
@@ -316,7 +319,14 @@ impl<'a> Schemas<'a> {
                     self.register_enum(origin, data, values, loc)?
                 }
             }
-            Some("string") => string_type(&k),
+            Some("string") => {
+                if let Some(prefixes) = k.pattern.and_then(super::keywords::sid_prefixes) {
+                    if prefixes.len() > 1 {
+                        self.sid_kinds.insert(prefixes);
+                    }
+                }
+                string_type(&k)
+            }
             Some("integer") => TypeRef::Integer {
                 format: match k.format.as_deref() {
                     Some("int32") => Some(IntFormat::Int32),

@@ -32,16 +32,29 @@ use crate::ir::{
 use crate::names::{pascal, snake, Namer};
 use models::{enum_view, model_view};
 use operations::{collections, op_view};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use types::Named;
 
-/// A SID type shared by every API.
+/// A SID type shared by every API: one kind of record's SIDs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SidType {
+    /// The first of [`SidType::prefixes`]: what new records' SIDs start with.
     pub prefix: String,
+    /// Every prefix the kind's SIDs may start with (`SM`, `MM`).
+    pub prefixes: Vec<String>,
     pub name: String,
-    /// `UserSidOrIdentity`, where some path takes the SID or an identity.
+    /// `UserSidOrIdentity`, where some path takes the SID or a name instead.
     pub either: Option<String>,
+    /// What the other variant of [`SidType::either`] holds: `Identity` for
+    /// records that have one, else `Name` (a unique or friendly name).
+    pub either_variant: &'static str,
+}
+
+impl SidType {
+    /// The type of a value that is this kind's SID or a name.
+    fn either_name(&self) -> String {
+        format!("{}Or{}", self.name, self.either_variant)
+    }
 }
 
 /// The whole project, as Rust.
@@ -247,37 +260,81 @@ impl<'ir> View<'ir> {
 
     fn build(ir: &'ir Project) -> View<'ir> {
         let names: Vec<type_names::Names> = ir.apis.iter().map(type_names::names).collect();
-        let sid_names = type_names::sid_names(&ir.apis);
-        let mut sids: BTreeMap<String, SidType> = sid_names
-            .into_iter()
+        let kinds = type_names::sid_names(&ir.apis);
+        let mut sids: BTreeMap<String, SidType> = kinds
+            .names
+            .iter()
             .map(|(prefix, name)| {
-                (
-                    prefix.clone(),
-                    SidType {
-                        prefix,
-                        name,
-                        either: None,
+                let sid = SidType {
+                    prefix: prefix.clone(),
+                    prefixes: kinds.prefixes[prefix].clone(),
+                    name: name.clone(),
+                    either: None,
+                    either_variant: if kinds.identities.contains(prefix) {
+                        "Identity"
+                    } else {
+                        "Name"
                     },
-                )
+                };
+                (prefix.clone(), sid)
             })
             .collect();
         for api in &ir.apis {
             for op in api.operations() {
                 for p in &op.path_params {
                     if let TypeRef::SidOrIdentity { prefix } = &p.ty {
-                        if let Some(s) = sids.get_mut(prefix) {
-                            s.either = Some(format!("{}OrIdentity", s.name));
+                        let kind = kinds.kind_of.get(prefix).unwrap_or(prefix);
+                        if let Some(s) = sids.get_mut(kind) {
+                            s.either = Some(s.either_name());
                         }
                     }
                 }
             }
         }
-        let mut apis: Vec<ApiView> = ir
+        // Navigation joins the path values of every operation below a
+        // scope: where one takes a kind's SID and another any text (a
+        // conference's SID or its name), the scope takes either.
+        let wanted: std::cell::RefCell<BTreeSet<String>> = Default::default();
+        let join = |a: &RustType, b: &RustType| -> RustType {
+            if a == b {
+                return a.clone();
+            }
+            let kind_of = |t: &RustType| match t {
+                RustType::Sid(n) => sids
+                    .values()
+                    .find(|s| s.name == *n || s.either_name() == *n),
+                _ => None,
+            };
+            match (kind_of(a), kind_of(b), a, b) {
+                (Some(x), Some(y), ..) if x.prefix == y.prefix => {
+                    wanted.borrow_mut().insert(x.prefix.clone());
+                    RustType::Sid(x.either_name())
+                }
+                (Some(x), None, _, RustType::String) | (None, Some(x), RustType::String, _) => {
+                    wanted.borrow_mut().insert(x.prefix.clone());
+                    RustType::Sid(x.either_name())
+                }
+                _ => RustType::String,
+            }
+        };
+        // Any prefix finds its kind's type.
+        let lookup: BTreeMap<String, SidType> = kinds
+            .kind_of
+            .iter()
+            .filter_map(|(p, k)| Some((p.clone(), sids.get(k)?.clone())))
+            .collect();
+        let views: Vec<ApiView> = ir
             .apis
             .iter()
             .zip(names)
-            .map(|(api, names)| api_view(api, &names, &sids))
+            .map(|(api, names)| api_view(api, &names, &lookup, &join))
             .collect();
+        for kind in wanted.into_inner() {
+            if let Some(s) = sids.get_mut(&kind) {
+                s.either = Some(s.either_name());
+            }
+        }
+        let mut apis = views;
         // Records are shared across APIs: their storage is decided once all are known.
         let storages = storage::storages(&apis);
         for (api, storages) in apis.iter_mut().zip(storages) {
@@ -348,7 +405,7 @@ fn named(n: Named, names: &BTreeMap<String, String>, sids: &BTreeMap<String, Sid
             .unwrap_or_else(|| format!("{prefix}Sid")),
         Named::Either(prefix) => sids
             .get(prefix)
-            .and_then(|s| s.either.clone())
+            .map(SidType::either_name)
             .unwrap_or_else(|| format!("{prefix}SidOrIdentity")),
         Named::Type(id) => names[id].clone(),
     }
@@ -358,6 +415,7 @@ fn api_view<'ir>(
     api: &'ir Api,
     all_names: &type_names::Names,
     sids: &BTreeMap<String, SidType>,
+    join: &dyn Fn(&RustType, &RustType) -> RustType,
 ) -> ApiView<'ir> {
     let names = &all_names.types;
     let rust = |ty: &TypeRef| types::rust_type(ty, &|n| named(n, names, sids));
@@ -435,7 +493,7 @@ fn api_view<'ir>(
                 .collect(),
         })
         .collect();
-    let nav = nav::build(&routes, &mut client_types);
+    let nav = nav::build(&routes, &mut client_types, join);
     let collections = collections(api, &ops, &all_names.collections);
     ApiView {
         ir: api,

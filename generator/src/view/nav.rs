@@ -124,7 +124,20 @@ fn step(segment: &Segment, route: &Route) -> IdStep {
     }
 }
 
-fn insert(root: &mut Draft, route: &Route) {
+/// `found` joined with what another route gives for the same place: the
+/// one type that takes every route's values.
+fn joined(
+    found: &mut Option<IdStep>,
+    next: IdStep,
+    join: &dyn Fn(&RustType, &RustType) -> RustType,
+) {
+    match found {
+        Some(step) => step.ty = join(&step.ty, &next.ty),
+        None => *found = Some(next),
+    }
+}
+
+fn insert(root: &mut Draft, route: &Route, join: &dyn Fn(&RustType, &RustType) -> RustType) {
     let segs = route.segments;
     let mut node = root;
     let mut i = 0;
@@ -138,12 +151,12 @@ fn insert(root: &mut Draft, route: &Route) {
                 i += 1;
             }
             (param, None) => {
-                node.id.get_or_insert_with(|| step(param, route));
+                joined(&mut node.id, step(param, route), join);
                 node.ids.push((route.op, [route.verb, route.alternative]));
                 return;
             }
             (param, Some(Segment::Literal { text })) => {
-                node.scope_id.get_or_insert_with(|| step(param, route));
+                joined(&mut node.scope_id, step(param, route), join);
                 if node.scope_param.is_none() {
                     node.scope_param = param.param_name().map(str::to_string);
                 }
@@ -162,11 +175,16 @@ fn insert(root: &mut Draft, route: &Route) {
 }
 
 /// Builds the tree; `types` names the handles, scopes and requests' module,
-/// in which `Api` is already taken.
-pub(super) fn build(routes: &[Route], types: &mut Namer) -> Nav {
+/// in which `Api` is already taken; `join` gives the type of an id that
+/// routes type differently (a SID in one, any text in another).
+pub(super) fn build(
+    routes: &[Route],
+    types: &mut Namer,
+    join: &dyn Fn(&RustType, &RustType) -> RustType,
+) -> Nav {
     let mut root = Draft::default();
     for r in routes {
-        insert(&mut root, r);
+        insert(&mut root, r, join);
     }
     let mut root_path = String::new();
     // Skip a version segment every path starts with: `client.chat_v2()` already says it.

@@ -10,7 +10,13 @@ use std::fmt::Write as _;
 pub fn summary(view: &View) -> String {
     let mut out = String::new();
     for s in view.sids.values() {
-        let _ = writeln!(out, "sid {} {} {:?}", s.prefix, s.name, s.either);
+        let _ = writeln!(
+            out,
+            "sid {} {} {:?}",
+            s.prefixes.join("|"),
+            s.name,
+            s.either
+        );
     }
     for api in &view.apis {
         for m in api.models.values() {

@@ -633,10 +633,44 @@ fn owner_candidates(component: &str) -> Vec<String> {
     out
 }
 
-/// One name per SID prefix across `apis`.
+/// The kinds of SID across every API: a kind is one prefix, or several a
+/// pattern allows together (`^(SM|MM)...`: a Message's SID), named once.
+#[derive(Debug, Default)]
+pub(super) struct SidKinds {
+    /// Each kind's name, by its first prefix.
+    pub names: BTreeMap<String, String>,
+    /// Each kind's prefixes, its first first.
+    pub prefixes: BTreeMap<String, Vec<String>>,
+    /// The kind (its first prefix) of every prefix met.
+    pub kind_of: BTreeMap<String, String>,
+    /// Kinds whose records have an `identity` to name them by, besides the
+    /// SID (a name takes their place in paths otherwise).
+    pub identities: BTreeSet<String>,
+}
+
+/// Which kind each prefix is: prefixes that one pattern allows together
+/// are one kind, whose first is the first the pattern writes.
+fn kinds_of(apis: &[Api]) -> BTreeMap<String, String> {
+    let mut kind_of: BTreeMap<String, String> = BTreeMap::new();
+    for group in apis.iter().flat_map(|a| &a.sid_kinds) {
+        let first = kind_of
+            .get(&group[0])
+            .cloned()
+            .unwrap_or_else(|| group[0].clone());
+        for p in group {
+            kind_of.entry(p.clone()).or_insert_with(|| first.clone());
+        }
+    }
+    kind_of
+}
+
+/// One name per kind of SID across `apis`.
 // Long: SID type names in passes (owner records, field votes, collisions),
 // one piece because each pass reads the previous one's result.
-pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
+pub(super) fn sid_names(apis: &[Api]) -> SidKinds {
+    let grouped = kinds_of(apis);
+    let kind = |p: &str| grouped.get(p).cloned().unwrap_or_else(|| p.to_string());
+    let mut identities = BTreeSet::new();
     // prefix -> component models whose `sid` has it: (at a collection's home, id).
     let mut owners: BTreeMap<String, BTreeSet<(bool, String)>> = BTreeMap::new();
     // prefix -> stem of a field or input name -> count.
@@ -645,11 +679,12 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
     // says nothing of its record): each gets a type.
     let mut prefixes: BTreeSet<String> = BTreeSet::new();
     let mut vote = |prefix: &str, wire: &str| {
-        prefixes.insert(prefix.to_string());
+        let prefix = kind(prefix);
+        prefixes.insert(prefix.clone());
         let base = pascal(wire);
         if let Some(stem) = base.strip_suffix("Sid").filter(|s| !s.is_empty()) {
             *votes
-                .entry(prefix.to_string())
+                .entry(prefix)
                 .or_default()
                 .entry(stem.to_string())
                 .or_default() += 1;
@@ -670,8 +705,11 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
             .collect();
         for m in api.models.values() {
             if let (Origin::Component { name }, Some(p)) = (&m.origin, m.own_sid_prefix()) {
+                if m.field("identity").is_some() {
+                    identities.insert(kind(p));
+                }
                 owners
-                    .entry(p.to_string())
+                    .entry(kind(p))
                     .or_default()
                     .insert((!homes.contains(m.id.as_str()), name.clone()));
             }
@@ -743,7 +781,32 @@ pub(super) fn sid_names(apis: &[Api]) -> BTreeMap<String, String> {
         let name = namer.unique(name);
         out.insert(prefix, name);
     }
-    out
+    let mut kinds = SidKinds {
+        identities,
+        ..SidKinds::default()
+    };
+    for (prefix, name) in out {
+        let mut all = vec![prefix.clone()];
+        for (p, k) in &grouped {
+            if *k == prefix && *p != prefix {
+                all.push(p.clone());
+            }
+        }
+        // The kind's prefixes in the order its pattern writes them.
+        if let Some(group) = apis
+            .iter()
+            .flat_map(|a| &a.sid_kinds)
+            .find(|g| g[0] == prefix)
+        {
+            all.sort_by_key(|p| group.iter().position(|g| g == p).unwrap_or(usize::MAX));
+        }
+        for p in &all {
+            kinds.kind_of.insert(p.clone(), prefix.clone());
+        }
+        kinds.prefixes.insert(prefix.clone(), all);
+        kinds.names.insert(prefix, name);
+    }
+    kinds
 }
 
 #[cfg(test)]

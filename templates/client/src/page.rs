@@ -3,24 +3,11 @@
 //! `next_page_uri` (a path), a numbered page's `has_next` (the next page is
 //! the same request with `Page` one more), or one page.
 
+pub use crate::client::PageStyle;
 use crate::client::{ApiRequest, Client, Response};
 use crate::error::{Error, Result};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
-
-/// How a list's answer says where the next page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PageStyle {
-    /// `{"<key>": [...], "meta": {"next_page_url": ..}}`.
-    Meta,
-    /// `{"<key>": [...], "next_page_uri": "/2010-04-01/...", "page": ..}`.
-    Uri,
-    /// `{"<key>": [...], "has_next": .., "current_page": ..}`.
-    Numbered,
-    /// One page.
-    Single,
-}
 
 /// Twilio's paging block (for the 2010 API and numbered pages, made from
 /// the paging keys beside the records).
