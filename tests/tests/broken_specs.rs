@@ -131,8 +131,8 @@ cases! {
         "$ref \"other.yaml#/components/schemas/user\" points outside this document; only local references (#/...) are supported";
     ref_not_string: "ref_not_string.yaml" => "paths./v1/Users.post.responses.201.content.application/json.schema.$ref",
         "$ref must be a string";
-    ref_cycle: "ref_cycle.yaml" => "components.schemas.role",
-        "reference cycle: #/components/schemas/role -> #/components/schemas/user -> #/components/schemas/role";
+    ref_cycle: "ref_cycle.yaml" => "components.schemas.member",
+        "reference cycle: #/components/schemas/member -> #/components/schemas/user -> #/components/schemas/member";
 
     // Operations.
     duplicate_operation_id: "duplicate_operation_id.yaml" => "paths./v1/Users/{Sid}.post.operationId",

@@ -502,6 +502,48 @@ fn sids() {
     );
 }
 
+/// `oneOf`/`anyOf` of records a value tells apart are unions; what nothing
+/// tells apart stays JSON; a record that holds itself is boxed where it
+/// would otherwise contain itself.
+#[test]
+fn unions_and_recursion() {
+    use generator::ir::Tell;
+    let project = snapshot("unions.yaml");
+    let api = api(&project);
+    let typing = &api.unions["TypingIndicator"];
+    assert_eq!(
+        typing.tell,
+        Tell::Discriminator {
+            property: "channel".into()
+        }
+    );
+    let tags: Vec<&str> = typing.variants.iter().map(|v| v.tag.as_str()).collect();
+    assert_eq!(tags, ["whatsapp", "messenger"]);
+    let details = &api.unions["unions.v1.item/details"];
+    assert_eq!(details.tell, Tell::Property);
+    let tags: Vec<&str> = details.variants.iter().map(|v| v.tag.as_str()).collect();
+    assert_eq!(tags, ["business_name", "first_name"]);
+    let create = op(api, "CreateTypingIndicator");
+    let body = create.body.as_ref().expect("a body");
+    let ambiguous = body
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "ambiguous")
+        .expect("field");
+    assert_eq!(
+        ambiguous.ty,
+        TypeRef::Json { format: None },
+        "nothing tells them apart"
+    );
+    assert_eq!(api.unions.len(), 2);
+    let view = View::new(&project);
+    let node = &view.apis[0].models["unions.v1.node"];
+    let ty = |f: &str| node.field(f).expect("field").ty.spell();
+    assert_eq!(ty("parent"), "Box<Node>");
+    assert_eq!(ty("owner"), "Box<Owner>", "an owner holds a node again");
+    assert_eq!(ty("children"), "Vec<Node>", "a list is on the heap already");
+}
+
 #[test]
 fn arrays_and_edge_cases_have_snapshots_too() {
     for file in ["arrays.yaml", "edge_cases.yaml"] {
@@ -532,6 +574,7 @@ fn every_fixture_is_tested() {
             "schemas.yaml",
             "sids.yaml",
             "skipped.yaml",
+            "unions.yaml",
         ]
     );
 }

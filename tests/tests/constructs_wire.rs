@@ -2,8 +2,9 @@
 //! partial segments, query arrays in every style, prefixed and deep maps,
 //! objects in forms, `+json` and array JSON bodies, redirects, bytes and
 //! array answers, pages in each of Twilio's styles, SIDs of several prefixes
-//! and SIDs or names), with real traffic: the crates emitted for
-//! `tests/fixtures/constructs/{paths,inputs,operations,paging,sids}.yaml` are built in a
+//! and SIDs or names, unions and records that hold themselves), with real
+//! traffic: the crates emitted for
+//! `tests/fixtures/constructs/{paths,inputs,operations,paging,sids,unions}.yaml` are built in a
 //! scratch workspace, and the emitted client talks to the emitted server's
 //! router over loopback. Each request is captured as it crossed the wire and
 //! each decoded input as the implementation received it.
@@ -32,6 +33,9 @@ module = "paging"
 [[spec]]
 file = "sids.yaml"
 module = "sids"
+[[spec]]
+file = "unions.yaml"
+module = "unions"
 "#;
 
 /// The test run inside the scratch workspace.
@@ -40,7 +44,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use twilio_constructs::{Client, Credentials, reqwest};
 use twilio_constructs_server as server;
-use server::api_types::{inputs, operations, paging_api as paging, paths, sids};
+use server::api_types::{inputs, operations, paging_api as paging, paths, sids, unions};
 use server::auth::{RequestContext, StaticCredentials};
 use server::error::ServerError;
 use server::paging::{ListPage, PageRequest};
@@ -222,6 +226,32 @@ impl server::sids::api::ConferencesRecordingsApi for Recorder {
     }
 }
 
+impl server::unions::api::IndicatorsApi for Recorder {
+    async fn create_indicator(&self, _: RequestContext, p: unions::params::CreateIndicatorParams) -> Result<unions::models::Indicator, ServerError> {
+        self.log(format!("create_indicator {:?}", p.indicator));
+        Ok(model(serde_json::json!({"sid": "TI1", "indicator": p.indicator})))
+    }
+}
+
+impl server::unions::api::ItemsApi for Recorder {
+    async fn fetch_item(&self, _: RequestContext, sid: String, _: unions::params::FetchItemParams) -> Result<unions::models::Item, ServerError> {
+        Ok(model(match sid.as_str() {
+            "business" => serde_json::json!({"sid": sid, "details": {"business_name": "Acme", "website": "https://acme.example"}}),
+            "person" => serde_json::json!({"sid": sid, "details": {"first_name": "Ada"}}),
+            _ => serde_json::json!({"sid": sid, "details": {"nickname": "?"}}),
+        }))
+    }
+}
+
+impl server::unions::api::NodesApi for Recorder {
+    async fn fetch_node(&self, _: RequestContext, sid: String, _: unions::params::FetchNodeParams) -> Result<unions::models::Node, ServerError> {
+        let leaf = unions::models::Node::new("leaf");
+        let parent = unions::models::Node::new("root");
+        Ok(unions::models::Node::new(sid).children([leaf]).parent(parent.clone())
+            .owner(unions::models::Owner::new().name("o").root(parent)))
+    }
+}
+
 /// A request as it crossed the wire.
 #[derive(Debug, Clone)]
 struct Raw {
@@ -263,7 +293,8 @@ impl World {
             .merge(server::inputs::router::router(service.clone()))
             .merge(server::operations::router::router(service.clone()))
             .merge(server::paging_api::router::router(service.clone()))
-            .merge(server::sids::router::router(service));
+            .merge(server::sids::router::router(service.clone()))
+            .merge(server::unions::router::router(service));
         let auth = StaticCredentials::new().account(ACCOUNT.parse().unwrap(), "token");
         let raw = Arc::new(Mutex::new(Vec::new()));
         let app = server::app::finish(routes, Arc::new(auth))
@@ -564,6 +595,37 @@ async fn sids_of_several_prefixes_and_sids_or_names() {
     );
 }
 
+#[tokio::test]
+async fn unions_and_recursive_records_round_trip() {
+    use unions::models::{BusinessDetails, ItemDetails, MessengerIndicator, TypingIndicator};
+    let w = World::start().await;
+    // A discriminated union as a JSON body field, both ways.
+    let messenger = TypingIndicator::from(MessengerIndicator::new("messenger", "psid-1"));
+    let created = w.client.unions().v3().indicators().create(messenger.clone()).await.unwrap();
+    assert_eq!(w.last().body, r#"{"indicator":{"channel":"messenger","recipient":"psid-1"}}"#);
+    assert_eq!(created.indicator, Some(messenger.clone()));
+    assert!(matches!(created.indicator, Some(TypingIndicator::Messenger(ref m)) if m.recipient == "psid-1"));
+    // A channel this crate does not know is kept as it came, and sent back so.
+    let unknown: TypingIndicator = serde_json::from_str(r#"{"channel":"rcs","to":"x"}"#).unwrap();
+    assert!(matches!(unknown, TypingIndicator::Unknown(_)));
+    let echoed = w.client.unions().v3().indicators().create(unknown.clone()).await.unwrap();
+    assert_eq!(echoed.indicator, Some(unknown));
+    // Told apart by a property only one has.
+    let business = w.client.unions().v1().items().fetch("business").await.unwrap();
+    assert!(matches!(business.details, Some(ItemDetails::BusinessDetails(BusinessDetails { ref business_name, .. })) if business_name == "Acme"));
+    let person = w.client.unions().v1().items().fetch("person").await.unwrap();
+    assert!(matches!(person.details, Some(ItemDetails::PersonDetails(_))));
+    let other = w.client.unions().v1().items().fetch("other").await.unwrap();
+    assert!(matches!(other.details, Some(ItemDetails::Unknown(_))));
+    // A record that holds itself.
+    let node = w.client.unions().v1().nodes().fetch("n1").await.unwrap();
+    assert_eq!(node.name, "n1");
+    assert_eq!(node.parent.as_ref().map(|p| p.name.as_str()), Some("root"));
+    assert_eq!(node.children.as_ref().map(|c| c.len()), Some(1));
+    assert_eq!(node.owner.as_ref().and_then(|o| o.root.as_ref()).map(|r| r.name.as_str()), Some("root"));
+    assert_eq!(w.recorder.take().len(), 2);
+}
+
 /// A JSON object's keys in the order they were written.
 fn top_keys(body: &str) -> Vec<String> {
     struct Keys;
@@ -613,6 +675,7 @@ fn emitted_client_and_server_agree_on_the_wire() {
         "operations.yaml",
         "paging.yaml",
         "sids.yaml",
+        "unions.yaml",
     ] {
         std::fs::copy(
             root.join("tests/fixtures/constructs").join(file),
@@ -679,7 +742,7 @@ url = "2"
         out.display()
     );
     assert!(
-        stdout.contains("test result: ok. 7 passed; 0 failed"),
+        stdout.contains("test result: ok. 8 passed; 0 failed"),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&scratch);

@@ -151,7 +151,9 @@ impl ApiDiff<'_> {
             _ if old == new => {}
             // The component behind it was renamed, and the Rust name held:
             // the type itself is compared where models and enums are.
-            (T::Enum { .. }, T::Enum { .. }) | (T::Model { .. }, T::Model { .. })
+            (T::Enum { .. }, T::Enum { .. })
+            | (T::Model { .. }, T::Model { .. })
+            | (T::Union { .. }, T::Union { .. })
                 if self.printed(old, new, site).0 == self.printed(old, new, site).1 => {}
             _ if same_family(old, new) => {
                 self.retyped(ChangeKind::FormatChanged, old, new, site, out)
@@ -352,6 +354,7 @@ pub(super) fn describe(ty: &TypeRef) -> String {
             }
             s
         }
+        TypeRef::Union { id } => format!("one of several records {id}"),
         TypeRef::Sid { prefix } => format!("{prefix} sid"),
         TypeRef::SidOrIdentity { prefix } => format!("{prefix} sid or identity"),
         TypeRef::Integer {

@@ -243,9 +243,11 @@ fn typed(t: &RustType, view: &View, api: &ApiView, krate: &str) -> String {
         RustType::UriMap | RustType::Map(_) => "::std::collections::BTreeMap::new()".into(),
         RustType::Json => format!("{krate}::serde_json::json!({{}})"),
         RustType::Vec(items) => format!("vec![{}]", typed(items, view, api, krate)),
+        RustType::Boxed(inner) => format!("Box::new({})", typed(inner, view, api, krate)),
         RustType::Named(name) => {
             let module = &api.module;
-            match api.enums.values().find(|e| e.name == *name) {
+            let named = |e: &&crate::view::EnumView| e.name == *name || e.aliases.contains(name);
+            match api.enums.values().find(named) {
                 Some(e) => match e.variants.first() {
                     Some(v) => format!("{krate}::{module}::models::{name}::{}", v.name),
                     None => format!("{krate}::{module}::models::{name}::Unknown(String::new())"),

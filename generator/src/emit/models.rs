@@ -3,8 +3,9 @@
 use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
 use crate::config::Renamed;
 use crate::ir::Pii;
+use crate::ir::Tell;
 use crate::names::snake;
-use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType};
+use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType, UnionView};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -23,6 +24,7 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>
         .values()
         .filter(|e| e.same_as.is_none())
         .map(move |e| string_enum(e, &aliases));
+    let unions = api.unions.values().map(move |u| union_enum(u, &paths));
     let defaults_mod = (!defaults.is_empty()).then(|| {
         quote! {
             /// Defaults the spec gives for fields that may be missing.
@@ -40,6 +42,7 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>
         models
             .into_iter()
             .chain(enums)
+            .chain(unions)
             .chain([type_aliases])
             .chain(defaults_mod),
     )
@@ -230,11 +233,11 @@ pub fn pii_entry(wire: &str, p: &Pii) -> TokenStream {
 }
 
 /// A string enum that keeps values it does not know, so a new server value
-/// never breaks decoding.
+/// never breaks decoding, with the deprecated constants that keep its
+/// renamed variants' old names (`renamed` entries `Enum::Old` -> `Enum::New`)
+/// one version.
 // Long: one `quote!` of the enum with its `Display`, `FromStr` and serde impls, kept in one
 // piece so it reads as the code it prints.
-/// One enum, with the deprecated constants that keep its renamed variants'
-/// old names (`renamed` entries `Enum::Old` -> `Enum::New`) one version.
 fn string_enum(e: &EnumView, renamed: &[&Renamed]) -> TokenStream {
     let name = ident(&e.name);
     let prefix = format!("{}::", e.name);
@@ -356,5 +359,109 @@ fn string_enum(e: &EnumView, renamed: &[&Renamed]) -> TokenStream {
         }
 
         #(#aliases)*
+    }
+}
+
+/// One of several records: an enum over their models, told apart as the
+/// spec says (a discriminator's value, or a property only one has), with an
+/// `Unknown` variant that keeps any other value as it came.
+// Long: one `quote!` of the enum with its serde impls and conversions, kept in
+// one piece so it reads as the code it prints.
+fn union_enum(u: &UnionView, paths: &Paths) -> TokenStream {
+    let name = ident(&u.name);
+    let told = match &u.ir.tell {
+        Tell::Discriminator { property } => format!(" Told apart by `{property}`."),
+        Tell::Property => " Told apart by a property only one of them has.".to_string(),
+    };
+    let udoc = doc(
+        u.ir.description.as_deref(),
+        &format!(" One of {} kinds of record.{told}", u.variants.len()),
+    );
+    let variants = u.variants.iter().map(|v| {
+        let (vname, ty) = (ident(&v.name), paths.ty(&v.model));
+        let vdoc = match &u.ir.tell {
+            Tell::Discriminator { property } => format!(" `{property}` is `{}`.", v.tag),
+            Tell::Property => format!(" It has `{}`.", v.tag),
+        };
+        quote! { #[doc = #vdoc] #vname(#ty), }
+    });
+    let serialize = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        quote!(Self::#vname(record) => ::serde::Serialize::serialize(record, s),)
+    });
+    let read = |v: &crate::view::UnionVariantView| {
+        let vname = ident(&v.name);
+        quote! {
+            ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom)
+        }
+    };
+    let deserialize = match &u.ir.tell {
+        Tell::Discriminator { property } => {
+            let arms = u.variants.iter().map(|v| {
+                let tag = v.tag.as_str();
+                let read = read(v);
+                quote!(::std::option::Option::Some(#tag) => #read,)
+            });
+            quote! {
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_string);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        Tell::Property => {
+            let checks = u.variants.iter().map(|v| {
+                let tag = v.tag.as_str();
+                let read = read(v);
+                quote! {
+                    if value.get(#tag).is_some() {
+                        return #read;
+                    }
+                }
+            });
+            quote! {
+                #(#checks)*
+                ::std::result::Result::Ok(Self::Unknown(value))
+            }
+        }
+    };
+    let froms = u.variants.iter().map(|v| {
+        let (vname, ty) = (ident(&v.name), paths.ty(&v.model));
+        quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(record: #ty) -> Self {
+                    Self::#vname(record)
+                }
+            }
+        }
+    });
+    quote! {
+        #udoc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A record this version of the crate does not know, as it came.
+            Unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                #deserialize
+            }
+        }
+
+        #(#froms)*
     }
 }

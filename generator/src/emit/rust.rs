@@ -212,6 +212,10 @@ impl Paths {
             }
             RustType::Named(name) => self.item("models", name),
             RustType::Json => quote!(::serde_json::Value),
+            RustType::Boxed(inner) => {
+                let inner = self.ty(inner);
+                quote!(::std::boxed::Box<#inner>)
+            }
         }
     }
 
@@ -219,6 +223,8 @@ impl Paths {
     /// URLs) and lists of it take anything `Into` it, lists any iterator.
     pub fn arg(&self, t: &RustType) -> TokenStream {
         match t {
+            // The record itself; the setter boxes it.
+            RustType::Boxed(inner) => self.arg(inner),
             RustType::Vec(items) if items.is_text() => {
                 let item = self.ty(items);
                 quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
@@ -264,6 +270,10 @@ pub fn field_init(name: &proc_macro2::Ident, value: &TokenStream) -> TokenStream
 
 pub fn arg_value(t: &RustType, name: &TokenStream) -> TokenStream {
     match t {
+        RustType::Boxed(inner) => {
+            let inner = arg_value(inner, name);
+            quote!(::std::boxed::Box::new(#inner))
+        }
         RustType::Vec(items) if items.is_text() => {
             quote!(#name.into_iter().map(::std::convert::Into::into).collect())
         }

@@ -123,6 +123,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
         resources,
         models: b.schemas.models,
         enums: b.schemas.enums,
+        unions: b.schemas.unions,
         skipped: b.skipped,
         warnings: b.schemas.warnings,
         sid_kinds: b.schemas.sid_kinds,

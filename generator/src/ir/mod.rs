@@ -50,6 +50,9 @@ pub struct Api {
     pub resources: Vec<Resource>,
     pub models: BTreeMap<String, Model>,
     pub enums: BTreeMap<String, Enum>,
+    /// `oneOf`/`anyOf` values that are one of several records.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unions: BTreeMap<String, Union>,
     /// Operations the generator cannot model, left out with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
@@ -477,6 +480,37 @@ pub struct Enum {
     pub values: Vec<String>,
 }
 
+/// A value that is one of several records (`oneOf` or `anyOf` of object
+/// schemas), told apart by a discriminator or by a property only one has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Union {
+    pub id: String,
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub tell: Tell,
+    /// In the spec's order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// How a value shows which variant it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Tell {
+    /// The value of this property names the variant (`discriminator`).
+    Discriminator { property: String },
+    /// Each variant has a required property no other has.
+    Property,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnionVariant {
+    /// The variant's model id.
+    pub model: String,
+    /// The discriminator's value for it, or the property only it has.
+    pub tag: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntFormat {
@@ -541,9 +575,13 @@ pub enum TypeRef {
     Model {
         id: String,
     },
+    /// One of several records ([`Union`]).
+    Union {
+        id: String,
+    },
     /// Any JSON: untyped schemas, objects without properties, and shapes the
-    /// generator does not model (`oneOf`, `anyOf`, `not`); `format` keeps a
-    /// format the spec gives.
+    /// generator does not model (`oneOf`/`anyOf` it cannot tell apart, `not`);
+    /// `format` keeps a format the spec gives.
     Json {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<String>,

@@ -252,7 +252,7 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
                 Some(QueryStyle::DeepObject) => Style::DeepObject,
                 _ => Style::Repeated,
             }),
-            (TypeRef::Model { .. } | TypeRef::UriMap, _) => {
+            (TypeRef::Model { .. } | TypeRef::Union { .. } | TypeRef::UriMap, _) => {
                 return Err(schemas.ctx.err(
                     &ploc.at("schema"),
                     "query parameters holding records are not supported",

@@ -11,11 +11,21 @@
 //! and enums they register recurse into one another through one `Schemas`.
 
 use super::keywords::{keywords, string_type, Keywords};
-use super::{Enum, Field, IntFormat, Model, Origin, Pii, TypeRef, Warning};
+use super::{
+    Enum, Field, IntFormat, Model, Origin, Pii, Tell, TypeRef, Union, UnionVariant, Warning,
+};
 use crate::error::{Ctx, Loc, SpecError};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// What the journal took note of registering.
+#[derive(Debug, Clone, Copy)]
+enum Registered {
+    Model,
+    Enum,
+    Union,
+}
 
 /// A schema's type together with what the place it is used at says about it.
 #[derive(Debug, Clone)]
@@ -69,9 +79,10 @@ pub(super) struct Schemas<'a> {
     doc: &'a OpenAPI,
     pub models: BTreeMap<String, Model>,
     pub enums: BTreeMap<String, Enum>,
+    pub unions: BTreeMap<String, Union>,
     /// Ids in registration order, so an operation that fails can take back
     /// what it registered.
-    journal: Vec<(bool, String)>,
+    journal: Vec<(Registered, String)>,
     /// How deep the schema being read is nested (references followed).
     depth: usize,
     /// Whether a value read loosely is an error instead of a warning.
@@ -97,6 +108,7 @@ impl<'a> Schemas<'a> {
             doc,
             models: BTreeMap::new(),
             enums: BTreeMap::new(),
+            unions: BTreeMap::new(),
             journal: Vec::new(),
             depth: 0,
             strict,
@@ -134,12 +146,12 @@ impl<'a> Schemas<'a> {
 
     /// Forgets every model and enum registered since `checkpoint`.
     pub fn rollback(&mut self, checkpoint: usize) {
-        for (is_model, id) in self.journal.drain(checkpoint..) {
-            if is_model {
-                self.models.remove(&id);
-            } else {
-                self.enums.remove(&id);
-            }
+        for (kind, id) in self.journal.drain(checkpoint..) {
+            match kind {
+                Registered::Model => self.models.remove(&id).map(|_| ()),
+                Registered::Enum => self.enums.remove(&id).map(|_| ()),
+                Registered::Union => self.unions.remove(&id).map(|_| ()),
+            };
         }
     }
 
@@ -304,7 +316,13 @@ impl<'a> Schemas<'a> {
             typed.ty = self.all_of(schema, &k, loc, origin)?;
             return Ok(typed);
         }
-        if !k.alternatives.is_empty() || k.not {
+        if !k.alternatives.is_empty() && !k.not {
+            if let Some(ty) = self.union(schema, &k, loc, origin)? {
+                typed.ty = ty;
+            }
+            return Ok(typed);
+        }
+        if k.not {
             return Ok(typed);
         }
         if k.values.iter().any(Option::is_none) {
@@ -411,6 +429,125 @@ impl<'a> Schemas<'a> {
         self.register_model(origin, &schema.schema_data, &properties, &required, loc)
     }
 
+    /// `oneOf`/`anyOf` of records that a value tells apart: by the
+    /// `discriminator`'s property (its `mapping`, else each variant's
+    /// component name), or by a required property only one variant has.
+    /// Anything else stays untyped JSON (`None`).
+    fn union(
+        &mut self,
+        schema: &Schema,
+        k: &Keywords,
+        loc: &Loc,
+        origin: &Origin,
+    ) -> Result<Option<TypeRef>, SpecError> {
+        let id = id_of(origin);
+        if self.unions.contains_key(&id) {
+            return Ok(Some(TypeRef::Union { id }));
+        }
+        let key = match &schema.schema_kind {
+            openapiv3::SchemaKind::AnyOf { .. } => "anyOf",
+            openapiv3::SchemaKind::Any(a) if a.one_of.is_empty() => "anyOf",
+            _ => "oneOf",
+        };
+        let mut models = Vec::with_capacity(k.alternatives.len());
+        for (i, alt) in k.alternatives.iter().enumerate() {
+            let variant = Origin::Property {
+                model: id.clone(),
+                property: format!("{key}{i}"),
+            };
+            match self.typed(alt, &loc.at(key).at(i), &variant)?.ty {
+                TypeRef::Model { id: m } => {
+                    let component = match alt {
+                        ReferenceOr::Reference { reference } => {
+                            reference.strip_prefix(SCHEMA_REF).map(str::to_string)
+                        }
+                        ReferenceOr::Item(_) => None,
+                    };
+                    models.push((m, component));
+                }
+                _ => return Ok(None),
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if models.len() < 2 || !models.iter().all(|(m, _)| seen.insert(m.clone())) {
+            return Ok(None);
+        }
+        let (tell, tags) = match &schema.schema_data.discriminator {
+            Some(d) => {
+                let tags: Option<Vec<String>> = models
+                    .iter()
+                    .map(|(_, component)| {
+                        let reference = component.as_ref().map(|c| format!("{SCHEMA_REF}{c}"));
+                        d.mapping
+                            .iter()
+                            .find(|(_, target)| {
+                                Some(target.as_str()) == reference.as_deref()
+                                    || Some(target.as_str()) == component.as_deref()
+                            })
+                            .map(|(value, _)| value.clone())
+                            .or_else(|| component.clone())
+                    })
+                    .collect();
+                match tags {
+                    Some(tags) => (
+                        Tell::Discriminator {
+                            property: d.property_name.clone(),
+                        },
+                        tags,
+                    ),
+                    None => return Ok(None),
+                }
+            }
+            None => {
+                let required = |m: &str| -> Vec<String> {
+                    self.models.get(m).map_or_else(Vec::new, |model| {
+                        model
+                            .fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| f.wire_name.clone())
+                            .collect()
+                    })
+                };
+                let all_fields = |m: &str| -> Vec<String> {
+                    self.models.get(m).map_or_else(Vec::new, |model| {
+                        model.fields.iter().map(|f| f.wire_name.clone()).collect()
+                    })
+                };
+                let mut tags = Vec::with_capacity(models.len());
+                for (m, _) in &models {
+                    let own = required(m).into_iter().find(|p| {
+                        models
+                            .iter()
+                            .filter(|(other, _)| other != m)
+                            .all(|(other, _)| !all_fields(other).contains(p))
+                    });
+                    match own {
+                        Some(p) => tags.push(p),
+                        None => return Ok(None),
+                    }
+                }
+                (Tell::Property, tags)
+            }
+        };
+        self.journal.push((Registered::Union, id.clone()));
+        self.unions.insert(
+            id.clone(),
+            Union {
+                id: id.clone(),
+                origin: origin.clone(),
+                description: text(&schema.schema_data.description),
+                tell,
+                variants: models
+                    .into_iter()
+                    .zip(tags)
+                    .map(|((model, _), tag)| UnionVariant { model, tag })
+                    .collect(),
+            },
+        );
+        Ok(Some(TypeRef::Union { id }))
+    }
+
     /// `x-twilio: {pii: {handling, deleteSla}}`. What cannot be read is
     /// read as Twilio's default handling (`standard`) and no deadline: the
     /// value stays tagged as PII.
@@ -469,7 +606,7 @@ impl<'a> Schemas<'a> {
                     unique.push(v);
                 }
             }
-            self.journal.push((false, id.clone()));
+            self.journal.push((Registered::Enum, id.clone()));
             self.enums.insert(
                 id.clone(),
                 Enum {
@@ -496,7 +633,7 @@ impl<'a> Schemas<'a> {
             return Ok(TypeRef::Model { id });
         }
         // Placeholder first: the loader rejects cycles, but a model must not be built twice.
-        self.journal.push((true, id.clone()));
+        self.journal.push((Registered::Model, id.clone()));
         self.models.insert(
             id.clone(),
             Model {

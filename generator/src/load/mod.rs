@@ -357,8 +357,10 @@ fn resolve<'a>(tree: &'a Value, tokens: &[String]) -> Option<&'a Value> {
     })
 }
 
-/// Checks that every reference has a target and that no chain of component
-/// references comes back to where it started (recursive schemas are not supported).
+/// Checks that every reference has a target and that no component is, by
+/// references alone, itself: `a: {$ref: b}`, `b: {allOf: [{$ref: a}]}` names
+/// no schema at all. A schema that holds itself (a tree node's `children`
+/// are nodes) is a recursive type, which the generator builds.
 fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
     // The first reference that fails, in document order.
     let mut failed = None;
@@ -386,13 +388,7 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
                 continue;
             };
             for (name, item) in items {
-                let mut targets = BTreeSet::new();
-                visit_refs(item, false, false, &mut Vec::new(), &mut |_, reference| {
-                    if let Some(reference) = reference {
-                        targets.insert(reference.to_string());
-                    }
-                });
-                graph.insert(format!("#/components/{kind}/{name}"), targets);
+                graph.insert(format!("#/components/{kind}/{name}"), aliases(item));
             }
         }
     }
@@ -408,6 +404,26 @@ fn check_refs(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
         }
     }
     Ok(())
+}
+
+/// The components `item` is made of by reference alone: its own `$ref`,
+/// and those of its `allOf`, `oneOf` and `anyOf` entries (a property's or
+/// an array item's reference holds the other, it is not the other).
+fn aliases(item: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut pending = vec![item];
+    while let Some(node) = pending.pop() {
+        let Value::Object(map) = node else { continue };
+        if let Some(Value::String(r)) = map.get("$ref") {
+            out.insert(r.clone());
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(parts)) = map.get(key) {
+                pending.extend(parts);
+            }
+        }
+    }
+    out
 }
 
 /// A chain of references from `start` back to one on the chain, if any.

@@ -105,7 +105,11 @@ fn is_whole_body(p: &Param) -> bool {
 fn is_object_like(ty: &TypeRef) -> bool {
     matches!(
         ty,
-        TypeRef::Model { .. } | TypeRef::Map { .. } | TypeRef::Json { .. } | TypeRef::UriMap
+        TypeRef::Model { .. }
+            | TypeRef::Union { .. }
+            | TypeRef::Map { .. }
+            | TypeRef::Json { .. }
+            | TypeRef::UriMap
     )
 }
 

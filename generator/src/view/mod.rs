@@ -151,6 +151,25 @@ pub struct EnumView<'ir> {
     pub aliases: Vec<String>,
 }
 
+/// One variant of a union: the record it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariantView {
+    pub name: String,
+    /// The record's model.
+    pub model: RustType,
+    /// The discriminator's value for it, or the property only it has.
+    pub tag: String,
+}
+
+/// A value that is one of several records, as a Rust enum with an
+/// `Unknown` fallback that keeps the JSON.
+#[derive(Debug, Clone)]
+pub struct UnionView<'ir> {
+    pub ir: &'ir crate::ir::Union,
+    pub name: String,
+    pub variants: Vec<UnionVariantView>,
+}
+
 /// What an operation answers with, as Rust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
@@ -223,6 +242,7 @@ pub struct ApiView<'ir> {
     pub module: String,
     pub models: BTreeMap<String, ModelView<'ir>>,
     pub enums: BTreeMap<String, EnumView<'ir>>,
+    pub unions: BTreeMap<String, UnionView<'ir>>,
     pub ops: Vec<OpView<'ir>>,
     pub nav: Nav,
     pub collections: Vec<Collection<'ir>>,
@@ -243,6 +263,7 @@ impl<'ir> ApiView<'ir> {
             .get(id)
             .map(|m| m.name.as_str())
             .or_else(|| self.enums.get(id).map(|e| e.name.as_str()))
+            .or_else(|| self.unions.get(id).map(|u| u.name.as_str()))
             .expect("the IR only refers to models and enums it has")
     }
 
@@ -425,6 +446,7 @@ fn api_view<'ir>(
         Some(name) => ty.with_name(name),
         None => ty,
     };
+    let boxed = models::boxed_fields(api);
     let models = api
         .models
         .iter()
@@ -434,7 +456,12 @@ fn api_view<'ir>(
                     model: id.clone(),
                     field: f.wire_name.clone(),
                 };
-                use_name(site, rust(&f.ty))
+                let ty = use_name(site, rust(&f.ty));
+                if boxed.contains(&(id.clone(), f.wire_name.clone())) {
+                    RustType::Boxed(Box::new(ty))
+                } else {
+                    ty
+                }
             };
             (id.clone(), model_view(m, &names[id], &field_type))
         })
@@ -448,6 +475,11 @@ fn api_view<'ir>(
             view.aliases = all_names.aliases.get(id).cloned().unwrap_or_default();
             (id.clone(), view)
         })
+        .collect();
+    let unions = api
+        .unions
+        .iter()
+        .map(|(id, u)| (id.clone(), models::union_view(u, &names[id], &rust)))
         .collect();
     let input_type = |op: &Operation, p: &crate::ir::Param| {
         let site = type_names::UseSite::Input {
@@ -500,6 +532,7 @@ fn api_view<'ir>(
         module: module_name(&api.module),
         models,
         enums,
+        unions,
         ops,
         nav,
         collections,

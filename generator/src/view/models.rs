@@ -2,6 +2,7 @@
 //! `Option<T>`, or filled from the spec's default) and each variant's name.
 
 use super::*;
+use std::collections::BTreeSet;
 
 /// How a model field is held: `Option<T>` where the value may be null or
 /// missing, `T` where it is always there (required, or filled from the
@@ -64,6 +65,45 @@ pub(super) fn model_view<'ir>(
         name: name.to_string(),
         fields,
     }
+}
+
+/// The fields that hold a record of their own model by way of other
+/// records' fields (a tree node's `parent`, two records holding each
+/// other), by (model id, field wire name): they are boxed, or the struct
+/// would contain itself. A list or a map of records is on the heap already.
+pub(super) fn boxed_fields(api: &Api) -> BTreeSet<(String, String)> {
+    fn direct(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Model { id } => Some(id.as_str()),
+            _ => None,
+        }
+    }
+    let reaches = |from: &str, target: &str| {
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![from];
+        while let Some(id) = pending.pop() {
+            if id == target {
+                return true;
+            }
+            if seen.insert(id) {
+                if let Some(m) = api.models.get(id) {
+                    pending.extend(m.fields.iter().filter_map(|f| direct(&f.ty)));
+                }
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for m in api.models.values() {
+        for f in &m.fields {
+            if let Some(held) = direct(&f.ty) {
+                if reaches(held, &m.id) {
+                    out.insert((m.id.clone(), f.wire_name.clone()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The spec's `default`, where the field's Rust type can hold it.
@@ -141,5 +181,41 @@ pub(super) fn enum_view<'ir>(e: &'ir Enum, name: &str) -> EnumView<'ir> {
             .collect(),
         same_as: None,
         aliases: Vec::new(),
+    }
+}
+
+/// A union's variants: named by the discriminator's value (`Whatsapp`), or
+/// where a property tells them apart, by their record's name.
+pub(super) fn union_view<'ir>(
+    u: &'ir crate::ir::Union,
+    name: &str,
+    rust: &dyn Fn(&TypeRef) -> RustType,
+) -> UnionView<'ir> {
+    let mut namer = Namer::new();
+    // The catch-all variant the emitters add.
+    namer.reserve("Unknown");
+    let variants = u
+        .variants
+        .iter()
+        .map(|v| {
+            let model = rust(&TypeRef::Model {
+                id: v.model.clone(),
+            });
+            let wanted = match (&u.tell, &model) {
+                (crate::ir::Tell::Discriminator { .. }, _) => pascal(&v.tag),
+                (_, RustType::Named(n)) => n.clone(),
+                _ => pascal(&v.tag),
+            };
+            UnionVariantView {
+                name: namer.unique(wanted),
+                model,
+                tag: v.tag.clone(),
+            }
+        })
+        .collect();
+    UnionView {
+        ir: u,
+        name: name.to_string(),
+        variants,
     }
 }

@@ -46,6 +46,7 @@ impl Column {
             | TypeRef::Map { .. }
             | TypeRef::Array { .. }
             | TypeRef::Model { .. }
+            | TypeRef::Union { .. }
             | TypeRef::Json { .. } => Column::Json,
         }
     }

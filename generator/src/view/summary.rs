@@ -58,6 +58,14 @@ pub fn summary(view: &View) -> String {
                 }
             }
         }
+        for u in api.unions.values() {
+            let variants: Vec<String> = u
+                .variants
+                .iter()
+                .map(|v| format!("{}({}) if {}", v.name, v.model.spell(), v.tag))
+                .collect();
+            let _ = writeln!(out, "union {} = {} {variants:?}", u.ir.id, u.name);
+        }
         for (i, op) in api.ops.iter().enumerate() {
             let steps: Vec<String> = api
                 .nav

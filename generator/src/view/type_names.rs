@@ -358,6 +358,11 @@ pub(super) fn names(api: &Api) -> Names {
         let named = origin_candidates(&m.origin, &candidates, &ops);
         candidates.insert(m.id.clone(), named);
     }
+    // Unions, named like the models they are one of: by component or origin.
+    for u in api.unions.values() {
+        let named = origin_candidates(&u.origin, &candidates, &ops);
+        candidates.insert(u.id.clone(), named);
+    }
     let first = |id: &str| candidates[id][0].clone();
     // Enum uses: model fields, then operation inputs.
     let mut uses: BTreeMap<&str, BTreeSet<Use>> = BTreeMap::new();
@@ -504,10 +509,11 @@ pub(super) fn names(api: &Api) -> Names {
     // inline types keep it.
     let rank = |id: &String| {
         let component = |o: &Origin| matches!(o, Origin::Component { .. });
-        match (api.models.get(id), api.enums.get(id)) {
-            (Some(m), _) if component(&m.origin) => 0,
-            (_, Some(e)) if component(&e.origin) => 1,
-            (Some(_), _) => 2,
+        match (api.models.get(id), api.enums.get(id), api.unions.get(id)) {
+            (Some(m), _, _) if component(&m.origin) => 0,
+            (_, Some(e), _) if component(&e.origin) => 1,
+            (_, _, Some(u)) if component(&u.origin) => 1,
+            (Some(_), _, _) => 2,
             _ => 3,
         }
     };

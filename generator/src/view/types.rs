@@ -24,6 +24,9 @@ pub enum RustType {
     /// A model or enum of the API's `models` module.
     Named(String),
     Json,
+    /// `Box<T>`: a model field that holds, by way of other records, a
+    /// record of its own model (a tree node's `parent`).
+    Boxed(Box<RustType>),
 }
 
 impl RustType {
@@ -43,6 +46,7 @@ impl RustType {
             RustType::Map(values) => format!("BTreeMap<String, {}>", values.spell()),
             RustType::Vec(items) => format!("Vec<{}>", items.spell()),
             RustType::Json => "serde_json::Value".into(),
+            RustType::Boxed(inner) => format!("Box<{}>", inner.spell()),
         }
     }
 
@@ -94,7 +98,9 @@ pub(super) fn rust_type(ty: &TypeRef, named: &dyn Fn(Named) -> String) -> RustTy
         TypeRef::PrefixedMap { .. } => RustType::Map(Box::new(RustType::String)),
         TypeRef::Map { values } => RustType::Map(Box::new(rust_type(values, named))),
         TypeRef::Array { items } => RustType::Vec(Box::new(rust_type(items, named))),
-        TypeRef::Enum { id } | TypeRef::Model { id } => RustType::Named(named(Named::Type(id))),
+        TypeRef::Enum { id } | TypeRef::Model { id } | TypeRef::Union { id } => {
+            RustType::Named(named(Named::Type(id)))
+        }
         TypeRef::Json { .. } => RustType::Json,
     }
 }
