@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Drive the Users emulator with Twilio's official Python SDK (twilio-python).
+# Drive an emulator with Twilio's official Python SDK (twilio-python).
 #
-# Usage: tests/sdk/python.sh
+# Usage: tests/sdk/python.sh [DRIVER]
+#   DRIVER                                 the driver script (default tests/sdk/twilio_python.py, the Users APIs)
 #   EMULATOR=path/to/twilio-users-server   the emulator binary (default target/debug/twilio-users-server)
 #
 # This script does not build the emulator: .ci/run builds it first with
 #   cargo build -p twilio-users-server --features emulator
 # It makes a virtualenv at target/tools/venv-sdk with twilio==9.13.0 from PyPI,
-# starts the emulator on a free port, runs tests/sdk/twilio_python.py against it,
+# starts the emulator on a free port, runs the driver against it,
 # stops the emulator whatever happens, and exits with the driver's status.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,6 +17,7 @@ TWILIO_PYTHON_VERSION=9.13.0
 ACCOUNT_SID=AC0123456789abcdef0123456789abcdef
 AUTH_TOKEN=sdk-token
 EMULATOR=${EMULATOR:-target/debug/twilio-users-server}
+DRIVER=${1:-tests/sdk/twilio_python.py}
 VENV=target/tools/venv-sdk
 
 if [ ! -x "$EMULATOR" ]; then
@@ -76,7 +78,7 @@ fi
 echo "python.sh: emulator $EMULATOR listening on $BASE_URL"
 
 status=0
-"$VENV/bin/python" tests/sdk/twilio_python.py "$BASE_URL" "$ACCOUNT_SID" "$AUTH_TOKEN" || status=$?
+"$VENV/bin/python" "$DRIVER" "$BASE_URL" "$ACCOUNT_SID" "$AUTH_TOKEN" || status=$?
 if [ "$status" -ne 0 ] && [ -s "$WORK/stderr" ]; then
     echo "python.sh: the driver failed (status $status); the emulator's stderr, last 40 lines:" >&2
     tail -n 40 "$WORK/stderr" >&2

@@ -21,8 +21,14 @@ use crate::paging::{ListPage, PageRequest};
 use crate::store::{AnswerView, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError};
 use serde_json::{Map, Value};
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// The time, as the shape's records write their dates.
+fn now(shape: &Shape) -> String {
+    let now = chrono::Utc::now();
+    if shape.rfc2822_dates {
+        now.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+    } else {
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
 }
 
 /// Whether `value` is `prefix` followed by 32 hexadecimal digits.
@@ -163,6 +169,7 @@ fn made_field<'a>(made: &'a [(&'static str, Value)], field: &str) -> Option<&'a 
 fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answer {
     let mut made = Vec::with_capacity(6);
     let (mut has_url, mut has_links) = (false, false);
+    let (mut has_uri, mut has_subresources) = (false, false);
     for field in shape.fields {
         let value = match field.name {
             "sid" if !row.sid.is_empty() => Value::String(row.sid.clone()),
@@ -172,7 +179,16 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
                 scope.account(),
                 &[scope.kind(), scope.key()],
             )),
-            "account_sid" => Value::String(scope.account().to_string()),
+            // The account a path names (the 2010 API's `/Accounts/{AccountSid}/...`,
+            // a subaccount the caller owns), else the caller's.
+            "account_sid" => Value::String(
+                scope
+                    .parents()
+                    .iter()
+                    .find(|(p, _)| *p == "AC")
+                    .map_or_else(|| scope.account(), |(_, sid)| sid.as_str())
+                    .to_string(),
+            ),
             // Made below, from the request.
             "url" => {
                 has_url = true;
@@ -180,6 +196,15 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
             }
             "links" if !shape.links.is_empty() => {
                 has_links = true;
+                continue;
+            }
+            // The 2010 API's: the record's path, and its links as paths.
+            "uri" if !shape.extension.is_empty() => {
+                has_uri = true;
+                continue;
+            }
+            "subresource_uris" if !shape.links.is_empty() => {
+                has_subresources = true;
                 continue;
             }
             name => match shape.parents.iter().find(|(f, _)| *f == name) {
@@ -208,7 +233,21 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
         };
         made.push(("url", Value::String(url)));
     }
-    if has_links {
+    if has_uri {
+        let uri = if row.sid.is_empty() {
+            [scope.path(), shape.extension].concat()
+        } else {
+            [scope.path(), "/", &row.sid, shape.extension].concat()
+        };
+        made.push(("uri", Value::String(uri)));
+    }
+    for (wanted, field, base) in [
+        (has_links, "links", base),
+        (has_subresources, "subresource_uris", ""),
+    ] {
+        if !wanted {
+            continue;
+        }
         let mut links = Map::with_capacity(shape.links.len());
         for link in shape.links {
             let url = fill(base, link, |field| {
@@ -216,7 +255,7 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
             });
             links.insert(link.name.into(), Value::String(url));
         }
-        made.push(("links", Value::Object(links)));
+        made.push((field, Value::Object(links)));
     }
     Answer { row, made }
 }
@@ -377,17 +416,19 @@ fn insert<S: Store + ?Sized>(
     sid: &str,
 ) -> Result<Answer, ServerError> {
     check(shape, &assigned)?;
-    let stamp = now();
+    let stamp = now(shape);
     let role = (shape.has("role_sid") && !scope.parents().is_empty()).then(|| {
         let mut of = vec![scope.kind()];
         of.extend(scope.parents().iter().map(|(_, s)| s.as_str()));
         default_sid("RL", scope.account(), &of)
     });
     // What a field starts as where the request sets nothing: the time for
-    // the dates, the parent's default role, else the shape's default.
+    // the dates, the parent's default role, the account that made a record
+    // for its owner, else the shape's default.
     let made = |name: &str| match name {
         "date_created" | "date_updated" => Some(Value::String(stamp.clone())),
         "role_sid" => role.clone().map(Value::String),
+        "owner_account_sid" => Some(Value::String(scope.account().to_string())),
         _ => None,
     };
     // Each stored field inserted once, in the shape's order, with room for
@@ -403,7 +444,7 @@ fn insert<S: Store + ?Sized>(
     }
     // A made field that is a parent's (`role_sid` below a Role) is not
     // stored, yet went into the row all the same: it still does.
-    for name in ["date_created", "date_updated", "role_sid"] {
+    for name in ["date_created", "date_updated", "role_sid", "owner_account_sid"] {
         if shape.has(name)
             && !fields.contains_key(name)
             && let Some(value) = made(name)
@@ -418,6 +459,43 @@ fn insert<S: Store + ?Sized>(
     Ok(answer(ctx, shape, scope, row))
 }
 
+/// The account a request authenticates as is a record of the accounts'
+/// collection (the 2010 API lists and fetches it beside its subaccounts),
+/// made the first time that collection is read: active, full, named by its
+/// SID.
+fn own_account<S: Store + ?Sized>(
+    store: &S,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+) -> Result<(), ServerError> {
+    if shape.sid_prefix != "AC" || !shape.parents.is_empty() {
+        return Ok(());
+    }
+    let account = scope.account();
+    let known = store
+        .get(scope, shape, Key::Sid(account))
+        .map_err(|e| store_error(e, None))?;
+    if known.is_some() {
+        return Ok(());
+    }
+    let mut assigned = Vec::new();
+    for (field, value) in [
+        ("friendly_name", account),
+        ("status", "active"),
+        ("type", "Full"),
+    ] {
+        if shape.has(field) {
+            assigned.push((field, Value::String(value.to_string())));
+        }
+    }
+    match insert(store, ctx, shape, scope, assigned, account) {
+        // Another request made it first.
+        Err(e) if e.status == 409 => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
 fn not_found(scope: &Scope, id: &str) -> ServerError {
     ServerError::not_found(format!("{}/{id}", scope.path()))
 }
@@ -430,6 +508,7 @@ pub fn fetch<S: Store + ?Sized>(
     scope: &Scope,
     id: &str,
 ) -> Result<Answer, ServerError> {
+    own_account(store, ctx, shape, scope)?;
     let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
     store
         .get(scope, shape, key)
@@ -448,6 +527,7 @@ pub fn update<S: Store + ?Sized>(
     assigned: Vec<(&'static str, Value)>,
 ) -> Result<Answer, ServerError> {
     check(shape, &assigned)?;
+    own_account(store, ctx, shape, scope)?;
     let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
     let mut changes: Map<String, Value> = assigned
         .into_iter()
@@ -455,7 +535,7 @@ pub fn update<S: Store + ?Sized>(
         .map(|(f, v)| (f.to_string(), v))
         .collect();
     if shape.has("date_updated") {
-        changes.insert("date_updated".into(), Value::String(now()));
+        changes.insert("date_updated".into(), Value::String(now(shape)));
     }
     let unique = crate::store::unique_value(shape, &changes);
     store
@@ -538,6 +618,7 @@ pub fn list<S: Store + ?Sized>(
     scope: &Scope,
     request: &PageRequest,
 ) -> Result<ListPage<Answer>, ServerError> {
+    own_account(store, ctx, shape, scope)?;
     paged(rows(store, shape, scope, request)?, |row| {
         Ok(answer(ctx, shape, scope, row))
     })
@@ -602,6 +683,7 @@ fn list_kept(
     render: fn(Answer) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError>,
 ) -> Result<ListPage<Rendered>, ServerError> {
     let shape = view.shape;
+    own_account(store, ctx, shape, scope)?;
     paged(rows(store, shape, scope, request)?, |row| {
         if let Some(json) = row.kept_answer(view) {
             return Ok(Rendered(json.clone()));

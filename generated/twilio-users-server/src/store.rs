@@ -79,10 +79,24 @@ pub struct Shape {
     pub parents: &'static [(&'static str, &'static str)],
     /// `dependentProperties`: links filled from the record.
     pub links: &'static [Link],
+    /// What every URL of the records' paths ends with (`.json` in the 2010
+    /// API, whose records give their path as `uri` and their links, relative,
+    /// as `subresource_uris`); empty elsewhere.
+    pub extension: &'static str,
+    /// Whether the records' dates are written as RFC 2822 (`Mon, 07 Dec 2026
+    /// 13:53:41 +0000`, the 2010 API) rather than RFC 3339.
+    pub rfc2822_dates: bool,
 }
 
 /// Fields made from the request and the scope on every answer, never stored.
-const DERIVED: &[&str] = &["sid", "account_sid", "url", "links"];
+const DERIVED: &[&str] = &[
+    "sid",
+    "account_sid",
+    "url",
+    "links",
+    "uri",
+    "subresource_uris",
+];
 
 impl Shape {
     /// Whether the model has `field`.

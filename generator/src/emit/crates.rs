@@ -218,6 +218,26 @@ fn emit_server<'a>(
         "Cargo.toml",
         templates::render("server/Cargo.toml", &context)?,
     );
+    // Operations the stored implementation cannot give a meaning to.
+    let unserved: Vec<SkippedRow> = view
+        .apis
+        .iter()
+        .flat_map(|a| {
+            a.collections.iter().flat_map(move |c| {
+                c.ops
+                    .iter()
+                    .map(move |i| &a.ops[*i])
+                    .filter(move |op| !crate::view::storage::served(op, c))
+                    .map(move |op| SkippedRow {
+                        module: a.ir.module.clone(),
+                        operation: format!("{} {}", op.ir.method.as_str(), op.ir.path),
+                        location: op.ir.operation_id.clone(),
+                        reason: String::new(),
+                    })
+            })
+        })
+        .collect();
+    context.insert("unserved", &unserved);
     put(
         "README.md",
         templates::render("server/README.md", &context)?,

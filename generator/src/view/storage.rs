@@ -18,6 +18,23 @@ use super::{ApiView, Collection, InputView, OpView};
 use crate::ir::{Model, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Whether the stored implementation serves `op` of collection `c`: its
+/// answer is the collection's records (one, a page of them, or nothing). An
+/// operation that answers with something else (a new key's secret, a
+/// validation request, a redirect, bytes) has no meaning a store can give
+/// it: the emulator answers it 501, and its README lists it.
+pub fn served(op: &OpView, c: &Collection) -> bool {
+    let answers_records = match &op.output {
+        super::Output::Empty => true,
+        super::Output::Value(t) => {
+            matches!(t, super::RustType::Named(_)) && op.ir.response.model() == c.model
+        }
+        super::Output::Page { .. } => op.ir.response.model() == c.model,
+        super::Output::Redirect | super::Output::Bytes => false,
+    };
+    answers_records && c.model.is_some()
+}
+
 /// How a field is stored (the column type of a SQL table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -73,6 +90,11 @@ pub struct Storage {
     pub columns: Vec<(String, Column)>,
     /// The field that is unique in a scope and names a record too.
     pub unique: Option<String>,
+    /// What the records' paths end with (`.json`): their `uri` ends so too.
+    pub extension: String,
+    /// Whether their dates are written as RFC 2822 (the spec's format
+    /// `date-time-rfc-2822` on `date_created`), not RFC 3339.
+    pub rfc2822_dates: bool,
 }
 
 impl Storage {
@@ -163,6 +185,12 @@ fn storage<'ir>(
         .collect();
     let unique = model.field("identity").map(|f| f.wire_name.clone());
     let sid_prefix = model.own_sid_prefix().unwrap_or("").to_string();
+    let extension = c.resource.template.extension.clone();
+    let rfc2822_dates = ["date_created", "date_updated"].iter().any(|d| {
+        model.field(d).is_some_and(|f| {
+            matches!(&f.ty, TypeRef::String { format: Some(f), .. } if f == "date-time-rfc-2822")
+        })
+    });
     let first = &api.ops[*c.ops.first()?];
     let parents = match shared_kind(api, c, model) {
         Some(kind) => {
@@ -184,6 +212,8 @@ fn storage<'ir>(
                 parents,
                 columns,
                 unique,
+                extension,
+                rfc2822_dates,
             });
         }
         None => parent_inputs(first)
@@ -205,6 +235,8 @@ fn storage<'ir>(
         parents,
         columns,
         unique,
+        extension,
+        rfc2822_dates,
     })
 }
 

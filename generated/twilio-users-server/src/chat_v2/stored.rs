@@ -77,6 +77,8 @@ static SERVICES_USERS: crate::store::Shape = crate::store::Shape {
             mapping: &[("service_sid", "service_sid"), ("user_sid", "sid")],
         },
     ],
+    extension: "",
+    rfc2822_dates: false,
 };
 
 impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {

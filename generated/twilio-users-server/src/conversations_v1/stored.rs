@@ -71,6 +71,8 @@ static SERVICES_USERS: crate::store::Shape = crate::store::Shape {
             mapping: &[("chat_service_sid", "chat_service_sid"), ("user_sid", "sid")],
         },
     ],
+    extension: "",
+    rfc2822_dates: false,
 };
 
 /// Records of `/v1/Users`.
@@ -102,6 +104,8 @@ static USERS: crate::store::Shape = crate::store::Shape {
             mapping: &[("user_sid", "sid")],
         },
     ],
+    extension: "",
+    rfc2822_dates: false,
 };
 
 impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {

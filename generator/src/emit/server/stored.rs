@@ -7,7 +7,7 @@ use super::{output_type, rendered_output, signature_args};
 use crate::emit::rust::{chunks, ident, Chunks, Paths};
 use crate::ir::{CrudKind, Segment};
 use crate::view::storage::{self, Storage};
-use crate::view::{ApiView, Arity, Collection, OpView, Output, RustType, Source};
+use crate::view::{ApiView, Arity, Collection, OpView, Output, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -17,7 +17,7 @@ pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     for c in &api.collections {
         let shape = ident(&c.store_name);
         // Every stored operation needs the shape, lists too: they fill in `url` and `links`.
-        if c.ops.iter().any(|i| stored(&api.ops[*i], c)) {
+        if c.ops.iter().any(|i| storage::served(&api.ops[*i], c)) {
             if let Some(storage) = &c.storage {
                 shapes.push(shape_static(c, storage, api));
                 shape_names.push(shape.clone());
@@ -129,6 +129,7 @@ fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream
         let mapping = l.mapping.iter().map(|(k, v)| quote!((#k, #v)));
         quote!(crate::store::Link { name: #n, template: #t, mapping: &[#(#mapping),*] })
     });
+    let (extension, rfc2822) = (storage.extension.as_str(), storage.rfc2822_dates);
     let sdoc = format!(" Records of `{}`.", c.path);
     quote! {
         #[doc = #sdoc]
@@ -140,6 +141,8 @@ fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream
             unique: #unique,
             parents: &[#(#parents),*],
             links: &[#(#links),*],
+            extension: #extension,
+            rfc2822_dates: #rfc2822,
         };
     }
 }
@@ -176,18 +179,6 @@ fn collection_path(op: &OpView, borrowed: bool) -> TokenStream {
     quote!(crate::records::path(&[#(#parts),*]))
 }
 
-/// Whether the store can answer `op`: its answer is the collection's records.
-fn stored(op: &OpView, c: &Collection) -> bool {
-    let model = |t: &RustType| matches!(t, RustType::Named(_));
-    let answers_records = match &op.output {
-        Output::Empty => true,
-        Output::Value(t) => model(t) && op.ir.response.model() == c.model,
-        Output::Page { .. } => op.ir.response.model() == c.model,
-        Output::Redirect | Output::Bytes => false,
-    };
-    answers_records && c.model.is_some()
-}
-
 fn stored_method(
     c: &Collection,
     op: &OpView,
@@ -196,7 +187,7 @@ fn stored_method(
 ) -> TokenStream {
     let m = ident(&op.method);
     let out = output_type(op, paths);
-    if !stored(op, c) {
+    if !storage::served(op, c) {
         return not_implemented(op, paths);
     }
     let has_id = op.resource.template.ends_with_param();
