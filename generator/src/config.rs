@@ -28,7 +28,7 @@ pub struct Config {
 }
 
 /// A type the emitted crates renamed: `old` stays, deprecated, in version `since`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Renamed {
     /// The API module the type is in, or `sid` for SID types.

@@ -63,6 +63,7 @@ pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output
                 version: config.version.clone(),
                 project: project.clone(),
                 names: None,
+                renamed: config.renamed.clone(),
             }
             .to_json()
         },

@@ -38,6 +38,10 @@ pub struct Record {
     /// The names the crates were emitted with ([`NAMES`]), where a tree has them.
     #[serde(skip)]
     pub names: Option<NameTable>,
+    /// The deprecated aliases this version keeps: where no `codegen.toml`
+    /// holds them (a `--spec` run), the next run reads them from here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
 }
 
 impl NameTable {
@@ -144,15 +148,52 @@ pub fn next_version(version: &str, bump: Bump) -> Result<String> {
     Ok(next.to_string())
 }
 
+/// Where a run's versions come from, for what its errors say: the record
+/// it compares with, and the file that sets the version (none in a
+/// `--spec` run, which takes `--version`).
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// `generated/codegen-record.json`.
+    pub record: String,
+    /// `specs/codegen.toml`, or `None` for a `--spec` run.
+    pub config: Option<String>,
+}
+
+impl Sources {
+    /// How to give the version a change needs.
+    fn how_to(&self, needed: &semver::Version) -> String {
+        match &self.config {
+            Some(config) => format!(
+                "run `cargo xtask codegen --bump`, or set `version = \"{needed}\"` in {config}"
+            ),
+            None => format!("run again with `--bump`, or with `--version {needed}`"),
+        }
+    }
+
+    /// What sets the version.
+    fn setter(&self) -> String {
+        self.config
+            .clone()
+            .unwrap_or_else(|| "--version (or the record's)".to_string())
+    }
+}
+
 /// Whether `configured` accounts for a change of `bump` since `recorded`:
 /// breaking changes need at least the next breaking version; a version
-/// never goes back.
-pub fn check_version(recorded: &str, configured: &str, bump: Bump) -> Result<()> {
-    let r = parse_version(recorded, "generated/codegen-record.json")?;
-    let c = parse_version(configured, "specs/codegen.toml")?;
+/// never goes back. Errors name the files `sources` says this run uses.
+pub fn check_version(
+    recorded: &str,
+    configured: &str,
+    bump: Bump,
+    sources: &Sources,
+) -> Result<()> {
+    let r = parse_version(recorded, &sources.record)?;
+    let c = parse_version(configured, &sources.setter())?;
     if c < r {
         return Err(Error::Other(format!(
-            "specs/codegen.toml has version {c}, older than {r}, which generated/ was made at"
+            "{} gives version {c}, older than {r}, which {} says the crates were made at",
+            sources.setter(),
+            sources.record
         )));
     }
     if bump == Bump::Breaking {
@@ -160,8 +201,9 @@ pub fn check_version(recorded: &str, configured: &str, bump: Bump) -> Result<()>
         if c < needed {
             return Err(Error::Other(format!(
                 "this change (of the spec, or of the names this generator gives it) breaks the emitted crates' Rust API, which version {c} does not allow \
-                 (generated/ was made at {r}; a breaking change needs {needed}): \
-                 run `cargo xtask codegen --bump`, or set `version = \"{needed}\"` in specs/codegen.toml"
+                 ({} says the crates were made at {r}; a breaking change needs {needed}): {}",
+                sources.record,
+                sources.how_to(&needed)
             )));
         }
     }
@@ -287,7 +329,9 @@ pub fn edit_config(text: &str, version: &str, renamed: &[Renamed]) -> Result<Str
 pub struct Bumped {
     pub version: String,
     pub renamed: Vec<Renamed>,
-    pub config_text: String,
+    /// The config file with the new version and aliases (none in a `--spec`
+    /// run: the record keeps them).
+    pub config_text: Option<String>,
     pub changelog: String,
 }
 
@@ -300,9 +344,12 @@ impl Bumped {
     }
 }
 
+/// The next version for the changes since `record`, its changelog entry
+/// and aliases; `config_text` (the config file, where the run has one) is
+/// edited to match.
 pub fn bump(
     config: &Config,
-    config_text: &str,
+    config_text: Option<&str>,
     record: &Record,
     project: &Project,
 ) -> Result<Option<Bumped>> {
@@ -314,7 +361,9 @@ pub fn bump(
     let version = next_version(&record.version, kind)?;
     let renamed = renamed_types(&report, &version);
     Ok(Some(Bumped {
-        config_text: edit_config(config_text, &version, &renamed)?,
+        config_text: config_text
+            .map(|text| edit_config(text, &version, &renamed))
+            .transpose()?,
         changelog: prepend_entry(
             config.changelog.as_deref(),
             &changelog_entry(&version, &report),
@@ -339,12 +388,33 @@ mod tests {
 
     #[test]
     fn a_breaking_change_needs_the_next_breaking_version() {
-        assert!(check_version("0.1.0", "0.1.0", Bump::Breaking).is_err());
-        assert!(check_version("0.1.0", "0.1.5", Bump::Breaking).is_err());
-        assert!(check_version("0.1.0", "0.2.0", Bump::Breaking).is_ok());
-        assert!(check_version("0.1.0", "1.0.0", Bump::Breaking).is_ok());
-        assert!(check_version("0.1.0", "0.1.0", Bump::Compatible).is_ok());
-        assert!(check_version("0.2.0", "0.1.0", Bump::None).is_err());
+        let sources = Sources {
+            record: "out/codegen-record.json".into(),
+            config: Some("specs/codegen.toml".into()),
+        };
+        let check = |r, c, b| check_version(r, c, b, &sources);
+        assert!(check("0.1.0", "0.1.0", Bump::Breaking).is_err());
+        assert!(check("0.1.0", "0.1.5", Bump::Breaking).is_err());
+        assert!(check("0.1.0", "0.2.0", Bump::Breaking).is_ok());
+        assert!(check("0.1.0", "1.0.0", Bump::Breaking).is_ok());
+        assert!(check("0.1.0", "0.1.0", Bump::Compatible).is_ok());
+        assert!(check("0.2.0", "0.1.0", Bump::None).is_err());
+        // A `--spec` run names what it uses, and no config file.
+        let spec_run = Sources {
+            record: "/tmp/out/codegen-record.json".into(),
+            config: None,
+        };
+        let e = check_version("0.1.0", "0.1.0", Bump::Breaking, &spec_run)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("/tmp/out/codegen-record.json") && e.contains("--version 0.2.0"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("codegen.toml") && !e.contains("generated/"),
+            "{e}"
+        );
     }
 
     #[test]

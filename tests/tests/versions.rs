@@ -224,3 +224,139 @@ fn the_project_records_what_generated_was_made_from() {
     }
     assert_eq!(record.project, project);
 }
+
+/// A `--spec` run (no `codegen.toml`) takes a breaking change too: the gate
+/// names the files that run uses, `--bump` moves the version it keeps in the
+/// record and the crates, and the aliases it keeps last the version.
+#[test]
+fn a_spec_run_takes_a_breaking_change_with_bump_or_version() {
+    let dir = scratch("versions-spec-run");
+    let (spec, out) = (dir.join("users.yaml"), dir.join("out"));
+    let base = std::fs::read_to_string(root().join("tests/fixtures/diff/base.yaml")).expect("base");
+    let xtask = xtask();
+    let run = |extra: &[&str]| {
+        Command::new(&xtask)
+            .arg("codegen")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .expect("xtask runs")
+    };
+    std::fs::write(&spec, &base).expect("spec");
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", text(&first));
+    let krate = out.join("twilio-users/Cargo.toml");
+    assert!(std::fs::read_to_string(&krate)
+        .unwrap()
+        .contains("version = \"0.1.0\""));
+
+    // The `kind` field becomes `category`: its enum is renamed, and a field goes.
+    let renamed = base.replace(
+        "        kind:\n          $ref: '#/components/schemas/user_enum_kind'\n",
+        "        category:\n          $ref: '#/components/schemas/user_enum_kind'\n",
+    );
+    std::fs::write(&spec, &renamed).expect("spec");
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let says = text(&refused);
+    let record = out.join("codegen-record.json").display().to_string();
+    assert!(
+        says.contains(&record),
+        "names the record it compared with: {says}"
+    );
+    assert!(
+        says.contains("--version 0.2.0") && says.contains("--bump"),
+        "{says}"
+    );
+    assert!(
+        !says.contains("codegen.toml") && !says.contains("generated/"),
+        "{says}"
+    );
+
+    // `--version` gives the version the change needs.
+    let explicit = run(&["--version", "0.2.0", "--force"]);
+    assert!(explicit.status.success(), "{}", text(&explicit));
+    assert!(std::fs::read_to_string(&krate)
+        .unwrap()
+        .contains("version = \"0.2.0\""));
+
+    // Or `--bump` finds it: the next breaking change, with its changelog
+    // entry in the crates and the renamed type kept one version.
+    std::fs::write(
+        &spec,
+        renamed.replace("        - person\n        - bot\n", "        - person\n"),
+    )
+    .expect("spec");
+    let bumped = run(&["--bump"]);
+    assert!(bumped.status.success(), "{}", text(&bumped));
+    assert!(std::fs::read_to_string(&krate)
+        .unwrap()
+        .contains("version = \"0.3.0\""));
+    let changelog =
+        std::fs::read_to_string(out.join("twilio-users/CHANGELOG.md")).expect("changelog");
+    assert!(
+        changelog.contains("## 0.3.0") && changelog.contains("enum value removed"),
+        "{changelog}"
+    );
+
+    // A later run with no change keeps the version and the changelog.
+    let again = run(&[]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(std::fs::read_to_string(&krate)
+        .unwrap()
+        .contains("version = \"0.3.0\""));
+    assert!(
+        std::fs::read_to_string(out.join("twilio-users/CHANGELOG.md"))
+            .unwrap()
+            .contains("## 0.3.0")
+    );
+}
+
+/// A renamed type keeps its old name one version in a `--spec` run too (the
+/// record keeps the alias where no `codegen.toml` can).
+#[test]
+fn a_spec_run_keeps_a_renamed_type_one_version() {
+    let dir = scratch("versions-spec-alias");
+    let (spec, out) = (dir.join("users.yaml"), dir.join("out"));
+    let base = std::fs::read_to_string(root().join("tests/fixtures/diff/base.yaml")).expect("base");
+    let xtask = xtask();
+    let run = |extra: &[&str]| {
+        Command::new(&xtask)
+            .arg("codegen")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .expect("xtask runs")
+    };
+    std::fs::write(&spec, &base).expect("spec");
+    assert!(run(&[]).status.success());
+    std::fs::write(
+        &spec,
+        base.replace(
+            "        kind:\n          $ref: '#/components/schemas/user_enum_kind'\n",
+            "        category:\n          $ref: '#/components/schemas/user_enum_kind'\n",
+        ),
+    )
+    .expect("spec");
+    let bumped = run(&["--bump"]);
+    assert!(bumped.status.success(), "{}", text(&bumped));
+    let models =
+        || std::fs::read_to_string(out.join("twilio-users/src/users/models.rs")).expect("models");
+    assert!(
+        models().contains("pub type UserKind = UserCategory;"),
+        "the alias"
+    );
+    // Regenerated unchanged: the alias stays for the version.
+    let again = run(&[]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        models().contains("pub type UserKind = UserCategory;"),
+        "kept by the record"
+    );
+}

@@ -10,6 +10,7 @@ use std::time::Instant;
 mod bench;
 mod conformance;
 mod prism;
+mod schema_check;
 mod scratch;
 
 #[derive(Parser)]
@@ -58,9 +59,14 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Move the version on as the spec change asks (compared with what
-        /// --out was made from), and write its changelog entry.
-        #[arg(long, conflicts_with_all = ["check", "spec"])]
+        /// --out was made from), and write its changelog entry (to
+        /// specs/CHANGELOG.md, or with --spec, to the crates' CHANGELOG.md).
+        #[arg(long, conflicts_with = "check")]
         bump: bool,
+        /// With --spec: the version the crates carry (default: the one --out
+        /// was made at, else 0.1.0). A breaking change needs the next one.
+        #[arg(long, requires = "spec", conflicts_with = "bump")]
+        version: Option<String>,
     },
     /// Time each pipeline stage per spec against a YAML-parsing baseline.
     Bench {
@@ -139,12 +145,14 @@ fn main() -> ExitCode {
             strict,
             force,
             bump,
+            version,
         } => codegen(
             Codegen {
                 check,
                 strict,
                 force,
                 bump,
+                version,
             },
             spec,
             config,
@@ -210,6 +218,8 @@ struct Codegen {
     strict: bool,
     force: bool,
     bump: bool,
+    /// `--version`, for a `--spec` run.
+    version: Option<String>,
 }
 
 /// Compares `project` with what `out` was made from: refuses a change that
@@ -233,13 +243,20 @@ fn versions(
             return Ok(None);
         }
     };
+    let sources = release::Sources {
+        record: out.join(release::RECORD).display().to_string(),
+        config: config_file.map(|f| f.display().to_string()),
+    };
     if how.bump {
-        let file = config_file.expect("--bump conflicts with --spec");
-        let text = std::fs::read_to_string(file).map_err(|source| generator::Error::Io {
-            path: file.display().to_string(),
-            source,
-        })?;
-        let bumped = release::bump(config, &text, &record, project)?;
+        let text = config_file
+            .map(|file| {
+                std::fs::read_to_string(file).map_err(|source| generator::Error::Io {
+                    path: file.display().to_string(),
+                    source,
+                })
+            })
+            .transpose()?;
+        let bumped = release::bump(config, text.as_deref(), &record, project)?;
         match &bumped {
             Some(b) => b.apply(config),
             None => println!(
@@ -252,13 +269,41 @@ fn versions(
     }
     let report = release::changes_since(&record, project);
     let kind = release::Bump::of(&report);
-    if let Err(e) = release::check_version(&record.version, &config.version, kind) {
+    if let Err(e) = release::check_version(&record.version, &config.version, kind, &sources) {
         for line in release::breaking_lines(&report) {
             eprintln!("  breaking: {line}");
         }
         return Err(e);
     }
     Ok(None)
+}
+
+/// A `--spec` run has no `codegen.toml`: its version is `--version`, else
+/// the one `out` was made at, and the aliases and changelog it keeps are the
+/// record's and the emitted crate's.
+fn spec_run_config(
+    config: &mut Config,
+    out: &Path,
+    version: Option<&str>,
+) -> generator::Result<()> {
+    let record = match release::previous(out)? {
+        release::Previous::Record(record) => Some(record),
+        _ => None,
+    };
+    if let Some(v) = version.or(record.as_ref().map(|r| r.version.as_str())) {
+        config.version = v.to_string();
+    }
+    if let Some(record) = record {
+        config.renamed = record
+            .renamed
+            .into_iter()
+            .filter(|r| r.since == config.version)
+            .collect();
+    }
+    config.changelog = std::fs::read_to_string(out.join(&config.client.name).join("CHANGELOG.md"))
+        .ok()
+        .filter(|text| text.contains("\n## "));
+    Ok(())
 }
 
 /// `text` at `path`, or the file as it was.
@@ -299,6 +344,9 @@ fn codegen(
     };
     config.strict |= how.strict;
     let out = out.unwrap_or_else(|| root.join("generated"));
+    if spec.is_some() {
+        spec_run_config(&mut config, &out, how.version.as_deref())?;
+    }
     let project = generator::build_project(&config, &base, &display_base)?;
     // Writes to the specs directory wait until the files are generated.
     let bumped = if how.check {
@@ -307,14 +355,24 @@ fn codegen(
         versions(&how, &mut config, config_file.as_deref(), &out, &project)?
     };
     let files = generator::generate(&project, &config)?;
-    if let (Some(bumped), Some(file)) = (&bumped, &config_file) {
-        write_atomically(file, &bumped.config_text)?;
-        write_atomically(&file.with_file_name("CHANGELOG.md"), &bumped.changelog)?;
-        println!(
-            "version {} (written to {} with its CHANGELOG.md entry)",
+    match (&bumped, &config_file) {
+        (Some(bumped), Some(file)) => {
+            if let Some(text) = &bumped.config_text {
+                write_atomically(file, text)?;
+            }
+            write_atomically(&file.with_file_name("CHANGELOG.md"), &bumped.changelog)?;
+            println!(
+                "version {} (written to {} with its CHANGELOG.md entry)",
+                bumped.version,
+                file.display()
+            );
+        }
+        (Some(bumped), None) => println!(
+            "version {} (in the crates under {}, with their CHANGELOG.md entry)",
             bumped.version,
-            file.display()
-        );
+            out.display()
+        ),
+        _ => {}
     }
     let check = how.check;
     let force = how.force;

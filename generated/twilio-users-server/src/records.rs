@@ -444,7 +444,12 @@ fn insert<S: Store + ?Sized>(
     }
     // A made field that is a parent's (`role_sid` below a Role) is not
     // stored, yet went into the row all the same: it still does.
-    for name in ["date_created", "date_updated", "role_sid", "owner_account_sid"] {
+    for name in [
+        "date_created",
+        "date_updated",
+        "role_sid",
+        "owner_account_sid",
+    ] {
         if shape.has(name)
             && !fields.contains_key(name)
             && let Some(value) = made(name)

@@ -4,6 +4,9 @@
 #![deny(missing_docs)]
 pub mod dates;
 pub mod error;
+
+#[allow(dead_code)]
+mod lenient;
 pub mod pii;
 pub mod path;
 pub mod sid;

@@ -412,6 +412,7 @@ fn describe_response(r: &ResponseKind) -> String {
             records_key,
             model,
             style,
+            ..
         } => match style {
             crate::ir::PageStyle::Meta => format!("page of {model} under {records_key:?}"),
             other => format!("page of {model} under {records_key:?} ({other:?} paging)"),

@@ -282,6 +282,11 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
         }
     };
     let retry = op.ir.kind != crate::ir::CrudKind::Create;
+    let accept = op
+        .ir
+        .response
+        .media_type()
+        .map(|m| quote!(const ACCEPT: &'static str = #m;));
     let records_key = match &op.output {
         Output::Page {
             records_key, style, ..
@@ -372,6 +377,7 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
             const BODY: crate::request::BodyKind = #body;
             const RETRY: bool = #retry;
             #records_key
+            #accept
 
             fn write(&self, out: &mut crate::wire::Outgoing) -> ::std::result::Result<(), crate::error::InvalidParameter> {
                 self.validate()?;

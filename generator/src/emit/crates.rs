@@ -414,6 +414,8 @@ fn client_lib(view: &View) -> TokenStream {
 
         pub mod dates;
         pub mod error;
+        #[allow(dead_code)]
+        mod lenient;
         pub mod pii;
         pub mod path;
         pub mod sid;

@@ -46,8 +46,21 @@ fn call(view: &View, api: &ApiView, index: usize, krate: &str, optional: bool) -
         }
         expr.push_str(&format!(".{}({})", step.method, args.join(", ")));
     }
+    // A list the spec requires is set with a setter (`Vec`s take none), in
+    // every call; the other settable inputs where `optional` asks.
+    for input in op.inputs.iter().filter(|i| required_list(i)) {
+        expr.push_str(&format!(
+            ".{}({})",
+            input.name,
+            value(input, view, api, krate)
+        ));
+    }
     if optional {
-        for input in op.inputs.iter().filter(|i| !i.ctor_arg && settable(i)) {
+        for input in op
+            .inputs
+            .iter()
+            .filter(|i| !i.ctor_arg && !required_list(i) && settable(i))
+        {
             expr.push_str(&format!(
                 ".{}({})",
                 input.name,
@@ -56,6 +69,12 @@ fn call(view: &View, api: &ApiView, index: usize, krate: &str, optional: bool) -
         }
     }
     Some(Call { lets, expr })
+}
+
+/// A list the spec requires: set with a setter, as `Vec`s are no
+/// constructor arguments.
+fn required_list(input: &InputView) -> bool {
+    input.arity == Arity::List && input.ir.required
 }
 
 /// Optional inputs the exerciser sets: those a value can be made for that
@@ -130,6 +149,12 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
 /// `rejected` (the server answered 4xx, e.g. a request it found invalid),
 /// `undecodable` (the answer did not decode as the spec says) or `failed`.
 pub fn exerciser(view: &View, krate: &str) -> String {
+    // As the spec asks requests to authenticate.
+    let bearer = view
+        .apis
+        .iter()
+        .any(|a| a.ir.auth == crate::ir::Auth::Bearer);
+    let credentials = if bearer { "bearer" } else { "auth_token" };
     let mut calls = String::new();
     for api in &view.apis {
         for (index, op) in api.ops.iter().enumerate() {
@@ -141,8 +166,14 @@ pub fn exerciser(view: &View, krate: &str) -> String {
                 ));
                 continue;
             };
+            // One request per operation: a list's first page only, as a
+            // mock's invented next-page URL leads nowhere.
+            let send = match op.output {
+                crate::view::Output::Page { .. } => ".first_page()",
+                _ => "",
+            };
             calls.push_str(&format!(
-                "    report({:?}, {id:?}, {:?}, async {{\n        {}\n        {expr}.await?;\n        Ok(())\n    }}.await);\n",
+                "    report({:?}, {id:?}, {:?}, async {{\n        {}\n        {expr}{send}.await?;\n        Ok(())\n    }}.await);\n",
                 api.module,
                 sends_array_form(op),
                 lets.join("\n        ")
@@ -176,7 +207,7 @@ fn report(module: &str, id: &str, sends_array_form: bool, result: Outcome) {{
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {{
     let base = std::env::var("BASE_URL")?;
-    let client = Client::builder(Credentials::auth_token(
+    let client = Client::builder(Credentials::{credentials}(
         "AC00000000000000000000000000000000".parse()?,
         "token",
     ))
@@ -193,7 +224,7 @@ fn sends_array_form(op: &OpView) -> bool {
     op.inputs.iter().any(|i| {
         i.ir.location == crate::ir::ParamIn::Body
             && matches!(i.ty, RustType::Vec(_))
-            && (i.ctor_arg || settable(i))
+            && (i.ctor_arg || required_list(i) || settable(i))
             && op
                 .ir
                 .body
@@ -205,57 +236,141 @@ fn sends_array_form(op: &OpView) -> bool {
 /// An expression of `input`'s type (or what an argument of it accepts),
 /// within the spec's bounds.
 fn value(input: &InputView, view: &View, api: &ApiView, krate: &str) -> String {
-    let bounds = |ty: &TypeRef| match ty {
-        TypeRef::Integer { minimum, .. } => minimum.unwrap_or(1).max(0).to_string(),
-        _ => "1".into(),
-    };
-    let scalar = |t: &RustType, ty: &TypeRef| match t {
-        RustType::I32 | RustType::I64 => bounds(ty),
-        _ => typed(t, view, api, krate),
-    };
-    match (&input.ty, &input.ir.ty) {
-        (RustType::Vec(items), TypeRef::Array { items: ty }) => {
-            format!("vec![{}]", scalar(items, ty))
+    Values { view, api, krate }.of(&input.ty, Some(&input.ir.ty), 0)
+}
+
+/// Makes values for the exerciser's and the README's calls.
+struct Values<'a> {
+    view: &'a View<'a>,
+    api: &'a ApiView<'a>,
+    krate: &'a str,
+}
+
+impl Values<'_> {
+    /// A value of `t`, within the bounds `ty` (the spec's type, where
+    /// known) sets: an integer's minimum, a string's pattern. Records are
+    /// made with `new` and their required fields, `depth` records deep.
+    fn of(&self, t: &RustType, ty: Option<&TypeRef>, depth: usize) -> String {
+        let krate = self.krate;
+        match (t, ty) {
+            (RustType::I32 | RustType::I64, Some(TypeRef::Integer { minimum, .. })) => {
+                minimum.unwrap_or(1).max(0).to_string()
+            }
+            (
+                RustType::String,
+                Some(TypeRef::String {
+                    pattern: Some(pattern),
+                    ..
+                }),
+            ) => match matching(pattern) {
+                Some(text) => format!("{text:?}"),
+                None => "\"example\"".into(),
+            },
+            (RustType::Vec(items), Some(TypeRef::Array { items: ty })) => {
+                format!("vec![{}]", self.of(items, Some(ty), depth))
+            }
+            (RustType::Vec(items), _) => format!("vec![{}]", self.of(items, None, depth)),
+            // Arguments take the record itself; the setter boxes it.
+            (RustType::Boxed(inner), _) => self.of(inner, None, depth),
+            (RustType::String, _) => "\"example\"".into(),
+            (RustType::Sid(name), _) => match self.view.sids.values().find(|s| s.name == *name) {
+                Some(s) => format!(
+                    "\"{}00000000000000000000000000000000\".parse::<{krate}::sid::{name}>()?",
+                    s.prefix
+                ),
+                // A SID-or-identity takes any identity.
+                None => format!("{krate}::sid::{name}::from(\"alice@example.com\")"),
+            },
+            (RustType::I32 | RustType::I64, _) => "1".into(),
+            (RustType::F64, _) => "1.0".into(),
+            (RustType::Bool, _) => "true".into(),
+            (RustType::DateTime, _) => format!("{krate}::chrono::Utc::now()"),
+            (RustType::Date, _) => {
+                format!("{krate}::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).ok_or(\"date\")?")
+            }
+            (RustType::Url, _) => format!("{krate}::UrlText::from(\"https://example.com/\")"),
+            (RustType::UriMap | RustType::Map(_), _) => {
+                "::std::collections::BTreeMap::new()".into()
+            }
+            (RustType::Json, _) => format!("{krate}::serde_json::json!({{}})"),
+            (RustType::Named(name), _) => self.named(name, depth),
         }
-        (t, ty) => scalar(t, ty),
+    }
+
+    fn named(&self, name: &str, depth: usize) -> String {
+        let (krate, module) = (self.krate, &self.api.module);
+        let named =
+            |e: &&crate::view::EnumView| e.name == name || e.aliases.iter().any(|a| a == name);
+        if let Some(e) = self.api.enums.values().find(named) {
+            return match e.variants.first() {
+                Some(v) => format!("{krate}::{module}::models::{name}::{}", v.name),
+                None => format!("{krate}::{module}::models::{name}::Unknown(String::new())"),
+            };
+        }
+        // A record: `new` with a value for each required field. (Deeper
+        // than a few records, a record that holds itself would not end.)
+        if let Some(m) = self.api.models.values().find(|m| m.name == name) {
+            if depth < 4 {
+                let args: Vec<String> = m
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.holding, crate::view::Holding::Value))
+                    .map(|f| self.of(&f.ty, Some(&f.ir.ty), depth + 1))
+                    .collect();
+                return format!(
+                    "{krate}::{module}::models::{name}::new({})",
+                    args.join(", ")
+                );
+            }
+        }
+        format!("{krate}::serde_json::from_str::<{krate}::{module}::models::{name}>(\"{{}}\")?")
     }
 }
 
-fn typed(t: &RustType, view: &View, api: &ApiView, krate: &str) -> String {
-    match t {
-        RustType::String => "\"example\"".into(),
-        RustType::Sid(name) => match view.sids.values().find(|s| s.name == *name) {
-            Some(s) => format!(
-                "\"{}00000000000000000000000000000000\".parse::<{krate}::sid::{name}>()?",
-                s.prefix
-            ),
-            // A SID-or-identity takes any identity.
-            None => format!("{krate}::sid::{name}::from(\"alice@example.com\")"),
-        },
-        RustType::I32 | RustType::I64 => "1".into(),
-        RustType::F64 => "1.0".into(),
-        RustType::Bool => "true".into(),
-        RustType::DateTime => format!("{krate}::chrono::Utc::now()"),
-        RustType::Date => {
-            format!("{krate}::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).ok_or(\"date\")?")
-        }
-        RustType::Url => format!("{krate}::UrlText::from(\"https://example.com/\")"),
-        RustType::UriMap | RustType::Map(_) => "::std::collections::BTreeMap::new()".into(),
-        RustType::Json => format!("{krate}::serde_json::json!({{}})"),
-        RustType::Vec(items) => format!("vec![{}]", typed(items, view, api, krate)),
-        RustType::Boxed(inner) => format!("Box::new({})", typed(inner, view, api, krate)),
-        RustType::Named(name) => {
-            let module = &api.module;
-            let named = |e: &&crate::view::EnumView| e.name == *name || e.aliases.contains(name);
-            match api.enums.values().find(named) {
-                Some(e) => match e.variants.first() {
-                    Some(v) => format!("{krate}::{module}::models::{name}::{}", v.name),
-                    None => format!("{krate}::{module}::models::{name}::Unknown(String::new())"),
-                },
-                None => format!(
-                    "{krate}::serde_json::from_str::<{krate}::{module}::models::{name}>(\"{{}}\")?"
-                ),
+/// The shortest text `pattern` matches, taking the first character of each
+/// class and the fewest repetitions (`^[a-zA-Z]{2}[0-9a-fA-F]{32}$`:
+/// `AA000...`); `None` for a pattern that does not parse.
+fn matching(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, HirKind};
+    fn walk(hir: &regex_syntax::hir::Hir, out: &mut String) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => out.push_str(std::str::from_utf8(&lit.0).ok()?),
+            HirKind::Class(Class::Unicode(class)) => out.push(class.ranges().first()?.start()),
+            HirKind::Class(Class::Bytes(class)) => {
+                out.push(char::from(class.ranges().first()?.start()))
             }
+            HirKind::Repetition(rep) => {
+                for _ in 0..rep.min {
+                    walk(&rep.sub, out)?;
+                }
+            }
+            HirKind::Capture(cap) => walk(&cap.sub, out)?,
+            HirKind::Concat(all) => all.iter().try_for_each(|h| walk(h, out))?,
+            HirKind::Alternation(all) => walk(all.first()?, out)?,
         }
+        Some(())
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut out = String::new();
+    walk(&hir, &mut out)?;
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matching;
+
+    #[test]
+    fn a_pattern_gives_text_it_matches() {
+        let sid = matching("^[a-zA-Z]{2}[0-9a-fA-F]{32}$").unwrap();
+        assert_eq!(sid.len(), 34);
+        assert!(sid.starts_with("AA0"));
+        assert_eq!(
+            matching("^(SM|MM)[0-9a-f]{32}$").unwrap(),
+            format!("SM{}", "0".repeat(32))
+        );
+        assert_eq!(matching("^\\+[1-9]\\d{1,14}$").unwrap(), "+10");
+        assert_eq!(matching("x(y"), None);
     }
 }

@@ -5,7 +5,7 @@ use crate::config::Renamed;
 use crate::ir::Pii;
 use crate::ir::Tell;
 use crate::names::snake;
-use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, RustType, UnionView};
+use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, Reading, RustType, UnionView};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -84,6 +84,18 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
             } else {
                 quote!(with = "crate::dates")
             });
+        }
+        match (f.reading, f.holding.is_option()) {
+            (Reading::Plain, _) => {}
+            (Reading::EmptyIsNone, _) => {
+                serde.push(quote!(deserialize_with = "crate::lenient::empty_as_none"))
+            }
+            (Reading::NumberOrText, true) => {
+                serde.push(quote!(deserialize_with = "crate::lenient::option_number"))
+            }
+            (Reading::NumberOrText, false) => {
+                serde.push(quote!(deserialize_with = "crate::lenient::number"))
+            }
         }
         let arg = paths.arg(&f.ty);
         let value = arg_value(&f.ty, &quote!(#fname));

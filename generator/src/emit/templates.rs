@@ -24,6 +24,10 @@ pub const CLIENT_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/client/src/error.rs"),
     ),
     (
+        "src/lenient.rs",
+        include_str!("../../../templates/client/src/lenient.rs"),
+    ),
+    (
         "src/page.rs",
         include_str!("../../../templates/client/src/page.rs"),
     ),

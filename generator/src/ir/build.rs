@@ -110,6 +110,27 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
     declared_types(&mut b)?;
     sid_or_identity(&mut resources, &b.schemas.models);
     let info_ext = doc.info.extensions.get("x-twilio");
+    // Basic auth where the spec offers it (or says nothing); bearer tokens
+    // where it offers only those.
+    let schemes: Vec<&openapiv3::SecurityScheme> = doc
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .filter_map(ReferenceOr::as_item)
+        .collect();
+    let basic = schemes.iter().any(|s| {
+        matches!(s, openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic"))
+    });
+    let bearer = schemes.iter().any(|s| match s {
+        openapiv3::SecurityScheme::OAuth2 { .. } => true,
+        openapiv3::SecurityScheme::HTTP { scheme, .. } => scheme.eq_ignore_ascii_case("bearer"),
+        _ => false,
+    });
+    let auth = if bearer && !basic {
+        super::Auth::Bearer
+    } else {
+        super::Auth::Basic
+    };
     Ok(Api {
         source: spec.file.clone(),
         module: module.to_string(),
@@ -120,6 +141,7 @@ pub fn build_api(spec: &Spec, module: &str, strict: bool) -> Result<Api, SpecErr
             .and_then(|x| x.get("apiStandards"))
             .and_then(Value::as_str)
             .map(str::to_string),
+        auth,
         resources,
         models: b.schemas.models,
         enums: b.schemas.enums,

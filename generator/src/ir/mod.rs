@@ -46,6 +46,10 @@ pub struct Api {
     pub base_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_standards: Option<String>,
+    /// How requests authenticate: Twilio's basic auth, unless the spec
+    /// declares only bearer tokens (OAuth 2.0: the Organizations API).
+    #[serde(default, skip_serializing_if = "Auth::is_basic")]
+    pub auth: Auth,
     /// In path order.
     pub resources: Vec<Resource>,
     pub models: BTreeMap<String, Model>,
@@ -80,6 +84,23 @@ pub struct Skipped {
     /// Where in the spec the problem is: `paths./v1/Foo.get.responses`.
     pub location: String,
     pub reason: String,
+}
+
+/// How an API's requests authenticate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth {
+    /// HTTP basic auth: an account SID and auth token, or an API key.
+    #[default]
+    Basic,
+    /// `Authorization: Bearer <token>` (an OAuth 2.0 access token).
+    Bearer,
+}
+
+impl Auth {
+    pub fn is_basic(&self) -> bool {
+        *self == Auth::Basic
+    }
 }
 
 /// Something in the spec read loosely: an extension value of an unexpected
@@ -328,6 +349,9 @@ pub enum ResponseKind {
         model: String,
         #[serde(default, skip_serializing_if = "PageStyle::is_meta")]
         style: PageStyle,
+        /// The media type it comes as, when not `application/json`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
     },
     /// No body (204, or a response without content).
     Empty,
@@ -373,6 +397,18 @@ impl ResponseKind {
             }
             | ResponseKind::Page { model: id, .. } => Some(id),
             _ => None,
+        }
+    }
+
+    /// The media type the answer comes as, when not `application/json`:
+    /// what a request's `Accept` asks for.
+    pub fn media_type(&self) -> Option<&str> {
+        match self {
+            ResponseKind::Value { media_type, .. } | ResponseKind::Page { media_type, .. } => {
+                media_type.as_deref()
+            }
+            ResponseKind::Bytes { media_type } => Some(media_type),
+            ResponseKind::Empty | ResponseKind::Redirect => None,
         }
     }
 }

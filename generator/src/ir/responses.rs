@@ -90,17 +90,20 @@ pub(super) fn response(
     let origin = Origin::Response {
         operation: operation_id.to_string(),
     };
-    if let Some(page) = page(schemas, schema, &sloc, &origin, has_paging_inputs(op))? {
+    let media_type = (media != "application/json").then_some(media);
+    if let Some((records_key, model, style)) =
+        page(schemas, schema, &sloc, &origin, has_paging_inputs(op))?
+    {
+        let page = ResponseKind::Page {
+            records_key,
+            model,
+            style,
+            media_type,
+        };
         return Ok((status, page));
     }
     let ty = schemas.typed(schema, &sloc, &origin)?.ty;
-    Ok((
-        status,
-        ResponseKind::Value {
-            ty,
-            media_type: (media != "application/json").then_some(media),
-        },
-    ))
+    Ok((status, ResponseKind::Value { ty, media_type }))
 }
 
 /// The keys a page of records has beside them, in any of Twilio's styles:
@@ -145,8 +148,9 @@ fn has_paging_inputs(op: &openapiv3::Operation) -> bool {
     })
 }
 
-/// A page: an object of one array of records beside paging keys only
-/// ([`PAGING_KEYS`]), its style read from which keys. Paging keys that name
+/// A page (its records' key, their model and its style): an object of one
+/// array of records beside paging keys only ([`PAGING_KEYS`]), its style
+/// read from which keys. Paging keys that name
 /// no next page make a one-page list only where the operation takes paging
 /// inputs or the keys are more than a `uri` (a record with a `uri` and one
 /// list of sub-records is not a page).
@@ -156,7 +160,7 @@ fn page(
     loc: &Loc,
     origin: &Origin,
     paging_inputs: bool,
-) -> OpResult<Option<ResponseKind>> {
+) -> OpResult<Option<(String, String, PageStyle)>> {
     let Some((properties, _, sloc)) = schemas.object_properties(schema, loc)? else {
         return Ok(None);
     };
@@ -191,11 +195,7 @@ fn page(
         return Ok(None);
     };
     match schemas.typed(items, &rloc.at("items"), origin)?.ty {
-        TypeRef::Model { id } => Ok(Some(ResponseKind::Page {
-            records_key: key.to_string(),
-            model: id,
-            style,
-        })),
+        TypeRef::Model { id } => Ok(Some((key.to_string(), id, style))),
         _ => Ok(None),
     }
 }

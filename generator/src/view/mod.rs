@@ -110,6 +110,19 @@ pub struct FieldView<'ir> {
     pub name: String,
     pub ty: RustType,
     pub holding: Holding,
+    /// How its value is read where Twilio sends it otherwise than the spec says.
+    pub reading: Reading,
+}
+
+/// How a model field's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// As its type reads.
+    Plain,
+    /// An optional SID: `""` is none (the 2010 API sends unset SIDs so).
+    EmptyIsNone,
+    /// A number: text holding one is read too (Twilio sends prices so).
+    NumberOrText,
 }
 
 impl FieldView<'_> {
@@ -388,6 +401,7 @@ pub const RUNTIME_MODULES: &[&str] = &[
     "dates",
     "error",
     "extract",
+    "lenient",
     "main",
     "memory_store",
     "page",

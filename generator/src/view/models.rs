@@ -53,11 +53,15 @@ pub(super) fn model_view<'ir>(
     let fields = m
         .fields
         .iter()
-        .map(|f| FieldView {
-            ir: f,
-            name: namer.unique(snake(&f.wire_name)),
-            ty: field_type(f),
-            holding: holding(f),
+        .map(|f| {
+            let (ty, holding) = (field_type(f), holding(f));
+            FieldView {
+                ir: f,
+                name: namer.unique(snake(&f.wire_name)),
+                reading: reading(&ty, &holding),
+                ty,
+                holding,
+            }
         })
         .collect();
     ModelView {
@@ -104,6 +108,16 @@ pub(super) fn boxed_fields(api: &Api) -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+/// How a field of `ty` held so is read: leniently where Twilio sends values
+/// otherwise than its specs say (an unset SID as `""`, a price as text).
+fn reading(ty: &RustType, holding: &Holding) -> Reading {
+    match ty {
+        RustType::Sid(_) if holding.is_option() => Reading::EmptyIsNone,
+        RustType::F64 if !matches!(holding, Holding::Default(_)) => Reading::NumberOrText,
+        _ => Reading::Plain,
+    }
 }
 
 /// The spec's `default`, where the field's Rust type can hold it.

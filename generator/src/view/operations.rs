@@ -76,6 +76,7 @@ pub(super) fn op_view<'ir>(
             records_key,
             model,
             style,
+            ..
         } => Output::Page {
             model: rust(&TypeRef::Model { id: model.clone() }),
             records_key: records_key.clone(),

@@ -71,6 +71,8 @@ pub struct ApiRequest {
     pub(crate) records_key: &'static str,
     /// How a list page says where the next one is.
     pub(crate) page_style: PageStyle,
+    /// The media type asked for.
+    pub(crate) accept: &'static str,
     /// Whether a 3xx is the answer (its `Location`) rather than an error.
     pub(crate) redirect: bool,
 }
@@ -353,13 +355,14 @@ impl Client {
         req: &ApiRequest,
         url: &str,
     ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>)> {
-        let (user, password) = self.inner.credentials.basic();
-        let mut builder = self
-            .inner
-            .http
-            .request(req.method.clone(), url)
-            .basic_auth(user, Some(password))
-            .header(reqwest::header::ACCEPT, "application/json");
+        let builder = self.inner.http.request(req.method.clone(), url);
+        let mut builder = match self.inner.credentials.authorization() {
+            crate::credentials::Authorization::Basic(user, password) => {
+                builder.basic_auth(user, Some(password))
+            }
+            crate::credentials::Authorization::Bearer(token) => builder.bearer_auth(token),
+        }
+        .header(reqwest::header::ACCEPT, req.accept);
         for (name, value) in &req.headers {
             builder = builder.header(*name, value);
         }

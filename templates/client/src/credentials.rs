@@ -1,5 +1,6 @@
-//! How requests authenticate: HTTP basic auth, as Twilio does. Secrets are
-//! held as [`SecretString`]s and never shown by `Debug`.
+//! How requests authenticate: HTTP basic auth, as Twilio does, or an OAuth
+//! 2.0 access token (the Organizations API's). Secrets are held as
+//! [`SecretString`]s and never shown by `Debug`.
 
 use crate::sid::AccountSid;
 use secrecy::{ExposeSecret, SecretString};
@@ -26,6 +27,20 @@ pub enum Credentials {
         /// The API key secret.
         api_secret: SecretString,
     },
+    /// An OAuth 2.0 access token, sent as `Authorization: Bearer`.
+    #[non_exhaustive]
+    Bearer {
+        /// The account requests act for.
+        account_sid: AccountSid,
+        /// The access token.
+        token: SecretString,
+    },
+}
+
+/// How a request carries its credentials.
+pub(crate) enum Authorization<'a> {
+    Basic(&'a str, &'a str),
+    Bearer(&'a str),
 }
 
 impl Credentials {
@@ -50,26 +65,36 @@ impl Credentials {
         }
     }
 
+    /// An OAuth 2.0 access token, acting for `account_sid`.
+    pub fn bearer(account_sid: AccountSid, token: impl Into<String>) -> Self {
+        Credentials::Bearer {
+            account_sid,
+            token: SecretString::from(token.into()),
+        }
+    }
+
     /// The account requests act for.
     pub fn account_sid(&self) -> &AccountSid {
         match self {
             Credentials::AuthToken { account_sid, .. }
-            | Credentials::ApiKey { account_sid, .. } => account_sid,
+            | Credentials::ApiKey { account_sid, .. }
+            | Credentials::Bearer { account_sid, .. } => account_sid,
         }
     }
 
-    /// The basic-auth user and password.
-    pub(crate) fn basic(&self) -> (&str, &str) {
+    /// What a request's `Authorization` carries.
+    pub(crate) fn authorization(&self) -> Authorization<'_> {
         match self {
             Credentials::AuthToken {
                 account_sid,
                 auth_token,
-            } => (account_sid.as_str(), auth_token.expose_secret()),
+            } => Authorization::Basic(account_sid.as_str(), auth_token.expose_secret()),
             Credentials::ApiKey {
                 api_key,
                 api_secret,
                 ..
-            } => (api_key, api_secret.expose_secret()),
+            } => Authorization::Basic(api_key, api_secret.expose_secret()),
+            Credentials::Bearer { token, .. } => Authorization::Bearer(token.expose_secret()),
         }
     }
 }
@@ -92,6 +117,11 @@ impl std::fmt::Debug for Credentials {
                 .field("account_sid", account_sid)
                 .field("api_key", api_key)
                 .field("api_secret", &"<redacted>")
+                .finish(),
+            Credentials::Bearer { account_sid, .. } => f
+                .debug_struct("Bearer")
+                .field("account_sid", account_sid)
+                .field("token", &"<redacted>")
                 .finish(),
         }
     }

@@ -83,9 +83,8 @@ impl<T: DeserializeOwned> Page<T> {
     }
 
     fn from_body(client: Client, request: ApiRequest, status: u16, body: &[u8]) -> Result<Self> {
-        let (records, mut meta, has_next) =
-            decode(body, request.records_key, request.page_style)
-                .map_err(|e| Error::decode(status, e, body))?;
+        let (records, mut meta, has_next) = decode(body, request.records_key, request.page_style)
+            .map_err(|e| Error::decode(status, e, body))?;
         if has_next {
             meta.next_page_url = Some(numbered_next(&request, meta.page + 1));
         }

@@ -46,6 +46,9 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     const RECORDS_KEY: &'static str = "";
     /// How a list page says where the next one is, for lists.
     const PAGE_STYLE: crate::client::PageStyle = crate::client::PageStyle::Meta;
+    /// The media type the answer comes as (SCIM's `application/scim+json`),
+    /// asked for in `Accept`.
+    const ACCEPT: &'static str = "application/json";
 
     /// Writes the inputs (after checking them).
     fn write(&self, out: &mut Outgoing) -> std::result::Result<(), InvalidParameter>;
@@ -279,6 +282,7 @@ impl<P: Operation> Request<P> {
             retryable: self.retry.unwrap_or(P::RETRY),
             records_key: P::RECORDS_KEY,
             page_style: P::PAGE_STYLE,
+            accept: P::ACCEPT,
             redirect: P::Answer::REDIRECT,
         })
     }

@@ -106,7 +106,11 @@ pub fn page_body<'a, T: Serialize>(
 ) -> PageBody<'a, T> {
     let size = request.page_size;
     // The 2010 API links pages by path; the newer ones by absolute URL.
-    let base = if style == Style::Uri { "" } else { ctx.base_url.as_str() };
+    let base = if style == Style::Uri {
+        ""
+    } else {
+        ctx.base_url.as_str()
+    };
     let link = |page: u64, token: Option<&str>| page_url(base, path, size, page, token);
     let meta = Meta {
         page: request.page,

@@ -7,13 +7,13 @@
 #[non_exhaustive]
 pub struct User {
     /// The unique string that we created to identify the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub sid: ::std::option::Option<crate::sid::UserSid>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub account_sid: ::std::option::Option<crate::sid::AccountSid>,
     /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) the User resource is associated with.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub service_sid: ::std::option::Option<crate::sid::ServiceSid>,
     /// The JSON string that stores application-specific data. If attributes have not been set, `{}` is returned.
     #[serde(default)]
@@ -22,7 +22,7 @@ pub struct User {
     #[serde(default)]
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) assigned to the user.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// The application-defined string that uniquely identifies the resource's User within the [Service](https://www.twilio.com/docs/chat/rest/service-resource). This value is often a username or an email address, and is case-sensitive. See [access tokens](https://www.twilio.com/docs/chat/create-tokens) for more info.
     #[serde(default)]

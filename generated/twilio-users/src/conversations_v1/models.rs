@@ -7,16 +7,16 @@
 #[non_exhaustive]
 pub struct ServiceUser {
     /// The unique string that we created to identify the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub sid: ::std::option::Option<crate::sid::UserSid>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub account_sid: ::std::option::Option<crate::sid::AccountSid>,
     /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the User resource is associated with.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub chat_service_sid: ::std::option::Option<crate::sid::ServiceSid>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) assigned to the user.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     #[serde(default)]
@@ -228,16 +228,16 @@ impl crate::pii::Pii for ServiceUser {
 #[non_exhaustive]
 pub struct User {
     /// The unique string that we created to identify the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub sid: ::std::option::Option<crate::sid::UserSid>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the User resource.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub account_sid: ::std::option::Option<crate::sid::AccountSid>,
     /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the User resource is associated with.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub chat_service_sid: ::std::option::Option<crate::sid::ServiceSid>,
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) assigned to the user.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::lenient::empty_as_none", default)]
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     #[serde(default)]

@@ -200,10 +200,16 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         call_args.push(quote!(paging.clone()));
     }
     let status = status_code(op.ir.success_status);
+    // A JSON answer in its own media type (SCIM's) says so.
+    let media = match &op.ir.response {
+        ResponseKind::Value { .. } | ResponseKind::Page { .. } => op.ir.response.media_type(),
+        _ => None,
+    }
+    .map(|m| quote!([(::axum::http::header::CONTENT_TYPE, #m)],));
     let respond = match (&op.output, &op.ir.response) {
         (Output::Empty, _) => quote!(::std::result::Result::Ok(#status.into_response())),
         (Output::Value(_), _) => {
-            quote!(::std::result::Result::Ok((#status, ::axum::Json(value)).into_response()))
+            quote!(::std::result::Result::Ok((#status, #media ::axum::Json(value)).into_response()))
         }
         (
             Output::Page {
@@ -214,7 +220,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             let style = page_style(*style);
             quote! {
             let body = crate::paging::page_body(&ctx_for_page, parts.uri.path(), #records_key, #style, &paging, value);
-            ::std::result::Result::Ok((#status, body).into_response())
+            ::std::result::Result::Ok((#status, #media body).into_response())
             }
         }
         (Output::Redirect, _) => quote! {
@@ -245,7 +251,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             Some(quote! {
                 if let ::std::option::Option::Some(page) = service.#r(&ctx, #(&#values,)* &params, &paging).await? {
                     let body = crate::paging::page_body(&ctx, parts.uri.path(), #records_key, #style, &paging, page);
-                    return ::std::result::Result::Ok((#status, body).into_response());
+                    return ::std::result::Result::Ok((#status, #media body).into_response());
                 }
             })
         }
