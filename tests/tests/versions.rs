@@ -208,6 +208,48 @@ fn a_renamed_type_keeps_its_old_name_one_version() {
         .contains("pub type UserKind"));
 }
 
+/// Names the generator moved (a newer generator, the spec unchanged) are
+/// breaking like any rename, and `--bump` keeps the old ones one version:
+/// a SID type as a deprecated alias in `sid.rs`, an enum variant as a
+/// deprecated associated constant.
+#[test]
+fn a_sid_type_and_a_variant_renamed_keep_their_old_names_one_version() {
+    let p = Project::new("versions-generator-renamed");
+    // As if an earlier generator had named them otherwise.
+    let names = p.out.join("codegen-names.json");
+    let record = p.read(&names);
+    let earlier = record
+        .replace("\"US\": \"UserSid\"", "\"US\": \"UserRecordSid\"")
+        .replace(
+            "\"variant user_enum_status active\": \"Active\"",
+            "\"variant user_enum_status active\": \"Enabled\"",
+        );
+    assert_eq!(earlier.matches("UserRecordSid").count(), 1, "{record}");
+    assert_eq!(earlier.matches("\"Enabled\"").count(), 1, "{record}");
+    std::fs::write(&names, earlier).expect("names");
+
+    let refused = p.codegen(&[]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    let said = text(&refused);
+    assert!(said.contains("calls the `US` SID type `UserSid`"), "{said}");
+    assert!(said.contains("calls it `Active`"), "{said}");
+
+    let bumped = p.codegen(&["--bump"]);
+    assert!(bumped.status.success(), "{}", text(&bumped));
+    assert!(p.config().contains("version = \"0.2.0\""), "{}", p.config());
+    let sid = p.emitted("twilio-fixture/src/sid.rs");
+    assert!(
+        sid.contains("#[deprecated(since = \"0.2.0\", note = \"renamed `UserSid`\")]\npub type UserRecordSid = UserSid;"),
+        "{sid}"
+    );
+    let models = p.emitted("twilio-fixture/src/users/models.rs");
+    assert!(
+        models.contains("#[deprecated(since = \"0.2.0\", note = \"renamed `Active`\")]")
+            && models.contains("pub const Enabled: Self = Self::Active;"),
+        "{models}"
+    );
+}
+
 #[test]
 fn the_project_records_what_generated_was_made_from() {
     let record = std::fs::read_to_string(root().join("generated").join(generator::release::RECORD))
@@ -277,7 +319,7 @@ fn a_spec_run_takes_a_breaking_change_with_bump_or_version() {
     );
 
     // `--version` gives the version the change needs.
-    let explicit = run(&["--version", "0.2.0", "--force"]);
+    let explicit = run(&["--version", "0.2.0"]);
     assert!(explicit.status.success(), "{}", text(&explicit));
     assert!(std::fs::read_to_string(&krate)
         .unwrap()
