@@ -76,5 +76,5 @@ pub fn generate(project: &ir::Project, config: &config::Config) -> Result<output
     let (mut files, names) = emitted?;
     files.insert(release::RECORD, record);
     files.insert(release::NAMES, names);
-    Ok(files)
+    Ok(files.sealed())
 }

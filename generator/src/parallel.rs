@@ -1,5 +1,20 @@
 //! Independent pieces of work spread over the machine's cores.
 
+/// The stack of each helper thread: a main thread's (8 MiB on Linux), not
+/// a spawned thread's 2 MiB, so work that recurses as deep as its input
+/// (a printer, a parser) does not fail on one thread and pass on another.
+const STACK: usize = 8 << 20;
+
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn_scoped(scope, work)
+        .expect("a thread")
+}
+
 /// `work` of each item, in the items' order. Each thread, the calling one
 /// included, takes the next item when it is done with one, so items of very
 /// different sizes, or a core slower than the other, still keep every core
@@ -18,7 +33,7 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
             .collect::<Vec<_>>()
     };
     let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let helpers: Vec<_> = (1..threads).map(|_| spawn(scope, worker)).collect();
         let mut done = worker();
         for helper in helpers {
             done.extend(
@@ -37,7 +52,7 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec
 /// results. A panic in either is this thread's panic.
 pub fn join<A: Send, B>(beside: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
     std::thread::scope(|scope| {
-        let beside = scope.spawn(beside);
+        let beside = spawn(scope, beside);
         let here = here();
         let beside = beside
             .join()

@@ -1,5 +1,7 @@
 //! Helpers the tests in `tests/` share.
 
+pub mod big;
+
 use twilio_users::wire::{Incoming, Outgoing, Received};
 
 /// What a server receives for `out`: its query, form body and headers, read

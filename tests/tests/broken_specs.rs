@@ -106,8 +106,8 @@ cases! {
         "the document must be a mapping";
 
     // Not OpenAPI 3.0.
-    swagger_2: "swagger_2.yaml" => "openapi",
-        "missing: not an OpenAPI 3.0 document";
+    swagger_2: "swagger_2.yaml" => "swagger",
+        "a Swagger 2.0 document; this generator reads OpenAPI 3.0.x (convert it first, e.g. with swagger2openapi)";
     openapi_3_1: "openapi_3_1.yaml" => "openapi",
         "OpenAPI version 3.1.0 is not supported (expected 3.0.x)";
     openapi_number: "openapi_number.yaml" => "openapi",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tests::{root, scratch, xtask};
 
@@ -68,6 +68,29 @@ fn output_is_identical_whatever_the_environment() {
     assert_eq!(emit(), emit());
 }
 
+fn codegen(xtask: &Path, extra: &[&str], spec: &Path, out: &Path, cwd: &Path) -> Output {
+    Command::new(xtask)
+        .args(["codegen"])
+        .args(extra)
+        .arg("--spec")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .current_dir(cwd)
+        .output()
+        .expect("xtask runs")
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Codegen's own files are replaced (the hand edit goes, a file no longer
+/// emitted is removed by name); a file a user added is kept, by name.
 #[test]
 fn unchanged_files_keep_their_mtime_and_stale_files_go() {
     let xtask = xtask();
@@ -78,19 +101,42 @@ fn unchanged_files_keep_their_mtime_and_stale_files_go() {
     let models = out.join("twilio-chat-v2/src/chat_v2/models.rs");
     let before = std::fs::metadata(&cargo_toml).unwrap().modified().unwrap();
     std::fs::write(&models, "// edited by hand\n").unwrap();
-    std::fs::write(out.join("twilio-chat-v2/src/stray.rs"), "// not emitted\n").unwrap();
+    // As if an earlier run had emitted `gone.rs`: the marker lists it.
+    std::fs::write(out.join("twilio-chat-v2/src/gone.rs"), "// emitted once\n").unwrap();
+    let marker = std::fs::read_to_string(out.join(".codegen")).unwrap();
+    std::fs::write(
+        out.join(".codegen"),
+        format!("{marker}twilio-chat-v2/src/gone.rs\n"),
+    )
+    .unwrap();
+    std::fs::write(out.join("twilio-chat-v2/src/stray.rs"), "// the user's\n").unwrap();
     std::thread::sleep(Duration::from_millis(20));
-    generate(&xtask, &spec("chat_v2.yaml"), &out, &root(), &[]);
+    let again = codegen(&xtask, &[], &spec("chat_v2.yaml"), &out, &root());
+    assert!(again.status.success(), "{}", said(&again));
+    let says = said(&again);
+    assert!(
+        says.contains("removed (no longer emitted): ") && says.contains("gone.rs"),
+        "{says}"
+    );
+    assert!(
+        says.contains("kept (not codegen's): ") && says.contains("stray.rs"),
+        "{says}"
+    );
+    assert!(!out.join("twilio-chat-v2/src/gone.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("twilio-chat-v2/src/stray.rs")).unwrap(),
+        "// the user's\n"
+    );
+    // --check judges codegen's files only.
+    let check = codegen(&xtask, &["--check"], &spec("chat_v2.yaml"), &out, &root());
+    assert!(check.status.success(), "{}", said(&check));
+    std::fs::remove_file(out.join("twilio-chat-v2/src/stray.rs")).unwrap();
     let after = std::fs::metadata(&cargo_toml).unwrap().modified().unwrap();
     assert_eq!(before, after, "an unchanged file was rewritten");
     assert_ne!(
         std::fs::read_to_string(&models).unwrap(),
         "// edited by hand\n",
         "a hand edit survived regeneration"
-    );
-    assert!(
-        !out.join("twilio-chat-v2/src/stray.rs").exists(),
-        "a file no longer emitted survived"
     );
 }
 
@@ -191,6 +237,19 @@ fn kill_9_leaves_old_or_new_never_a_mix() {
     // Without its record, the old tree is not compared with the new spec
     // (which would refuse a change this breaking without a version bump).
     old.remove(generator::release::RECORD);
+    // Its marker lists what it holds, the record no longer.
+    let old_files = generator::output::FileSet {
+        files: old
+            .iter()
+            .map(|(k, v)| (k.clone(), String::from_utf8(v.clone()).unwrap()))
+            .collect(),
+    }
+    .sealed();
+    let old: BTreeMap<String, Vec<u8>> = old_files
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+        .collect();
     assert_ne!(old, new);
     // How long a whole run takes here, to spread the kills over it.
     let started = Instant::now();
@@ -205,17 +264,7 @@ fn kill_9_leaves_old_or_new_never_a_mix() {
     let (mut saw_old, mut saw_new) = (0, 0);
     let rounds = 60;
     for round in 0..rounds {
-        generator::output::write_tree(
-            &generator::output::FileSet {
-                files: old
-                    .iter()
-                    .map(|(k, v)| (k.clone(), String::from_utf8(v.clone()).unwrap()))
-                    .collect(),
-            },
-            &out,
-            false,
-        )
-        .unwrap();
+        generator::output::write_tree(&old_files, &out, false).unwrap();
         let mut child = Command::new(&xtask)
             .args(["codegen", "--spec"])
             .arg(spec("chat_v2.yaml"))
@@ -293,4 +342,217 @@ fn check_names_stale_files_with_a_unified_diff_and_writes_nothing() {
     );
     assert!(stderr.contains("twilio-chat-v2/README.md"), "{stderr}");
     assert_eq!(tree(&out), before, "--check wrote to the output");
+}
+
+/// Two runs on one `--out` at once (a save hook and a terminal): the
+/// second waits for the first, so the output is one whole tree, never a mix
+/// or nothing; a run that the version gate then refuses says so.
+#[test]
+fn racing_runs_leave_one_complete_tree() {
+    let xtask = xtask();
+    let dir = scratch("race");
+    let (chat, conversations) = (spec("chat_v2.yaml"), spec("conversations_v1.yaml"));
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    generate(&xtask, &chat, &a, &root(), &[]);
+    generate(&xtask, &conversations, &b, &root(), &[]);
+    let (ta, tb) = (tree(&a), tree(&b));
+    for round in 0..8 {
+        let out = dir.join(format!("out{round}"));
+        // Half the rounds race two specs, half the same one.
+        let second = if round % 2 == 0 {
+            &conversations
+        } else {
+            &chat
+        };
+        let spawn = |spec: &Path| {
+            Command::new(&xtask)
+                .args(["codegen", "--spec"])
+                .arg(spec)
+                .arg("--out")
+                .arg(&out)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("xtask runs")
+        };
+        let (one, two) = (spawn(&chat), spawn(second));
+        let (one, two) = (
+            one.wait_with_output().unwrap(),
+            two.wait_with_output().unwrap(),
+        );
+        let now = tree(&out);
+        assert!(
+            now == ta || now == tb,
+            "round {round}: the output is neither whole tree ({} files)\n{}\n{}",
+            now.len(),
+            said(&one),
+            said(&two)
+        );
+        assert!(
+            one.status.success() || two.status.success(),
+            "round {round}: both failed"
+        );
+        for run in [&one, &two] {
+            if !run.status.success() {
+                assert!(
+                    said(run).contains("breaks the emitted crates"),
+                    "round {round}: {}",
+                    said(run)
+                );
+            }
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(&*dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("codegen-"))
+            .collect();
+        assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
+    }
+}
+
+/// `--out .` and `--out ..` name real directories: they are written like
+/// any other, and nothing is left beside or inside them.
+#[test]
+fn out_dot_and_dot_dot_are_the_directories_they_name() {
+    let xtask = xtask();
+    let dir = scratch("dot");
+    let here = dir.join("parent/here");
+    std::fs::create_dir_all(&here).unwrap();
+    let run = codegen(&xtask, &[], &spec("chat_v2.yaml"), Path::new("."), &here);
+    assert!(run.status.success(), "{}", said(&run));
+    assert!(here.join(".codegen").is_file() && here.join("twilio-chat-v2/Cargo.toml").is_file());
+    let beside: Vec<_> = std::fs::read_dir(dir.join("parent"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["here"], "left beside it");
+    // Again, now that it is codegen's: replaced in place.
+    let again = codegen(&xtask, &[], &spec("chat_v2.yaml"), Path::new("."), &here);
+    assert!(again.status.success(), "{}", said(&again));
+
+    // `..` from an empty directory's child: the empty one is written.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(empty.join("child")).unwrap();
+    std::fs::remove_dir(empty.join("child")).unwrap();
+    std::fs::create_dir_all(empty.join("sub")).unwrap();
+    // Not empty (it holds `sub`), so refused; nothing is left inside.
+    let refused = codegen(
+        &xtask,
+        &[],
+        &spec("chat_v2.yaml"),
+        Path::new(".."),
+        &empty.join("sub"),
+    );
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("not a directory codegen wrote"),
+        "{}",
+        said(&refused)
+    );
+    let inside: Vec<_> = std::fs::read_dir(&empty)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside, ["sub"]);
+}
+
+/// A `.codegen` file is codegen's marker only if it says so; a sibling
+/// named like codegen's staging is removed only if it is codegen's.
+#[test]
+fn only_codegen_own_marker_and_staging_count() {
+    let xtask = xtask();
+    let dir = scratch("marker");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".codegen"), "my own config file\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine\n").unwrap();
+    let before = tree(&out);
+    let refused = codegen(&xtask, &[], &spec("chat_v2.yaml"), &out, &root());
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("not a directory codegen wrote"),
+        "{}",
+        said(&refused)
+    );
+    assert_eq!(tree(&out), before);
+
+    let fresh = dir.join("fresh");
+    let staging = dir.join(".fresh.codegen-new");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::write(staging.join("precious.txt"), "not codegen's\n").unwrap();
+    let refused = codegen(&xtask, &[], &spec("chat_v2.yaml"), &fresh, &root());
+    assert!(!refused.status.success());
+    assert!(
+        said(&refused).contains("not codegen's"),
+        "{}",
+        said(&refused)
+    );
+    assert!(staging.join("precious.txt").is_file(), "deleted");
+    assert!(!fresh.exists());
+}
+
+/// `--out` a symlink writes the directory it points to; the link stays.
+#[test]
+fn a_symlinked_out_writes_through_the_link() {
+    let xtask = xtask();
+    let dir = scratch("symlink");
+    let real = dir.join("real");
+    let link = dir.join("link");
+    generate(&xtask, &spec("chat_v2.yaml"), &real, &root(), &[]);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = codegen(&xtask, &[], &spec("chat_v2.yaml"), &link, &root());
+    assert!(run.status.success(), "{}", said(&run));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(real.join("twilio-chat-v2/Cargo.toml").is_file());
+    assert!(said(&run).contains(", 0 removed;"), "{}", said(&run));
+}
+
+/// A run that fails leaves no directory it made on the way to `--out`.
+#[test]
+fn a_failed_run_leaves_nothing_where_out_would_be() {
+    let xtask = xtask();
+    let dir = scratch("nothing-left");
+    let broken = dir.join("broken.yaml");
+    std::fs::write(
+        &broken,
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {/a: 1}\n",
+    )
+    .unwrap();
+    let out = dir.join("new/deep/out");
+    let run = codegen(&xtask, &[], &broken, &out, &root());
+    assert!(!run.status.success());
+    assert!(!dir.join("new").exists(), "{}", said(&run));
+}
+
+/// A write that fails part way (here a file where a directory must go; a
+/// full disk alike) leaves the tree as it was and no staging beside it.
+#[test]
+fn a_write_that_fails_part_way_leaves_no_staging() {
+    use generator::output::{write_tree, FileSet};
+    let dir = scratch("half-written");
+    let out = dir.join("out");
+    let first = FileSet {
+        files: [("a.txt".to_string(), "one\n".to_string())].into(),
+    };
+    write_tree(&first, &out, false).unwrap();
+    let before = tree(&out);
+    let impossible = FileSet {
+        files: [
+            ("a.txt".to_string(), "two\n".to_string()),
+            ("b".to_string(), "a file\n".to_string()),
+            ("b/c.txt".to_string(), "under the file\n".to_string()),
+        ]
+        .into(),
+    };
+    assert!(write_tree(&impossible, &out, false).is_err());
+    assert_eq!(tree(&out), before);
+    let beside: Vec<_> = std::fs::read_dir(&*dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["out"]);
 }

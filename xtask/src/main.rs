@@ -344,6 +344,13 @@ fn codegen(
     };
     config.strict |= how.strict;
     let out = out.unwrap_or_else(|| root.join("generated"));
+    // A run that writes holds its output directory from before it reads
+    // what was generated there (the version gate) until it has written.
+    let mut target = match how.check {
+        true => None,
+        false => Some(generator::output::Target::open(&out)?),
+    };
+    let out = target.as_ref().map_or(out, |t| t.path().to_path_buf());
     if spec.is_some() {
         spec_run_config(&mut config, &out, how.version.as_deref())?;
     }
@@ -407,7 +414,10 @@ fn codegen(
         }
         return Ok(ExitCode::FAILURE);
     }
-    let report = generator::output::write_tree(&files, &out, force)?;
+    let report = target
+        .as_mut()
+        .expect("a run that writes holds its target")
+        .write(&files, force)?;
     let operations: usize = project
         .apis
         .iter()
@@ -458,5 +468,15 @@ fn codegen(
         report.removed.len(),
         started.elapsed()
     );
+    // By name: a file that goes is worth a line, and a kept one says why.
+    for path in &report.removed {
+        println!(
+            "  removed (no longer emitted): {}",
+            out.join(path).display()
+        );
+    }
+    for path in &report.kept {
+        println!("  kept (not codegen's): {}", out.join(path).display());
+    }
     Ok(ExitCode::SUCCESS)
 }

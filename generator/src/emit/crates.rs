@@ -17,10 +17,6 @@ use quote::quote;
 /// Every file of both crates, under `<crate name>/`.
 pub fn emit_project(view: &View, config: &Config) -> Result<FileSet> {
     let mut files = FileSet::default();
-    files.insert(
-        crate::output::MARKER,
-        crate::output::MARKER_TEXT.to_string(),
-    );
     // Emitted sources are prettyplease's; `cargo fmt` must not make them stale.
     files.insert(
         "rustfmt.toml",

@@ -600,12 +600,13 @@ impl<'a> Schemas<'a> {
     ) -> Result<TypeRef, SpecError> {
         let id = id_of(origin);
         if !self.enums.contains_key(&id) {
-            let mut unique = Vec::with_capacity(values.len());
-            for v in values {
-                if !unique.contains(&v) {
-                    unique.push(v);
-                }
-            }
+            // In the spec's order, each value once (a set beside: a list
+            // searched for each value is quadratic in long enums).
+            let mut seen = std::collections::HashSet::with_capacity(values.len());
+            let unique: Vec<String> = values
+                .into_iter()
+                .filter(|v| seen.insert(v.clone()))
+                .collect();
             self.journal.push((Registered::Enum, id.clone()));
             self.enums.insert(
                 id.clone(),

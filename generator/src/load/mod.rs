@@ -219,6 +219,20 @@ fn check_version(tree: &Value, ctx: &Ctx) -> Result<(), SpecError> {
             format!("OpenAPI version {v} is not supported (expected 3.0.x)"),
         )),
         Some(_) => Err(ctx.err(&loc, "must be a string such as \"3.0.1\"")),
+        None if tree.get("swagger").is_some() => {
+            let version = match tree.get("swagger") {
+                Some(Value::String(v)) => v.clone(),
+                Some(other) => other.to_string(),
+                None => unreachable!("matched as present"),
+            };
+            Err(ctx.err(
+                &Loc::root().at("swagger"),
+                format!(
+                    "a Swagger {version} document; this generator reads OpenAPI 3.0.x \
+                     (convert it first, e.g. with swagger2openapi)"
+                ),
+            ))
+        }
         None if tree.is_object() => Err(ctx.err(&loc, "missing: not an OpenAPI 3.0 document")),
         None => Err(ctx.err(&Loc::root(), "the document must be a mapping")),
     }

@@ -195,22 +195,22 @@ impl ::std::default::Default for User {
 
 impl ::std::fmt::Debug for User {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("User")
-            .field("sid", &self.sid)
-            .field("account_sid", &self.account_sid)
-            .field("service_sid", &self.service_sid)
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .field("role_sid", &self.role_sid)
-            .field("identity", &crate::pii::redact(&self.identity, "standard"))
-            .field("is_online", &self.is_online)
-            .field("is_notifiable", &self.is_notifiable)
-            .field("date_created", &self.date_created)
-            .field("date_updated", &self.date_updated)
-            .field("joined_channels_count", &self.joined_channels_count)
-            .field("links", &self.links)
-            .field("url", &self.url)
-            .finish()
+        let mut d = f.debug_struct("User");
+        d.field("sid", &self.sid);
+        d.field("account_sid", &self.account_sid);
+        d.field("service_sid", &self.service_sid);
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.field("role_sid", &self.role_sid);
+        d.field("identity", &crate::pii::redact(&self.identity, "standard"));
+        d.field("is_online", &self.is_online);
+        d.field("is_notifiable", &self.is_notifiable);
+        d.field("date_created", &self.date_created);
+        d.field("date_updated", &self.date_updated);
+        d.field("joined_channels_count", &self.joined_channels_count);
+        d.field("links", &self.links);
+        d.field("url", &self.url);
+        d.finish()
     }
 }
 
@@ -269,12 +269,12 @@ impl TwilioError {
 
 impl ::std::fmt::Debug for TwilioError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TwilioError")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("more_info", &self.more_info)
-            .field("status", &self.status)
-            .finish()
+        let mut d = f.debug_struct("TwilioError");
+        d.field("code", &self.code);
+        d.field("message", &self.message);
+        d.field("more_info", &self.more_info);
+        d.field("status", &self.status);
+        d.finish()
     }
 }
 

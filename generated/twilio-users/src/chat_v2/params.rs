@@ -92,11 +92,11 @@ impl ListUserParams {
 
 impl ::std::fmt::Debug for ListUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserParams")
-            .field("page_size", &self.page_size)
-            .field("page", &self.page)
-            .field("page_token", &self.page_token)
-            .finish()
+        let mut d = f.debug_struct("ListUserParams");
+        d.field("page_size", &self.page_size);
+        d.field("page", &self.page);
+        d.field("page_token", &self.page_token);
+        d.finish()
     }
 }
 
@@ -209,13 +209,13 @@ impl CreateUserParams {
 
 impl ::std::fmt::Debug for CreateUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("identity", &crate::pii::Redacted("standard"))
-            .field("role_sid", &self.role_sid)
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .finish()
+        let mut d = f.debug_struct("CreateUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("identity", &crate::pii::Redacted("standard"));
+        d.field("role_sid", &self.role_sid);
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.finish()
     }
 }
 
@@ -276,7 +276,8 @@ impl FetchUserParams {
 
 impl ::std::fmt::Debug for FetchUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FetchUserParams").finish()
+        let mut d = f.debug_struct("FetchUserParams");
+        d.finish()
     }
 }
 
@@ -383,12 +384,12 @@ impl UpdateUserParams {
 
 impl ::std::fmt::Debug for UpdateUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("role_sid", &self.role_sid)
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .finish()
+        let mut d = f.debug_struct("UpdateUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("role_sid", &self.role_sid);
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.finish()
     }
 }
 
@@ -444,7 +445,8 @@ impl DeleteUserParams {
 
 impl ::std::fmt::Debug for DeleteUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserParams").finish()
+        let mut d = f.debug_struct("DeleteUserParams");
+        d.finish()
     }
 }
 

@@ -92,11 +92,11 @@ impl ListUserParams {
 
 impl ::std::fmt::Debug for ListUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserParams")
-            .field("page_size", &self.page_size)
-            .field("page", &self.page)
-            .field("page_token", &self.page_token)
-            .finish()
+        let mut d = f.debug_struct("ListUserParams");
+        d.field("page_size", &self.page_size);
+        d.field("page", &self.page);
+        d.field("page_token", &self.page_token);
+        d.finish()
     }
 }
 
@@ -209,13 +209,13 @@ impl CreateUserParams {
 
 impl ::std::fmt::Debug for CreateUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("identity", &crate::pii::Redacted("standard"))
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("role_sid", &self.role_sid)
-            .finish()
+        let mut d = f.debug_struct("CreateUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("identity", &crate::pii::Redacted("standard"));
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("role_sid", &self.role_sid);
+        d.finish()
     }
 }
 
@@ -276,7 +276,8 @@ impl FetchUserParams {
 
 impl ::std::fmt::Debug for FetchUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FetchUserParams").finish()
+        let mut d = f.debug_struct("FetchUserParams");
+        d.finish()
     }
 }
 
@@ -383,12 +384,12 @@ impl UpdateUserParams {
 
 impl ::std::fmt::Debug for UpdateUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("role_sid", &self.role_sid)
-            .finish()
+        let mut d = f.debug_struct("UpdateUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("role_sid", &self.role_sid);
+        d.finish()
     }
 }
 
@@ -465,9 +466,9 @@ impl DeleteUserParams {
 
 impl ::std::fmt::Debug for DeleteUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .finish()
+        let mut d = f.debug_struct("DeleteUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.finish()
     }
 }
 
@@ -565,11 +566,11 @@ impl ListServiceUserParams {
 
 impl ::std::fmt::Debug for ListServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListServiceUserParams")
-            .field("page_size", &self.page_size)
-            .field("page", &self.page)
-            .field("page_token", &self.page_token)
-            .finish()
+        let mut d = f.debug_struct("ListServiceUserParams");
+        d.field("page_size", &self.page_size);
+        d.field("page", &self.page);
+        d.field("page_token", &self.page_token);
+        d.finish()
     }
 }
 
@@ -682,13 +683,13 @@ impl CreateServiceUserParams {
 
 impl ::std::fmt::Debug for CreateServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateServiceUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("identity", &crate::pii::Redacted("standard"))
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("role_sid", &self.role_sid)
-            .finish()
+        let mut d = f.debug_struct("CreateServiceUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("identity", &crate::pii::Redacted("standard"));
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("role_sid", &self.role_sid);
+        d.finish()
     }
 }
 
@@ -749,7 +750,8 @@ impl FetchServiceUserParams {
 
 impl ::std::fmt::Debug for FetchServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FetchServiceUserParams").finish()
+        let mut d = f.debug_struct("FetchServiceUserParams");
+        d.finish()
     }
 }
 
@@ -856,12 +858,12 @@ impl UpdateServiceUserParams {
 
 impl ::std::fmt::Debug for UpdateServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateServiceUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"))
-            .field("attributes", &crate::pii::redact(&self.attributes, "sensitive"))
-            .field("role_sid", &self.role_sid)
-            .finish()
+        let mut d = f.debug_struct("UpdateServiceUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.field("friendly_name", &crate::pii::redact(&self.friendly_name, "standard"));
+        d.field("attributes", &crate::pii::redact(&self.attributes, "sensitive"));
+        d.field("role_sid", &self.role_sid);
+        d.finish()
     }
 }
 
@@ -938,9 +940,9 @@ impl DeleteServiceUserParams {
 
 impl ::std::fmt::Debug for DeleteServiceUserParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteServiceUserParams")
-            .field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled)
-            .finish()
+        let mut d = f.debug_struct("DeleteServiceUserParams");
+        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
+        d.finish()
     }
 }
 
