@@ -1311,13 +1311,13 @@ async fn urls_follow_the_host_the_client_used() {
         fetched.url.as_ref().map(|u| u.as_str().to_string()),
         Some(format!("http://{addr}{chat}/{sid}"))
     );
-    // An empty Host is the local host.
+    // An empty Host is the address the client connected to, port and all.
     let headers = vec![auth_a(), ("Host".to_string(), String::new())];
     let response = raw(addr, "GET", &format!("{chat}/alice"), &headers, b"").await;
     assert_eq!(response.status, 200);
     assert_eq!(
         response.json()["url"],
-        format!("http://localhost{chat}/{sid}").as_str()
+        format!("http://{addr}{chat}/{sid}").as_str()
     );
 }
 

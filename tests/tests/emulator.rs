@@ -512,6 +512,8 @@ async fn a_body_slower_than_the_settings_allow_is_cut_off() {
     assert_eq!(identities, ["in-time"]);
 }
 
+/// Headers that never finish are answered 408 in Twilio's shape, then the
+/// connection closes; one that never sends anything is closed without a word.
 #[tokio::test]
 async fn slow_or_idle_connections_are_cut_off() {
     let addr = start().await;
@@ -523,19 +525,28 @@ async fn slow_or_idle_connections_are_cut_off() {
     // A connection that never sends anything.
     let mut idle = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let started = Instant::now();
+    let mut heard = Vec::new();
     for stream in [&mut slow, &mut idle] {
         let mut buffer = [0u8; 512];
+        let mut said = Vec::new();
         let closed = tokio::time::timeout(HEADER_TIMEOUT * 5, async {
             loop {
                 match stream.read(&mut buffer).await {
                     Ok(0) | Err(_) => return,
-                    Ok(_) => {}
+                    Ok(n) => said.extend_from_slice(&buffer[..n]),
                 }
             }
         })
         .await;
         assert!(closed.is_ok(), "the server kept the connection open");
+        heard.push(said);
     }
+    assert_error(&parse_response(&heard[0], "slow headers"), 408, 20408);
+    assert!(
+        heard[1].is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&heard[1])
+    );
     assert!(
         started.elapsed() >= HEADER_TIMEOUT / 2,
         "{:?}",
@@ -661,4 +672,127 @@ async fn concurrent_writers_neither_duplicate_nor_lose_anything() {
         .await;
         assert_eq!(listed.json()["users"], serde_json::json!([]), "{store}");
     }
+}
+
+/// A request without `Host` (HTTP/1.0) gets links to the address it
+/// connected to, port and all; a `Host` in capitals gets links in lower case.
+#[tokio::test]
+async fn links_name_the_host_as_connected_and_in_lower_case() {
+    let addr = start().await;
+    let (name, value) = auth_a();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(format!("GET /v1/Users HTTP/1.0\r\n{name}: {value}\r\n\r\n").as_bytes())
+        .await
+        .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let page = parse_response(&response, "HTTP/1.0").json();
+    let url = page["meta"]["url"].as_str().expect("url");
+    assert!(url.starts_with(&format!("http://{addr}/v1/Users")), "{url}");
+
+    let port = addr.port();
+    let shouted = raw(
+        addr,
+        "GET",
+        "/v1/Users",
+        &[auth_a(), ("Host".into(), format!("LOCALHOST:{port}"))],
+        b"",
+    )
+    .await
+    .json();
+    let url = shouted["meta"]["url"].as_str().expect("url");
+    assert!(
+        url.starts_with(&format!("http://localhost:{port}/")),
+        "{url}"
+    );
+}
+
+/// `Attributes` is a JSON object: `null` is none (`{}`), anything else that
+/// is not an object is refused; an identity holds no control characters;
+/// an empty `PageToken` is no token.
+#[tokio::test]
+async fn attributes_identities_and_empty_page_tokens_as_twilio_takes_them() {
+    let addr = start().await;
+    let created = raw_a(addr, "POST", V1_USERS, "Identity=nulled&Attributes=null").await;
+    assert_eq!(created.status, 201, "{:?}", created.json());
+    assert_eq!(created.json()["attributes"], "{}");
+    for bad in ["42", "%5B1%2C2%5D", "%22text%22"] {
+        let refused = raw_a(
+            addr,
+            "POST",
+            V1_USERS,
+            &format!("Identity=x{bad}&Attributes={bad}"),
+        )
+        .await;
+        let message = assert_error(&refused, 400, 20001);
+        assert!(
+            message.contains("Attributes: must be a JSON object"),
+            "{message}"
+        );
+    }
+    for bad in ["a%00b", "a%1Bb", "tab%09bed", "c1%C2%85"] {
+        let refused = raw_a(addr, "POST", V1_USERS, &format!("Identity={bad}")).await;
+        let message = assert_error(&refused, 400, 20001);
+        assert!(
+            message.contains("Identity: must not hold control characters"),
+            "{message}"
+        );
+    }
+    let page = raw_a(addr, "GET", "/v1/Users?PageToken=&PageSize=5", "").await;
+    assert_eq!(page.status, 200, "{:?}", page.json());
+    assert_eq!(page.json()["users"].as_array().map(Vec::len), Some(1));
+}
+
+/// What rows keep as written list answers stays within the store's budget,
+/// pages are the same bytes either way, and deleting the rows gives it back.
+#[tokio::test]
+async fn kept_list_answers_stay_within_their_budget() {
+    let budget = 40_000;
+    let store = Arc::new(MemoryStore::keeping_answers_within(budget));
+    let unbounded = Arc::new(MemoryStore::new());
+    let addr = start_with(store.clone(), Settings::default()).await;
+    let other = start_with(unbounded.clone(), Settings::default()).await;
+    for server in [addr, other] {
+        for i in 0..200 {
+            create(server, V1_USERS, &format!("Identity=u{i:03}")).await;
+        }
+    }
+    let walk = |server: SocketAddr| async move {
+        let mut pages = Vec::new();
+        for page in 0..4 {
+            let raw = raw_a(
+                server,
+                "GET",
+                &format!("/v1/Users?PageSize=50&Page={page}"),
+                "",
+            )
+            .await;
+            pages.push(raw.json()["users"].clone());
+        }
+        pages
+    };
+    let first = walk(addr).await;
+    let kept = store.kept_answer_bytes();
+    assert!(kept > 0 && kept <= budget, "{kept}");
+    assert_eq!(walk(addr).await, first, "kept and decoded answers differ");
+    assert_eq!(walk(other).await.len(), first.len());
+    assert!(
+        unbounded.kept_answer_bytes() > budget,
+        "{}",
+        unbounded.kept_answer_bytes()
+    );
+    for user in first
+        .iter()
+        .flat_map(|p| p.as_array().cloned().unwrap_or_default())
+    {
+        let sid = user["sid"].as_str().expect("sid");
+        assert_eq!(
+            raw_a(addr, "DELETE", &format!("{V1_USERS}/{sid}"), "")
+                .await
+                .status,
+            204
+        );
+    }
+    assert_eq!(store.kept_answer_bytes(), 0);
 }

@@ -259,3 +259,24 @@ async fn several_accounts_from_flags_and_a_credentials_file() {
     drop(emulator);
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// A `--public-url` that is not an http(s) URL of a host is refused at
+/// start, saying why, rather than put in front of every link.
+#[test]
+fn a_public_url_that_is_not_one_is_refused_at_start() {
+    let binary = emulator_binary();
+    for (url, says) in [
+        ("not a url", "is not a URL"),
+        ("ftp://twilio.test", "the scheme must be http or https"),
+        ("https://twilio.test/?x=1", "no query or fragment"),
+        ("https://user:pw@twilio.test", "no user or password"),
+    ] {
+        let run = std::process::Command::new(&binary)
+            .args(["--port", "0", "--public-url", url])
+            .output()
+            .expect("the emulator runs");
+        assert_eq!(run.status.code(), Some(2), "{url}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains(says), "{url}: {stderr}");
+    }
+}

@@ -38,11 +38,15 @@ struct Args {
     db: Option<PathBuf>,
     /// The URL clients reach the emulator at, for `url`, `links` and paging
     /// URLs (behind a TLS proxy: `https://twilio.test`).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = twilio_users_server::app::parse_public_url)]
     public_url: Option<String>,
     /// A host clients may name besides the loopback ones (`name` or `name:port`); repeatable.
     #[arg(long = "allow-host", value_name = "HOST")]
     allowed_hosts: Vec<String>,
+    /// Memory (MiB) records in memory may keep as written list answers, so
+    /// that listing them again is quick; 0 keeps none.
+    #[arg(long, value_name = "MIB", default_value_t = (twilio_users_server::memory_store::DEFAULT_ANSWER_BUDGET >> 20) as u64)]
+    list_cache_mib: u64,
 }
 
 /// The accounts (`SID:TOKEN`, for the banner) and API keys clients may use.
@@ -103,7 +107,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (app, format!("SQLite file {}", path.display()))
         }
         None => (
-            twilio_users_server::emulator_with(Arc::new(twilio_users_server::memory_store::MemoryStore::new()), auth, settings),
+            twilio_users_server::emulator_with(
+                Arc::new(twilio_users_server::memory_store::MemoryStore::keeping_answers_within(
+                    usize::try_from(args.list_cache_mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
+                )),
+                auth,
+                settings,
+            ),
             "memory".to_string(),
         ),
     };

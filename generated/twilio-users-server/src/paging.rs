@@ -76,7 +76,8 @@ impl PageRequest {
                 .unwrap_or(DEFAULT_PAGE_SIZE)
                 .min(cap),
             page: page.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
-            page_token,
+            // `PageToken=`, as SDKs and forms send an absent value: none.
+            page_token: page_token.filter(|t| !t.is_empty()),
         }
     }
 }

@@ -44,8 +44,30 @@ impl Default for Settings {
     }
 }
 
+/// `text` as a public URL: `http(s)://host[:port][/path]`, without user,
+/// query or fragment, and without a trailing `/` (every link is the URL then
+/// a path); `Err` says what is wrong with it.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = api_types::url::Url::parse(text)
+        .map_err(|e| format!("{text:?} is not a URL ({e}): expected http(s)://host[:port]"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{text:?}: the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{text:?}: no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{text:?}: a public URL holds no user or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{text:?}: a public URL holds no query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
 impl Settings {
-    /// Answers as `url` (`https://host[:port]`), whatever the request says.
+    /// Answers as `url` (`https://host[:port]`, see [`parse_public_url`]),
+    /// whatever the request says.
     pub fn public_url(mut self, url: impl Into<String>) -> Self {
         self.public_url = Some(url.into().trim_end_matches('/').to_string());
         self
@@ -80,13 +102,22 @@ impl Settings {
     /// `http(s)://host[:port]` the request reached this server at: the
     /// public URL, or the (forwarded) host if allowed; `Err` names why not.
     /// Every request asks, so it borrows the headers and allocates only the answer.
-    fn base_url(&self, headers: &HeaderMap) -> Result<String, ServerError> {
+    fn base_url(
+        &self,
+        headers: &HeaderMap,
+        local: Option<&LocalAddr>,
+    ) -> Result<String, ServerError> {
         if let Some(url) = &self.public_url {
             return Ok(url.clone());
         }
+        // Without a `Host` (HTTP/1.0), the address the client connected to.
+        let connected = local.map(|l| l.0.to_string());
         let host = match first_value(headers, &X_FORWARDED_HOST, "X-Forwarded-Host")? {
             Some(forwarded) => forwarded,
-            None => first_value(headers, &header::HOST, "Host")?.unwrap_or("localhost"),
+            None => match first_value(headers, &header::HOST, "Host")? {
+                Some(host) => host,
+                None => connected.as_deref().unwrap_or("localhost"),
+            },
         };
         let scheme = match first_value(headers, &X_FORWARDED_PROTO, "X-Forwarded-Proto")? {
             None | Some("http") => "http",
@@ -113,9 +144,15 @@ impl Settings {
                 ),
             ));
         }
-        Ok([scheme, "://", authority.as_str()].concat())
+        // Host names are case-blind: links name the host as a browser would.
+        Ok([scheme, "://", &authority.as_str().to_ascii_lowercase()].concat())
     }
 }
+
+/// The local address a connection was accepted on (`serve` adds it to each
+/// request): where a request without `Host` reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalAddr(pub std::net::SocketAddr);
 
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
@@ -197,7 +234,7 @@ where
         let account_sid = credentials(request.headers())
             .and_then(|(u, p)| auth.authenticate(&u, &p))
             .ok_or_else(ServerError::unauthorized)?;
-        let base_url = settings.base_url(request.headers())?;
+        let base_url = settings.base_url(request.headers(), request.extensions().get())?;
         Ok(RequestContext::new(account_sid, base_url))
     });
     let context = match checked {
@@ -247,9 +284,7 @@ async fn read_body(settings: &Settings, request: Request) -> Result<Request, Ser
         Poll::Ready(read) => read,
         Poll::Pending => tokio::time::timeout(settings.request_timeout, read)
             .await
-            .map_err(|_| {
-                ServerError::new(408, 20408, "The request's body took too long to arrive")
-            })?,
+            .map_err(|_| ServerError::request_timeout("body"))?,
     };
     let bytes = read.map_err(|_| ServerError::payload_too_large(BODY_LIMIT))?;
     Ok(Request::from_parts(parts, Body::from(bytes)))

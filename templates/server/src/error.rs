@@ -82,6 +82,15 @@ impl ServerError {
         )
     }
 
+    /// 408: the request (`what` of it) took too long to arrive.
+    pub fn request_timeout(what: &str) -> Self {
+        Self::new(
+            408,
+            20408,
+            format!("The request's {what} took too long to arrive"),
+        )
+    }
+
     /// 500, for a fault of the server itself (never of the request).
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(500, 20500, message)

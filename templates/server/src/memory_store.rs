@@ -3,7 +3,9 @@
 //! creation, so every request costs the same with ten records or a million,
 //! and requests to different collections never wait for each other.
 
-use crate::store::{Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError, unique_value};
+use crate::store::{
+    AnswerBudget, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError, unique_value,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -36,12 +38,22 @@ impl Collection {
 type Collections = HashMap<(&'static str, String, String), Arc<Mutex<Collection>>>;
 
 /// Records in memory, gone when the process ends.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryStore {
     collections: RwLock<Collections>,
-    /// Rows keep no list answers (see [`MemoryStore::keeping_no_answers`]).
-    no_answers: bool,
+    /// What rows may spend keeping list answers (see [`crate::store::Answers`]).
+    answers: Arc<AnswerBudget>,
 }
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore::keeping_answers_within(DEFAULT_ANSWER_BUDGET)
+    }
+}
+
+/// The bytes a memory store's rows keep as list answers unless told
+/// otherwise: about 75,000 records' answers in one view.
+pub const DEFAULT_ANSWER_BUDGET: usize = 64 << 20;
 
 /// A lock whose holder panicked still guards consistent data: every change
 /// below is made whole before anything that can panic.
@@ -61,19 +73,30 @@ impl MemoryStore {
     /// its records into their models, as SQLite does, for about 870 bytes
     /// less per listed record and view (see [`crate::store::Answers`]).
     pub fn keeping_no_answers() -> Self {
+        Self::keeping_answers_within(0)
+    }
+
+    /// An empty store whose rows keep list answers up to `bytes` in all;
+    /// past that, pages decode the records that kept none.
+    pub fn keeping_answers_within(bytes: usize) -> Self {
         MemoryStore {
-            no_answers: true,
-            ..Self::default()
+            collections: RwLock::default(),
+            answers: AnswerBudget::new(bytes),
         }
+    }
+
+    /// The bytes rows keep as list answers now.
+    pub fn kept_answer_bytes(&self) -> usize {
+        self.answers.used()
     }
 
     /// A row as this store keeps it.
     fn row(&self, seq: u64, sid: impl Into<String>, fields: Map<String, Value>) -> Row {
         let row = Row::new(seq, sid, fields);
-        if self.no_answers {
+        if self.answers.limit() == 0 {
             row
         } else {
-            row.keeping_answers()
+            row.keeping_answers(&self.answers)
         }
     }
 

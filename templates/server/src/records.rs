@@ -4,8 +4,8 @@
 //! for the fields it knows by name, all in one place:
 //!
 //! - a value shaped like the collection's SIDs names a record by SID only,
-//!   and an identity may not look like one;
-//! - `attributes` is JSON text, `{}` until set;
+//!   and an identity may not look like one, nor hold control characters;
+//! - `attributes` is a JSON object as text, `{}` until set (and for `null`);
 //! - `role_sid` left unset is the parent's default role for these records;
 //! - a path that names no parent (`/v1/Users`) means the account's default
 //!   one (the default Conversation Service), stable across restarts.
@@ -105,16 +105,36 @@ fn input_name(field: &str) -> String {
         .collect()
 }
 
-/// Twilio's rules on what a request sets.
-fn check(shape: &Shape, assigned: &[(&'static str, Value)]) -> Result<(), ServerError> {
-    for (field, value) in assigned {
+/// Twilio's rules on what a request sets: `attributes` is a JSON object
+/// (`null` is none: `{}`), and the unique field (an identity) is text a
+/// person could type, not a SID.
+fn check(shape: &Shape, assigned: &mut [(&'static str, Value)]) -> Result<(), ServerError> {
+    for (field, value) in assigned.iter_mut() {
         let Value::String(text) = value else {
             continue;
         };
-        if *field == "attributes" && serde_json::from_str::<Value>(text).is_err() {
+        if *field == "attributes" {
+            match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(_)) => {}
+                Ok(Value::Null) => *text = "{}".into(),
+                Ok(_) => {
+                    return Err(ServerError::invalid_parameter(
+                        &input_name(field),
+                        "must be a JSON object",
+                    ));
+                }
+                Err(_) => {
+                    return Err(ServerError::invalid_parameter(
+                        &input_name(field),
+                        "must be valid JSON",
+                    ));
+                }
+            }
+        }
+        if Some(*field) == shape.unique && text.chars().any(char::is_control) {
             return Err(ServerError::invalid_parameter(
                 &input_name(field),
-                "must be valid JSON",
+                "must not hold control characters",
             ));
         }
         if Some(*field) == shape.unique && is_sid(shape.sid_prefix, text) {
@@ -410,10 +430,10 @@ fn insert<S: Store + ?Sized>(
     ctx: &RequestContext,
     shape: &Shape,
     scope: &Scope,
-    assigned: Vec<(&'static str, Value)>,
+    mut assigned: Vec<(&'static str, Value)>,
     sid: &str,
 ) -> Result<Answer, ServerError> {
-    check(shape, &assigned)?;
+    check(shape, &mut assigned)?;
     let stamp = now(shape);
     let role = (shape.has("role_sid") && !scope.parents().is_empty()).then(|| {
         let mut of = vec![scope.kind()];
@@ -431,7 +451,6 @@ fn insert<S: Store + ?Sized>(
     };
     // Each stored field inserted once, in the shape's order, with room for
     // all: a row's map is hashed per insert, and regrowing it rehashes.
-    let mut assigned = assigned;
     let mut fields = Map::with_capacity(shape.fields.len());
     for field in shape.stored() {
         let value = match assigned.iter().rposition(|(f, _)| *f == field.name) {
@@ -527,9 +546,9 @@ pub fn update<S: Store + ?Sized>(
     shape: &Shape,
     scope: &Scope,
     id: &str,
-    assigned: Vec<(&'static str, Value)>,
+    mut assigned: Vec<(&'static str, Value)>,
 ) -> Result<Answer, ServerError> {
-    check(shape, &assigned)?;
+    check(shape, &mut assigned)?;
     own_account(store, ctx, shape, scope)?;
     let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
     let mut changes: Map<String, Value> = assigned

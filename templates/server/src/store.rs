@@ -212,14 +212,60 @@ impl Row {
         }
     }
 
-    /// The row, keeping its answer for later pages: for a store that hands
-    /// out the same row, unchanged, on every request, and only within the
-    /// scope (account, parents) it was stored in (memory). A row whose
-    /// fields change gets new `fields` (a new `Arc`), which no kept answer
-    /// was made from.
-    pub fn keeping_answers(mut self) -> Self {
-        self.answers = Answers(Some(std::sync::Arc::default()));
+    /// The row, keeping its answer for later pages within `budget`: for a
+    /// store that hands out the same row, unchanged, on every request, and
+    /// only within the scope (account, parents) it was stored in (memory).
+    /// A row whose fields change gets new `fields` (a new `Arc`), which no
+    /// kept answer was made from.
+    pub fn keeping_answers(mut self, budget: &std::sync::Arc<AnswerBudget>) -> Self {
+        self.answers = Answers(Some(std::sync::Arc::new(Slots {
+            budget: budget.clone(),
+            kept: Default::default(),
+        })));
         self
+    }
+}
+
+/// The bytes a store's rows may spend keeping answers, shared by them all:
+/// a row keeps an answer only while the budget has room, and gives the
+/// room back when the answer goes (the row changed or was deleted).
+#[derive(Debug)]
+pub struct AnswerBudget {
+    limit: usize,
+    left: std::sync::atomic::AtomicUsize,
+}
+
+impl AnswerBudget {
+    /// A budget of `bytes` (0: rows keep nothing).
+    pub fn new(bytes: usize) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(AnswerBudget {
+            limit: bytes,
+            left: std::sync::atomic::AtomicUsize::new(bytes),
+        })
+    }
+
+    /// The bytes it was made with.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The bytes kept answers hold now.
+    pub fn used(&self) -> usize {
+        self.limit - self.left.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering;
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok()
+    }
+
+    fn give(&self, bytes: usize) {
+        self.left
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -241,7 +287,13 @@ impl PartialEq for Row {
 /// the answers of its first [`KEPT_VIEWS`] views (one record is listed by
 /// chat v2, by `/v1/Users` and by `/v1/Services/{ChatServiceSid}/Users`).
 #[derive(Clone, Default)]
-pub struct Answers(Option<std::sync::Arc<[std::sync::OnceLock<Box<KeptAnswer>>; KEPT_VIEWS]>>);
+pub struct Answers(Option<std::sync::Arc<Slots>>);
+
+/// A row's kept answers, and the budget they are paid from.
+struct Slots {
+    budget: std::sync::Arc<AnswerBudget>,
+    kept: [std::sync::OnceLock<Box<KeptAnswer>>; KEPT_VIEWS],
+}
 
 /// How many views' answers a row keeps; a further view decodes each time.
 pub const KEPT_VIEWS: usize = 4;
@@ -251,7 +303,7 @@ impl std::fmt::Debug for Answers {
         match &self.0 {
             None => f.write_str("Answers(not kept)"),
             Some(slots) => {
-                let kept = slots.iter().filter(|s| s.get().is_some()).count();
+                let kept = slots.kept.iter().filter(|s| s.get().is_some()).count();
                 write!(f, "Answers({kept} kept)")
             }
         }
@@ -268,6 +320,15 @@ pub(crate) struct KeptAnswer {
     pub(crate) base_url: Box<str>,
     pub(crate) path: Box<str>,
     pub(crate) json: std::sync::Arc<serde_json::value::RawValue>,
+    /// What it cost its budget, given back when it goes.
+    budget: std::sync::Arc<AnswerBudget>,
+    cost: usize,
+}
+
+impl Drop for KeptAnswer {
+    fn drop(&mut self) {
+        self.budget.give(self.cost);
+    }
 }
 
 /// Which answer of a row a page asks for: the model it decodes into, the
@@ -301,6 +362,7 @@ impl Row {
         self.answers
             .0
             .as_ref()?
+            .kept
             .iter()
             .map_while(std::sync::OnceLock::get)
             .find(|kept| same(kept))
@@ -319,9 +381,18 @@ impl Row {
             return;
         };
         // A row whose slots are all taken keeps nothing more: no answer is built for it.
-        let Some(free) = slots.iter().position(|slot| slot.get().is_none()) else {
+        let Some(free) = slots.kept.iter().position(|slot| slot.get().is_none()) else {
             return;
         };
+        let cost = std::mem::size_of::<KeptAnswer>()
+            + json.get().len()
+            + self.sid.len()
+            + view.base_url.len()
+            + view.path.len();
+        // Out of budget: the page is answered all the same, decoded afresh next time.
+        if !slots.budget.take(cost) {
+            return;
+        }
         let mut answer = Box::new(KeptAnswer {
             sid: self.sid.as_str().into(),
             fields: self.fields.clone(),
@@ -330,8 +401,10 @@ impl Row {
             base_url: view.base_url.into(),
             path: view.path.into(),
             json,
+            budget: slots.budget.clone(),
+            cost,
         });
-        for slot in &slots[free..] {
+        for slot in &slots.kept[free..] {
             match slot.set(answer) {
                 Ok(()) => return,
                 Err(taken) => answer = taken,
