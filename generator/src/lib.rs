@@ -43,13 +43,7 @@ pub fn build_project(
     Ok(ir::Project { apis })
 }
 
-/// The IR of one spec file, for `cargo xtask ir` and `diff`; with `strict`,
-/// an operation that cannot be modelled is an error rather than skipped.
-pub fn ir_of_file(path: &Path, strict: bool) -> Result<ir::Project> {
-    let spec = load::load_file(path, &path.display().to_string())?;
-    let api = ir::build_api(&spec, &config::module_for(path), strict)?;
-    Ok(ir::Project { apis: vec![api] })
-}
+pub use ir::project_of_file as ir_of_file;
 
 /// Both crates' files for `project` (its Rust view, emitted), the record
 /// of what they were made from and the names they were emitted with.

@@ -6,6 +6,9 @@
 //! then the two directories are exchanged with one `renameat2(RENAME_EXCHANGE)`.
 //! Killed at any moment, the output directory is either the old tree or the
 //! new one, never a mix; leftovers of a killed run are removed by the next.
+//!
+//! Kept as one file over 400 lines: resolving, locking, writing and
+//! comparing a tree share one idea of which files are codegen's (the marker).
 
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -362,14 +365,37 @@ fn remove_leftover(path: &Path) -> Result<()> {
         return Ok(());
     }
     let empty = fs::read_dir(path).is_ok_and(|mut d| d.next().is_none());
-    let marked = fs::read_to_string(path.join(MARKER)).is_ok_and(|t| is_marker(&t));
+    // A marker cut short by a kill while it was written is still codegen's.
+    let marked = fs::read_to_string(path.join(MARKER))
+        .is_ok_and(|t| is_marker(&t) || MARKER_TEXT.starts_with(t.as_str()));
     if !(path.is_dir() && (marked || empty)) {
         return Err(Error::Other(format!(
             "{}: in the way of codegen's staging and not codegen's (no marker in it): move or remove it",
             path.display()
         )));
     }
-    fs::remove_dir_all(path).map_err(io(path))
+    remove_tree(path)
+}
+
+/// Removes a tree codegen made, its marker last: a removal cut short by a
+/// kill leaves a tree the next run still knows as codegen's.
+fn remove_tree(path: &Path) -> Result<()> {
+    for entry in fs::read_dir(path).map_err(io(path))? {
+        let entry = entry.map_err(io(path))?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let p = entry.path();
+        match entry.file_type().map_err(io(&p))?.is_dir() {
+            true => fs::remove_dir_all(&p).map_err(io(&p))?,
+            false => fs::remove_file(&p).map_err(io(&p))?,
+        }
+    }
+    match fs::remove_file(path.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(path)(e)),
+        _ => {}
+    }
+    fs::remove_dir(path).map_err(io(path))
 }
 
 /// Removes the staging tree unless the write got as far as swapping it in.
@@ -377,7 +403,7 @@ struct Staging<'a>(&'a Path);
 
 impl Drop for Staging<'_> {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(self.0);
+        let _ = remove_tree(self.0);
     }
 }
 
@@ -386,6 +412,8 @@ pub fn write_tree(files: &FileSet, dir: &Path, force: bool) -> Result<WriteRepor
     Target::open(dir)?.write(files, force)
 }
 
+// Long: the write's steps in the order that makes it safe (refusals, leftovers,
+// whose files are whose, staging with the marker first, the swap).
 fn write_into(dir: &Path, files: &FileSet, force: bool) -> Result<WriteReport> {
     if !force && !ours(dir)? {
         return Err(Error::Other(format!(

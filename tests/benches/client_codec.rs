@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use twilio_users::conversations_v1::models::User;
 use twilio_users::conversations_v1::params::CreateUserParams;
 use twilio_users::page::decode_page;
-use twilio_users::wire::Outgoing;
+use twilio_users::wire::{Inputs, Outgoing};
 
 fn main() {
     divan::main();
@@ -152,10 +152,10 @@ mod encode_create {
 
     #[divan::bench]
     fn emitted(bencher: divan::Bencher) {
-        let params = CreateUserParams::new("alice@example.com")
-            .friendly_name("Alice Liddell")
-            .attributes("{\"team\":\"blue\"}")
-            .role_sid(ROLE.parse().expect("a role SID"));
+        let mut params = CreateUserParams::new("alice@example.com");
+        params.friendly_name = Some("Alice Liddell".into());
+        params.attributes = Some("{\"team\":\"blue\"}".into());
+        params.role_sid = Some(ROLE.parse().expect("a role SID"));
         bencher.bench(|| {
             let params = black_box(&params);
             params.validate().expect("valid");

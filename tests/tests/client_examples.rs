@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
-use twilio_users::wire::{Incoming, Outgoing, Received};
+use twilio_users::wire::{Incoming, Inputs, Outgoing, Received};
 use twilio_users::{chat_v2, conversations_v1, PageMeta};
 
 const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs");

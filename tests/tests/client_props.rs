@@ -6,7 +6,7 @@ use twilio_users::chat_v2::params as chat;
 use twilio_users::conversations_v1::params as conv;
 use twilio_users::path::encode_segment;
 use twilio_users::sid::{AccountSid, RoleSid, ServiceSid, UserSid, UserSidOrIdentity};
-use twilio_users::wire::{Incoming, Outgoing};
+use twilio_users::wire::{Incoming, Inputs, Outgoing};
 
 /// The spec's pattern, `^PP[0-9a-fA-F]{32}$`, written out.
 fn is_sid(prefix: &str, s: &str) -> bool {
@@ -284,8 +284,8 @@ proptest! {
 /// The header input is not part of the form: it travels as a header.
 #[test]
 fn header_inputs_stay_out_of_the_form() {
-    let p = chat::CreateUserParams::new("x")
-        .x_twilio_webhook_enabled(twilio_users::chat_v2::models::UserWebhookEnabled::True);
+    let mut p = chat::CreateUserParams::new("x");
+    p.x_twilio_webhook_enabled = Some(twilio_users::chat_v2::models::UserWebhookEnabled::True);
     let out = written(&p, chat::CreateUserParams::encode);
     assert_eq!(out.form.as_str(), "Identity=x");
     assert_eq!(
@@ -298,7 +298,8 @@ fn header_inputs_stay_out_of_the_form() {
 /// and reads back as empty, not as absent.
 #[test]
 fn empty_optional_values_are_sent_and_read_back() {
-    let p = chat::UpdateUserParams::new().friendly_name("");
+    let mut p = chat::UpdateUserParams::new();
+    p.friendly_name = Some(String::new());
     let out = written(&p, chat::UpdateUserParams::encode);
     assert_eq!(out.form.as_str(), "FriendlyName=");
     let back = chat::UpdateUserParams::decode(&tests::received(&out)).expect("decodes");

@@ -1281,9 +1281,9 @@ fn debug_output_redacts_pii() {
         "{text}"
     );
     // Inputs too.
-    let params = chat_v2::params::CreateUserParams::new("alice@example.com")
-        .friendly_name("Alice Liddell")
-        .attributes("{\"ssn\":1}");
+    let mut params = chat_v2::params::CreateUserParams::new("alice@example.com");
+    params.friendly_name = Some("Alice Liddell".into());
+    params.attributes = Some("{\"ssn\":1}".into());
     let text = format!("{params:?}");
     assert!(
         !text.contains("alice@example.com") && !text.contains("Alice") && !text.contains("ssn"),

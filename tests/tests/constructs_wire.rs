@@ -434,9 +434,16 @@ async fn json_bodies() {
     let widgets = w.client.inputs().widgets();
     let updated = widgets
         .update("WI1", "first")
-        .map(|p| p.config(model(serde_json::json!({"mode": "m"}))))
+        .map(|mut p| {
+            p.config = Some(model(serde_json::json!({"mode": "m"})));
+            p
+        })
         .emails(["a@example.com"])
-        .params(inputs::params::UpdateWidgetParams::new("renamed").emails(["a@example.com", "b@example.com"]))
+        .params({
+            let mut p = inputs::params::UpdateWidgetParams::new("renamed");
+            p.emails = vec!["a@example.com".into(), "b@example.com".into()];
+            p
+        })
         .await
         .unwrap();
     assert_eq!(updated.name.as_deref(), Some("renamed"));

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use twilio_users::chat_v2::params as chat;
 use twilio_users::conversations_v1::params as conv;
 use twilio_users_server::auth::RequestContext;
-use twilio_users_server::chat_v2::api::ServicesUsersApi as ChatUsers;
-use twilio_users_server::conversations_v1::api::{ServicesUsersApi, UsersApi};
+use twilio_users_server::chat_v2::api::{Rendered as _, ServicesUsersApi as ChatUsers};
+use twilio_users_server::conversations_v1::api::{Rendered as _, ServicesUsersApi, UsersApi};
 use twilio_users_server::memory_store::MemoryStore;
 use twilio_users_server::paging::{ListPage, PageRequest};
 use twilio_users_server::records::Rendered;
@@ -56,13 +56,12 @@ async fn chat_rendered<S: Store>(
     ctx: &RequestContext,
     size: i64,
 ) -> ListPage<Rendered> {
-    api.__list_user_rendered(
+    api.list_user_rendered(
         ctx,
         &service(SERVICE_1),
         &chat::ListUserParams::new(),
         &paging(size),
     )
-    .await
     .expect("lists")
     .expect("the stored implementation renders")
 }
@@ -77,8 +76,7 @@ async fn chat_page<S: Store>(
     let service = service(SERVICE_1);
     let params = chat::ListUserParams::new();
     let rendered = api
-        .__list_user_rendered(ctx, &service, &params, &paging(size))
-        .await
+        .list_user_rendered(ctx, &service, &params, &paging(size))
         .expect("lists")
         .expect("the stored implementation renders");
     let typed = api
@@ -97,9 +95,8 @@ async fn fill_chat<S: Store>(
     for i in 0..5 {
         let mut params = chat::CreateUserParams::new(format!("user {i}/ü"));
         if i % 2 == 0 {
-            params = params
-                .friendly_name(format!("Friend \"{i}\""))
-                .attributes(r#"{"n":1}"#);
+            params.friendly_name = Some(format!("Friend \"{i}\""));
+            params.attributes = Some(r#"{"n":1}"#.into());
         }
         api.create_user(ctx.clone(), service(SERVICE_1), params)
             .await
@@ -128,12 +125,11 @@ async fn chat_pages_rendered_are_typed_pages_before_and_after_a_change() {
     assert_eq!(chat_page(&api, &a, 50).await.matches("\"sid\"").count(), 5);
 
     // A change is answered, not the kept JSON.
-    api.update_user(
-        a.clone(),
-        service(SERVICE_1),
-        "user 1/ü".into(),
-        chat::UpdateUserParams::new().friendly_name("renamed"),
-    )
+    api.update_user(a.clone(), service(SERVICE_1), "user 1/ü".into(), {
+        let mut p = chat::UpdateUserParams::new();
+        p.friendly_name = Some("renamed".into());
+        p
+    })
     .await
     .expect("updates");
     let after = chat_page(&api, &a, 3).await;
@@ -212,8 +208,7 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
     let mut held = Vec::new();
     for _ in 0..2 {
         let top_rendered = conversations
-            .__list_user_rendered(&a, &conv::ListUserParams::new(), &paging(50))
-            .await
+            .list_user_rendered(&a, &conv::ListUserParams::new(), &paging(50))
             .expect("lists")
             .expect("renders");
         let top_typed = conversations
@@ -225,8 +220,7 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
 
         let params = conv::ListServiceUserParams::new();
         let scoped_rendered = conversations
-            .__list_service_user_rendered(&a, &default_service, &params, &paging(50))
-            .await
+            .list_service_user_rendered(&a, &default_service, &params, &paging(50))
             .expect("lists")
             .expect("renders");
         let scoped_typed = conversations
@@ -261,8 +255,7 @@ async fn one_record_listed_through_two_paths_and_two_apis_is_each_paths_own() {
     let (chat_params, fifty) = (chat::ListUserParams::new(), paging(50));
     let chat_at_default = || async {
         chat_api
-            .__list_user_rendered(&a, &default_service, &chat_params, &fifty)
-            .await
+            .list_user_rendered(&a, &default_service, &chat_params, &fifty)
             .expect("lists")
             .expect("renders")
     };
@@ -323,12 +316,11 @@ async fn a_store_that_keeps_nothing_renders_the_typed_page_each_time() {
         addresses(&again_page).iter().all(|p| !once.contains(p)),
         "SQLite rows keep nothing"
     );
-    api.update_user(
-        a.clone(),
-        service(SERVICE_1),
-        "user 0/ü".into(),
-        chat::UpdateUserParams::new().friendly_name("renamed"),
-    )
+    api.update_user(a.clone(), service(SERVICE_1), "user 0/ü".into(), {
+        let mut p = chat::UpdateUserParams::new();
+        p.friendly_name = Some("renamed".into());
+        p
+    })
     .await
     .expect("updates");
     assert!(chat_page(&api, &a, 2).await.contains("renamed"));

@@ -1,4 +1,7 @@
 //! `cargo xtask <command>`: the project's automation, in Rust.
+//!
+//! Kept as one file over 400 lines: the command line and codegen's run,
+//! whose steps (load, gate, emit, write) read in order.
 
 use clap::{Parser, Subcommand};
 use generator::config::Config;
@@ -111,7 +114,6 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-// Long: one arm per subcommand, each only parsing its flags and calling into its module.
 // Generation allocates a token tree per item and a string per file; on the
 // system allocator a third of a run went to malloc and free. mimalloc's v2,
 // not v3: a run makes about two million short-lived allocations with under
@@ -120,6 +122,7 @@ fn root() -> PathBuf {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// Long: one arm per subcommand, each only parsing its flags and calling into its module.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

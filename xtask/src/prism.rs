@@ -263,6 +263,8 @@ fn whose(line: &str, faults: &SpecFaults) -> Whose {
     }
 }
 
+// Long: per spec, the steps of the check in the order they run (build,
+// serve, exercise, place each outcome, report), then the totals.
 /// Runs the check on every spec; whether no outcome was ours to fix.
 pub fn check(specs: &[PathBuf], root: &Path) -> Result<bool, String> {
     let bin = prism(root)?;

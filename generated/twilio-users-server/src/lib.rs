@@ -5,9 +5,13 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+
+#[doc(hidden)]
 pub mod extract;
 pub mod memory_store;
 pub mod paging;
+
+#[doc(hidden)]
 pub mod records;
 
 #[cfg(feature = "emulator")]
@@ -46,12 +50,12 @@ pub fn emulator_with<S: crate::store::Store>(
 ) -> ::axum::Router {
     let routes = ::axum::Router::new()
         .merge(
-            chat_v2::router::router(
+            chat_v2::router::rendering_router(
                 ::std::sync::Arc::new(chat_v2::stored::Stored::new(store.clone())),
             ),
         )
         .merge(
-            conversations_v1::router::router(
+            conversations_v1::router::rendering_router(
                 ::std::sync::Arc::new(
                     conversations_v1::stored::Stored::new(store.clone()),
                 ),

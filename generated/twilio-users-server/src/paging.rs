@@ -99,6 +99,7 @@ pub enum Style {
 /// A list answer as Twilio writes it in `style`, written straight to the
 /// response (no `serde_json::Value` in between: a page of records is the
 /// emulator's largest answer).
+#[doc(hidden)]
 pub fn page_body<'a, T: Serialize>(
     ctx: &RequestContext,
     path: &str,
@@ -153,6 +154,7 @@ fn page_url(base: &str, path: &str, size: u64, page: u64, token: Option<&str>) -
 
 /// A list answer, serialised in its style.
 #[derive(Debug)]
+#[doc(hidden)]
 pub struct PageBody<'a, T> {
     key: &'a str,
     style: Style,

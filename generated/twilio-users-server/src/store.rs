@@ -9,6 +9,9 @@
 //! field a collection may have (`identity`), and pages through them. What a
 //! record means (SIDs, defaults, dates, `url` and `links`, Twilio's rules) is
 //! decided once, above every backend, in [`crate::records`].
+//!
+//! Kept as one file over 400 lines: the trait and the row, scope and answer
+//! types every backend shares.
 
 use crate::auth::RequestContext;
 use serde_json::{Map, Value};

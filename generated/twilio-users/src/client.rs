@@ -29,7 +29,7 @@ pub struct Response<T> {
 
 impl<T> Response<T> {
     /// A decoded answer.
-    pub fn new(status: u16, headers: reqwest::header::HeaderMap, value: T) -> Self {
+    pub(crate) fn new(status: u16, headers: reqwest::header::HeaderMap, value: T) -> Self {
         Response {
             status,
             headers,
@@ -41,6 +41,7 @@ impl<T> Response<T> {
 /// How a list's answer says where the next page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
+#[doc(hidden)]
 pub enum PageStyle {
     /// `{"<key>": [...], "meta": {"next_page_url": ..}}`.
     Meta,
@@ -55,6 +56,7 @@ pub enum PageStyle {
 /// A request ready to send, as an operation's inputs describe it. Opaque:
 /// requests are made by the operations' builders.
 #[derive(Clone)]
+#[doc(hidden)]
 pub struct ApiRequest {
     pub(crate) method: reqwest::Method,
     /// The spec's server, e.g. `https://chat.twilio.com`.
@@ -209,6 +211,7 @@ impl ClientBuilder {
 /// installed already. A client built by [`ClientBuilder::build`] does this
 /// itself; call it before building a `reqwest::Client` of your own through
 /// this crate's re-export, which has no provider compiled in.
+#[doc(hidden)]
 pub fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // Losing the race to another installer is fine: one is installed.
@@ -289,6 +292,7 @@ impl Client {
 
     /// Where a request for the spec server `base` goes: an override, or the
     /// Twilio host with region and edge applied.
+    #[doc(hidden)]
     pub fn resolve_base(&self, base: &str) -> String {
         let base = base.trim_end_matches('/');
         if let Some(url) = self
@@ -417,7 +421,7 @@ fn check_status(
 /// `https://chat.twilio.com` -> `https://chat.{edge}.{region}.twilio.com`, as
 /// Twilio's own libraries build regional hosts (region defaults to `us1`
 /// when only an edge is given).
-pub fn rewrite_host(base: &str, region: Option<&str>, edge: Option<&str>) -> String {
+pub(crate) fn rewrite_host(base: &str, region: Option<&str>, edge: Option<&str>) -> String {
     if region.is_none() && edge.is_none() {
         return base.to_string();
     }

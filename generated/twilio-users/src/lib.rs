@@ -2,17 +2,24 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+#[doc(hidden)]
 pub mod dates;
 pub mod error;
 
 #[allow(dead_code)]
 mod lenient;
 pub mod pii;
+
+#[doc(hidden)]
 pub mod path;
 pub mod sid;
 mod sid_macro;
 pub mod url_text;
+
+#[doc(hidden)]
 pub mod validate;
+
+#[doc(hidden)]
 pub mod wire;
 
 #[cfg(feature = "client")]

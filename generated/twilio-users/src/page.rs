@@ -5,7 +5,7 @@
 //! `next_page_uri` (a path), a numbered page's `has_next` (the next page is
 //! the same request with `Page` one more), or one page.
 
-pub use crate::client::PageStyle;
+use crate::client::PageStyle;
 use crate::client::{ApiRequest, Client, Response};
 use crate::error::{Error, Result};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -172,6 +172,7 @@ fn numbered_next(request: &ApiRequest, page: u64) -> String {
 /// A list page's body as Twilio's newer APIs send it, `{"<key>": [...],
 /// "meta": {...}}`: its records (under `key`, e.g. `users`) and its paging
 /// block, read in one pass straight into their types.
+#[doc(hidden)]
 pub fn decode_page<T: DeserializeOwned>(
     body: &[u8],
     key: &str,

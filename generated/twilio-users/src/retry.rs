@@ -63,6 +63,7 @@ impl RetryPolicy {
 
 /// How long a `Retry-After` value asks to wait: delay-seconds, or an
 /// HTTP date (RFC 7231; a date in the past means now), measured from `now`.
+#[doc(hidden)]
 pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {

@@ -450,8 +450,8 @@ pub fn run(old: &Path, new: &Path, format: &str) -> crate::Result<(String, bool)
             )))
         }
     };
-    let old = crate::ir_of_file(old, false)?;
-    let new = crate::ir_of_file(new, false)?;
+    let old = crate::ir::project_of_file(old, false)?;
+    let new = crate::ir::project_of_file(new, false)?;
     let report = diff(&old, &new);
     Ok((render(&report), report.is_breaking()))
 }

@@ -154,6 +154,8 @@ impl ApiDiff<'_> {
     }
 }
 
+// Long: nullability, presence and default, each judged on its own with its
+// three verdicts, in one place.
 /// How a field in both models is held: nullability, presence and default,
 /// each judged on its own (the old field with only it changed).
 fn held_changes(o: &Field, n: &Field, loc: &str, what: &str, t: &str, out: &mut Vec<Change>) {

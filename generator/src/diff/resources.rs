@@ -3,6 +3,9 @@
 //! which name nothing in the emitted crates): added, removed, and what changed about an operation besides its
 //! inputs (HTTP method, kind, Rust name, body encoding, success status,
 //! response).
+//!
+//! Kept as one file over 400 lines: every change an operation can undergo,
+//! each beside the verdicts it gets, reads as one list.
 
 use super::api::ApiDiff;
 use super::api::Side;
@@ -249,6 +252,8 @@ impl ApiDiff<'_> {
         out
     }
 
+    // Long: the answer compared part by part (shape, type, paging key and
+    // style, status), each a change with its verdicts.
     fn response(&self, old: &Operation, new: &Operation, loc: &str, out: &mut Vec<Change>) {
         let rloc = format!("{loc} response");
         let (oc, os) = self.old.output(old);

@@ -6,11 +6,11 @@
 
 use super::rust::{format_file, ident, Chunks, Paths};
 use super::templates::{self, CLIENT_RUNTIME, SERVER_RUNTIME};
-use super::{client, examples, models, params, server};
+use super::{aliases, client, examples, models, params, server};
 use crate::config::{Config, Renamed};
 use crate::error::Result;
 use crate::output::FileSet;
-use crate::view::{ApiView, View};
+use crate::view::View;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -176,7 +176,7 @@ fn emit_client<'a>(
             }
         }));
         jobs.push(Job::chunked(source, file("models.rs"), move || {
-            models::models_file(api, paths(), aliases(api, config))
+            models::models_file(api, paths(), aliases::kept(api, config))
         }));
         jobs.push(Job::chunked(source, file("params.rs"), move || {
             params::params_file(api, paths())
@@ -321,6 +321,14 @@ fn server_lib(view: &View) -> TokenStream {
         .apis
         .iter()
         .map(|a| format!(" {} ({}).", a.ir.title, a.ir.module));
+    // The stored implementation's fast path, where an API has lists.
+    let routers =
+        view.apis.iter().map(
+            |a| match a.ops.iter().any(|o| o.rendered_method.is_some()) {
+                true => ident("rendering_router"),
+                false => ident("router"),
+            },
+        );
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -328,9 +336,13 @@ fn server_lib(view: &View) -> TokenStream {
         pub mod app;
         pub mod auth;
         pub mod error;
+        // What the generated routers and stored implementations call: public
+        // for them, hidden because it is not part of the API.
+        #[doc(hidden)]
         pub mod extract;
         pub mod memory_store;
         pub mod paging;
+        #[doc(hidden)]
         pub mod records;
         #[cfg(feature = "emulator")]
         pub mod serve;
@@ -357,7 +369,7 @@ fn server_lib(view: &View) -> TokenStream {
             settings: crate::app::Settings,
         ) -> ::axum::Router {
             let routes = ::axum::Router::new()
-                #(.merge(#modules::router::router(::std::sync::Arc::new(#modules::stored::Stored::new(store.clone())))))*;
+                #(.merge(#modules::router::#routers(::std::sync::Arc::new(#modules::stored::Stored::new(store.clone())))))*;
             crate::app::finish_with(routes, auth, settings)
         }
 
@@ -377,6 +389,8 @@ fn server_lib(view: &View) -> TokenStream {
     }
 }
 
+// Long: one `quote!` of the client crate's `lib.rs` (its modules, which are
+// plumbing and hidden, the re-exports), kept whole so it reads as the file.
 fn client_lib(view: &View) -> TokenStream {
     let has_operations = view.apis.iter().any(|a| !a.ops.is_empty());
     let request = has_operations.then(|| {
@@ -408,16 +422,23 @@ fn client_lib(view: &View) -> TokenStream {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
 
+        // Plumbing the emitted code (this crate's and the server crate's)
+        // calls: public so the server crate reaches it, hidden because it is
+        // not part of the API and may change in any version.
+        #[doc(hidden)]
         pub mod dates;
         pub mod error;
         #[allow(dead_code)]
         mod lenient;
         pub mod pii;
+        #[doc(hidden)]
         pub mod path;
         pub mod sid;
         mod sid_macro;
         pub mod url_text;
+        #[doc(hidden)]
         pub mod validate;
+        #[doc(hidden)]
         pub mod wire;
         #[cfg(feature = "client")]
         #idle_client
@@ -453,54 +474,6 @@ fn client_lib(view: &View) -> TokenStream {
         #[cfg(feature = "client")]
         pub use secrecy;
     }
-}
-
-/// The deprecated aliases this version keeps in `api`'s models: of types
-/// (and enum variants, `Enum::Variant`) that exist, under names nothing
-/// else took since.
-fn aliases<'c>(api: &ApiView, config: &'c Config) -> Vec<&'c Renamed> {
-    let names: std::collections::BTreeSet<String> = api
-        .models
-        .values()
-        .map(|m| m.name.clone())
-        .chain(
-            api.enums
-                .values()
-                .flat_map(|e| std::iter::once(e.name.clone()).chain(e.aliases.iter().cloned())),
-        )
-        .chain(
-            api.enums
-                .values()
-                .filter(|e| e.same_as.is_none())
-                .flat_map(|e| {
-                    e.variants
-                        .iter()
-                        .map(move |v| format!("{}::{}", e.name, v.name))
-                }),
-        )
-        .collect();
-    config
-        .aliases_in(&api.ir.module)
-        .into_iter()
-        .filter(|r| names.contains(&r.new) && !names.contains(&r.old))
-        .collect()
-}
-
-/// `#[deprecated] pub type Old = New;`, for one version after a rename
-/// (renamed variants, `Enum::Old`, are kept by their enum).
-pub fn alias_items(aliases: &[&Renamed]) -> TokenStream {
-    let items = aliases.iter().filter(|r| !r.old.contains("::")).map(|r| {
-        let (old, new) = (ident(&r.old), ident(&r.new));
-        let since = &r.since;
-        let note = format!("renamed `{}`", r.new);
-        let d = format!(" The name `{}` had before {since}.", r.new);
-        quote! {
-            #[doc = #d]
-            #[deprecated(since = #since, note = #note)]
-            pub type #old = #new;
-        }
-    });
-    quote!(#(#items)*)
 }
 
 fn sid_rs(view: &View, config: &Config) -> TokenStream {
@@ -540,7 +513,7 @@ fn sid_rs(view: &View, config: &Config) -> TokenStream {
         .into_iter()
         .filter(|r| names.contains(r.new.as_str()) && !names.contains(r.old.as_str()))
         .collect();
-    let aliases = alias_items(&renamed);
+    let aliases = aliases::items(&renamed);
     quote! {
         //! SID types, one per kind of record, shared by every API module.
         pub use crate::sid_macro::SidError;

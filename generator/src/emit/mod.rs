@@ -4,6 +4,7 @@
 //! as a whole. Emitters decide no name and no type: they print the
 //! [`View`](crate::view::View).
 
+mod aliases;
 mod client;
 mod crates;
 mod examples;

@@ -1,4 +1,7 @@
 //! Models and enums of one API -> `<module>/models.rs`.
+//!
+//! Kept as one file over 400 lines: records, string enums and unions print
+//! into one file and share its field, serde and `Debug` helpers.
 
 use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
 use crate::config::Renamed;
@@ -17,7 +20,7 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>
         .values()
         .map(|m| model(m, &paths, &mut defaults))
         .collect::<Vec<_>>();
-    let type_aliases = super::crates::alias_items(&aliases);
+    let type_aliases = super::aliases::items(&aliases);
     // An enum that is another's type is emitted once, as that one.
     let enums = api
         .enums

@@ -28,14 +28,13 @@ fn item_type(t: &RustType) -> &RustType {
     }
 }
 
-// Long: one `quote!` of the struct with its constructor, setters, `validate`, `encode` and
-// `decode`, kept in one piece so it reads as the code it prints.
+// Long: one `quote!` of the struct with its constructor, `validate` and its `Inputs` impl
+// (`encode`, `decode`), kept in one piece so it reads as the code it prints.
 fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
     let name = ident(&op.params);
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let mut pii_entries = Vec::new();
-    let mut setters = Vec::new();
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut checks = Vec::new();
@@ -84,21 +83,6 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
                 _ => quote!(#fname: ::std::option::Option::None,),
             });
         }
-        if input.arity != Arity::Required {
-            let value = arg_value(&input.ty, &quote!(value));
-            let store = match input.arity {
-                Arity::List => value,
-                _ => quote!(::std::option::Option::Some(#value)),
-            };
-            let setter_doc = doc(input.ir.description.as_deref(), &format!("Sets `{wire}`."));
-            setters.push(quote! {
-                #setter_doc
-                pub fn #fname(mut self, value: #arg) -> Self {
-                    self.#fname = #store;
-                    self
-                }
-            });
-        }
         // A page size above the maximum is capped by servers, not refused:
         // Twilio's SDKs send the caller's limit as the page size.
         checks.extend(check(input, page_size == Some(index)));
@@ -129,24 +113,23 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
                 Self { #(#new_inits)* }
             }
 
-            #(#setters)*
-
             /// Checks what the spec says about each input (bounds, required values).
             pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
                 #(#checks)*
                 ::std::result::Result::Ok(())
             }
 
-            /// Writes each input where the spec puts it: query, body or header.
-            pub fn encode(&self, out: &mut crate::wire::Outgoing) -> ::std::result::Result<(), crate::error::InvalidParameter> {
+        }
+
+        impl crate::wire::Inputs for #name {
+            fn encode(&self, out: &mut crate::wire::Outgoing) -> ::std::result::Result<(), crate::error::InvalidParameter> {
                 #unused_out
                 #(#encodes)*
                 ::std::result::Result::Ok(())
             }
 
-            /// Reads each input from where the spec puts it.
             #[cfg(feature = "server")]
-            pub fn decode(incoming: &crate::wire::Incoming) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
+            fn decode(incoming: &crate::wire::Incoming) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
                 #unused
                 ::std::result::Result::Ok(Self { #(#decodes)* })
             }

@@ -1,15 +1,16 @@
 //! An operation's request body: form fields, or JSON (an object's fields
 //! or one whole value), each field typed and located.
 
-use super::build::OpResult;
-use super::operation::{is_json, param};
 use super::schema::Schemas;
+use super::{is_json, OpResult};
 use super::{Body, BodyEncoding, Origin, ParamIn, Style, TypeRef};
 use crate::error::Loc;
 use openapiv3::ReferenceOr;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
+// Long: one pass per kind of body (form fields, one whole JSON value, a form
+// of no fields), each with its own rule, so the cases read side by side.
 pub(super) fn body(
     schemas: &mut Schemas,
     rb: &ReferenceOr<openapiv3::RequestBody>,
@@ -84,10 +85,9 @@ pub(super) fn body(
                 let style = matches!(typed.ty, TypeRef::Array { .. })
                     .then_some(Style::Repeated)
                     .filter(|_| encoding == BodyEncoding::Form);
-                fields.push(param(
+                fields.push(typed.into_param(
                     name.to_string(),
                     ParamIn::Body,
-                    typed,
                     required.iter().any(|r| r == name),
                     style,
                     pii,
@@ -103,10 +103,9 @@ pub(super) fn body(
             let pii = typed.pii.clone();
             let description = typed.description.clone();
             whole = true;
-            fields.push(param(
+            fields.push(typed.into_param(
                 String::new(),
                 ParamIn::Body,
-                typed,
                 rb.required,
                 None,
                 pii,

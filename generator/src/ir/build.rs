@@ -8,15 +8,12 @@
 use super::operation::{self, OpSite};
 use super::paths::{is_version, Template};
 use super::schema::Schemas;
-use super::{Api, Link, Method, PathType, Resource, ResponseKind, Skipped, TypeRef};
+use super::{Api, Link, Method, PathType, Resource, Skipped, TypeRef};
 use crate::error::{Ctx, Loc, SpecError};
 use crate::load::Spec;
 use openapiv3::{PathItem, ReferenceOr};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// What goes wrong with one operation: where, and why.
-pub(super) type OpResult<T> = Result<T, SpecError>;
 
 struct Builder<'a> {
     schemas: Schemas<'a>,
@@ -40,6 +37,8 @@ impl Builder<'_> {
     }
 }
 
+// Long: the spec walked in its own order (servers, security, paths and their
+// operations, components, links), each step short and reading the ones before.
 /// Builds the IR of one spec, to be emitted into module `module`. With
 /// `strict`, an operation that cannot be modelled is an error instead of
 /// being left out (and listed in [`Api::skipped`]).
@@ -543,9 +542,4 @@ fn sid_or_identity(resources: &mut [Resource], models: &BTreeMap<String, super::
             }
         }
     }
-}
-
-/// Whether a response is one the pager can follow.
-pub(super) fn is_page(r: &ResponseKind) -> bool {
-    matches!(r, ResponseKind::Page { .. })
 }

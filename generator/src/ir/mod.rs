@@ -20,11 +20,28 @@ mod responses;
 mod schema;
 
 pub use build::build_api;
+
+/// The IR of one spec file, for `cargo xtask ir` and `diff`; with `strict`,
+/// an operation that cannot be modelled is an error rather than skipped.
+pub fn project_of_file(path: &std::path::Path, strict: bool) -> crate::Result<Project> {
+    let spec = crate::load::load_file(path, &path.display().to_string())?;
+    let api = build_api(&spec, &crate::config::module_for(path), strict)?;
+    Ok(Project { apis: vec![api] })
+}
 pub use keywords::{sid_prefix, sid_prefixes};
 pub use paths::{is_version, Segment, Template};
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// What goes wrong with one operation: where, and why.
+type OpResult<T> = Result<T, crate::error::SpecError>;
+
+/// `application/json`, `application/scim+json`, `application/json; charset=utf-8`.
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
 
 /// Every API the generator was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 //! which the caller turns into a skipped operation (or, strict, a failure).
 
 use super::body::body;
-use super::build::OpResult;
 use super::responses::{errors, response};
-use super::schema::{Schemas, Typed};
+use super::schema::Schemas;
+use super::OpResult;
 use super::{
     CrudKind, Method, Operation, Origin, Param, ParamIn, PathType, Resource, ResponseKind, Style,
     TypeRef,
@@ -15,12 +15,6 @@ use openapiv3::{
     Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode,
 };
 use std::collections::BTreeSet;
-
-/// `application/json`, `application/scim+json`, `application/json; charset=utf-8`.
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
-}
 
 /// Where an operation is written.
 pub(super) struct OpSite<'s> {
@@ -127,7 +121,7 @@ pub(super) fn build(schemas: &mut Schemas, site: &OpSite) -> OpResult<Operation>
 /// Twilio's ids start with the verb; a page response makes a list whatever
 /// the id says, and a verb the method contradicts is overruled by the method.
 fn crud_kind(id: &str, method: Method, path_type: PathType, response: &ResponseKind) -> CrudKind {
-    if super::build::is_page(response) {
+    if matches!(response, ResponseKind::Page { .. }) {
         return CrudKind::List;
     }
     let by_id = [
@@ -260,10 +254,9 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
             }
             _ => None,
         };
-        out.push(param(
+        out.push(typed.into_param(
             data.name.clone(),
             location,
-            typed,
             data.required,
             style,
             pii,
@@ -271,30 +264,6 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
         ));
     }
     Ok(out)
-}
-
-pub(super) fn param(
-    wire_name: String,
-    location: ParamIn,
-    typed: Typed,
-    required: bool,
-    style: Option<Style>,
-    pii: Option<super::Pii>,
-    description: &Option<String>,
-) -> Param {
-    Param {
-        wire_name,
-        location,
-        ty: typed.ty,
-        required,
-        style,
-        default: typed.default,
-        description: description
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .or(typed.description),
-        pii,
-    }
 }
 
 /// Values that fit in one path segment, header or query value.

@@ -1,9 +1,8 @@
 //! An operation's answers: the success (a value, a page, nothing, a
 //! redirect or bytes) and the documented errors.
 
-use super::build::OpResult;
-use super::operation::is_json;
 use super::schema::Schemas;
+use super::{is_json, OpResult};
 use super::{ErrorResponse, Origin, PageStyle, ResponseKind, TypeRef};
 use crate::error::Loc;
 use openapiv3::{ReferenceOr, StatusCode};

@@ -12,7 +12,8 @@
 
 use super::keywords::{keywords, string_type, Keywords};
 use super::{
-    Enum, Field, IntFormat, Model, Origin, Pii, Tell, TypeRef, Union, UnionVariant, Warning,
+    Enum, Field, IntFormat, Model, Origin, Param, ParamIn, Pii, Style, Tell, TypeRef, Union,
+    UnionVariant, Warning,
 };
 use crate::error::{Ctx, Loc, SpecError};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData};
@@ -35,6 +36,34 @@ pub(super) struct Typed {
     pub description: Option<String>,
     pub pii: Option<Pii>,
     pub default: Option<Value>,
+}
+
+impl Typed {
+    /// The input of this type named `wire_name` in `location`; the
+    /// parameter's own description first, the schema's where it gives none.
+    pub(super) fn into_param(
+        self,
+        wire_name: String,
+        location: ParamIn,
+        required: bool,
+        style: Option<Style>,
+        pii: Option<Pii>,
+        description: &Option<String>,
+    ) -> Param {
+        Param {
+            wire_name,
+            location,
+            ty: self.ty,
+            required,
+            style,
+            default: self.default,
+            description: description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .or(self.description),
+            pii,
+        }
+    }
 }
 
 const SCHEMA_REF: &str = "#/components/schemas/";
@@ -290,6 +319,8 @@ impl<'a> Schemas<'a> {
         Ok(typed)
     }
 
+    // Long: one match over the kinds an inline schema takes, each making or
+    // registering its own type.
     fn inline(&mut self, schema: &Schema, loc: &Loc, origin: &Origin) -> Result<Typed, SpecError> {
         let data = &schema.schema_data;
         let k = keywords(schema);
@@ -429,6 +460,9 @@ impl<'a> Schemas<'a> {
         self.register_model(origin, &schema.schema_data, &properties, &required, loc)
     }
 
+    // Long: the ways a value tells variants apart (the discriminator's
+    // mapping or component names, then a required property only one variant
+    // has), tried in order in one place.
     /// `oneOf`/`anyOf` of records that a value tells apart: by the
     /// `discriminator`'s property (its `mapping`, else each variant's
     /// component name), or by a required property only one variant has.

@@ -9,6 +9,9 @@
 //! and `diff` compares two of it; neither decides any of this itself.
 //!
 //! Built from a [`Project`] by [`View::new`]; borrows the IR it describes.
+//!
+//! Kept as one file over 400 lines: the view's types, which every emitter
+//! and `diff` read, in one place, with the passes that build them.
 
 pub mod inputs;
 mod models;
@@ -204,9 +207,9 @@ pub struct OpView<'ir> {
     pub resource: &'ir Resource,
     /// snake_case, unique in the API: trait methods and router handlers.
     pub method: String,
-    /// A list's hidden trait method that answers a page as written JSON
-    /// (`__list_user_rendered`): a stored implementation's fast path. Spec
-    /// names never start with `_` ([`crate::names::snake`]), so it is free.
+    /// A list's method in its API's `Rendered` trait (`list_user_rendered`),
+    /// which answers a page as written JSON: the stored implementation's
+    /// fast path, outside the traits users implement.
     pub rendered_method: Option<String>,
     /// The params struct (every operation has one, so adding a first input
     /// changes no signature).
@@ -292,6 +295,8 @@ impl<'ir> View<'ir> {
         view
     }
 
+    // Long: the project-wide passes in order (names per API, SID kinds, the
+    // either types navigation joins, then each API), each reading the last.
     fn build(ir: &'ir Project) -> View<'ir> {
         let names: Vec<type_names::Names> = ir.apis.iter().map(type_names::names).collect();
         let kinds = type_names::sid_names(&ir.apis);
@@ -446,6 +451,9 @@ fn named(n: Named, names: &BTreeMap<String, String>, sids: &BTreeMap<String, Sid
     }
 }
 
+// Long: one API's view built in the order its parts depend on each other
+// (models, enums, unions, operations, navigation, collections), each from
+// the names made before.
 fn api_view<'ir>(
     api: &'ir Api,
     all_names: &type_names::Names,

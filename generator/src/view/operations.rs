@@ -17,6 +17,8 @@ pub(super) struct OpNaming<'a> {
     pub client_types: Namer,
 }
 
+// Long: one operation's view assembled from its IR (names, inputs and how
+// each travels, output, paging, the server's trait method), in that order.
 pub(super) fn op_view<'ir>(
     api: &'ir Api,
     resource: &'ir Resource,
@@ -90,7 +92,7 @@ pub(super) fn op_view<'ir>(
     let method = naming.methods.unique(snake(&base));
     let rendered_method = (op.kind == crate::ir::CrudKind::List
         && matches!(output, Output::Page { .. }))
-    .then(|| format!("__{method}_rendered"));
+    .then(|| format!("{method}_rendered"));
     OpView {
         ir: op,
         resource,

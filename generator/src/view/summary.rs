@@ -6,6 +6,8 @@
 use super::View;
 use std::fmt::Write as _;
 
+// Long: one loop per kind of name, in the order the view makes them, so the
+// snapshots read as the view does.
 /// Every name `view` gives, one line each, in a stable order.
 pub fn summary(view: &View) -> String {
     let mut out = String::new();

@@ -26,6 +26,7 @@ impl ApiError {
     /// The error a non-success answer (`status`, `body`) stands for: Twilio's
     /// error body decoded; any other body (a proxy's or gateway's page, JSON
     /// of another shape) kept as text, at most 2,000 characters of it.
+    #[doc(hidden)]
     pub fn from_body(status: u16, body: &[u8]) -> Self {
         let text = || {
             String::from_utf8_lossy(body)
@@ -145,6 +146,7 @@ impl Error {
     /// A body (with `status`) that does not decode as the spec says: what
     /// the decoder said, with the values it quotes redacted, and the body's
     /// length. The body itself is never kept.
+    #[doc(hidden)]
     pub fn decode(status: u16, message: impl std::fmt::Display, body: &[u8]) -> Self {
         Error::Decode {
             status,

@@ -14,6 +14,7 @@ use std::marker::PhantomData;
 
 /// How an operation's body is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
 pub enum BodyKind {
     /// No body.
     None,
@@ -24,6 +25,7 @@ pub enum BodyKind {
 }
 
 /// What an operation's params know about the operation.
+#[doc(hidden)]
 pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// How the answer is read, and what `send` returns.
     type Answer: Answer;
@@ -62,6 +64,7 @@ pub trait Operation: Clone + std::fmt::Debug + Send + Sync + 'static {
 
 /// How an answer is read: each kind of answer sends through here once,
 /// whatever the operation.
+#[doc(hidden)]
 pub trait Answer: Send + 'static {
     /// What `send` returns.
     type Output: Send + 'static;
@@ -81,18 +84,23 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T>
 }
 
 /// A JSON value of type `T`.
+#[doc(hidden)]
 pub struct Json<T>(PhantomData<fn() -> T>);
 
 /// No body.
+#[doc(hidden)]
 pub struct Empty;
 
 /// A redirect: the `Location` it points to.
+#[doc(hidden)]
 pub struct Redirect;
 
 /// A body that is not JSON, as bytes.
+#[doc(hidden)]
 pub struct Bytes;
 
 /// Every record of a list, page after page.
+#[doc(hidden)]
 pub struct Records<T>(PhantomData<fn() -> T>);
 
 impl<T: DeserializeOwned + Send + 'static> Answer for Json<T> {

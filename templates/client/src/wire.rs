@@ -233,6 +233,17 @@ impl Pairs {
     }
 }
 
+/// How a params struct travels: written into a request, read from one.
+/// Not part of the API: the emitted client and server call it, and it may
+/// change in any version.
+pub trait Inputs: Sized {
+    /// Writes each input where the spec puts it: query, body or header.
+    fn encode(&self, out: &mut Outgoing) -> Result<(), crate::error::InvalidParameter>;
+    /// Reads each input from where the spec puts it.
+    #[cfg(feature = "server")]
+    fn decode(incoming: &Incoming) -> Result<Self, crate::error::InvalidParameter>;
+}
+
 /// Everything a request's inputs write besides the path.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Outgoing {

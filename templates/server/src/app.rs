@@ -152,7 +152,7 @@ impl Settings {
 /// The local address a connection was accepted on (`serve` adds it to each
 /// request): where a request without `Host` reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalAddr(pub std::net::SocketAddr);
+pub(crate) struct LocalAddr(pub(crate) std::net::SocketAddr);
 
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");

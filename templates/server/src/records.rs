@@ -182,6 +182,8 @@ fn made_field<'a>(made: &'a [(&'static str, Value)], field: &str) -> Option<&'a 
     made.iter().find(|(f, _)| *f == field).map(|(_, v)| v)
 }
 
+// Long: one pass over the shape's fields, each made as Twilio makes it (SID,
+// url, links, the 2010 API's uri and subresource_uris, account, parents).
 /// `row` as the collection's model answers it to `ctx`. Keys another API's
 /// view stored stay in the row, as the typed model skips them.
 fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answer {

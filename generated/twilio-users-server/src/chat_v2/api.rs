@@ -19,24 +19,6 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
-    /// `list_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_user`. Not part of the API.
-    #[doc(hidden)]
-    fn __list_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        service_sid: &::api_types::sid::ServiceSid,
-        params: &::api_types::chat_v2::params::ListUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-            crate::error::ServerError,
-        >,
-    > + Send {
-        let _ = (ctx, service_sid, params, paging);
-        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
-    }
-
     /// Users can be created within a Service instance by using the client capability token or the User resource's Create action.
     ///
     /// `POST /v2/Services/{ServiceSid}/Users` (CreateUser).
@@ -93,4 +75,23 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::error::ServerError>,
     > + Send;
+}
+
+/// List pages as written JSON, kept by the stored implementation
+/// (`records::list_rendered`): what the emulator's router asks
+/// first. A trait of its own, apart from the ones users implement;
+/// not part of the API.
+#[doc(hidden)]
+pub trait Rendered: Send + Sync + 'static {
+    /// `list_user`'s page as written JSON.
+    fn list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        service_sid: &::api_types::sid::ServiceSid,
+        params: &::api_types::chat_v2::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    >;
 }

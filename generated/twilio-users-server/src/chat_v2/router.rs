@@ -10,9 +10,46 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v2/Services/{ServiceSid}/Users/{Sid}"),
     ("POST", "/v2/Services/{ServiceSid}/Users/{Sid}"),
 ];
+/// What the handlers call.
+struct Handlers<S> {
+    service: ::std::sync::Arc<S>,
+    rendered: ::std::option::Option<::std::sync::Arc<dyn super::api::Rendered>>,
+}
+
+impl<S> ::std::clone::Clone for Handlers<S> {
+    fn clone(&self) -> Self {
+        Handlers {
+            service: self.service.clone(),
+            rendered: self.rendered.clone(),
+        }
+    }
+}
+
 /// Mounts every path of this API on `service`. Put the result behind
 /// [`crate::app::finish`] for authentication and Twilio-shaped 404/405.
 pub fn router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+where
+    S: super::api::ServicesUsersApi,
+{
+    routes(Handlers {
+        service,
+        rendered: ::std::option::Option::None,
+    })
+}
+
+/// [`router`], with the stored implementation's fast path.
+pub(crate) fn rendering_router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+where
+    S: super::api::ServicesUsersApi + super::api::Rendered,
+{
+    let rendered: ::std::sync::Arc<dyn super::api::Rendered> = service.clone();
+    routes(Handlers {
+        service,
+        rendered: ::std::option::Option::Some(rendered),
+    })
+}
+
+fn routes<S>(handlers: Handlers<S>) -> ::axum::Router
 where
     S: super::api::ServicesUsersApi,
 {
@@ -27,11 +64,11 @@ where
                 .post(handle_update_user::<S>)
                 .delete(handle_delete_user::<S>),
         )
-        .with_state(service)
+        .with_state(handlers)
 }
 
 async fn handle_list_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -52,7 +89,9 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::chat_v2::params::ListUserParams>::decode(&incoming)?;
+        let params = <::api_types::chat_v2::params::ListUserParams as ::api_types::wire::Inputs>::decode(
+            &incoming,
+        )?;
         params.validate()?;
         let paging = crate::paging::PageRequest::new(
             params.page_size,
@@ -60,9 +99,9 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
             params.page_token.clone(),
             ::std::option::Option::Some(100i64),
         );
-        if let ::std::option::Option::Some(page) = service
-            .__list_user_rendered(&ctx, &service_sid, &params, &paging)
-            .await?
+        if let ::std::option::Option::Some(rendered) = &state.rendered
+            && let ::std::option::Option::Some(page) = rendered
+                .list_user_rendered(&ctx, &service_sid, &params, &paging)?
         {
             let body = crate::paging::page_body(
                 &ctx,
@@ -77,7 +116,10 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
             );
         }
         let ctx_for_page = ctx.clone();
-        let value = service.list_user(ctx, service_sid, params, paging.clone()).await?;
+        let value = state
+            .service
+            .list_user(ctx, service_sid, params, paging.clone())
+            .await?;
         let body = crate::paging::page_body(
             &ctx_for_page,
             parts.uri.path(),
@@ -92,7 +134,7 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_create_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -113,11 +155,11 @@ async fn handle_create_user<S: super::api::ServicesUsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::chat_v2::params::CreateUserParams>::decode(
+        let params = <::api_types::chat_v2::params::CreateUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.create_user(ctx, service_sid, params).await?;
+        let value = state.service.create_user(ctx, service_sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
         )
@@ -126,7 +168,7 @@ async fn handle_create_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -150,9 +192,11 @@ async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::chat_v2::params::FetchUserParams>::decode(&incoming)?;
+        let params = <::api_types::chat_v2::params::FetchUserParams as ::api_types::wire::Inputs>::decode(
+            &incoming,
+        )?;
         params.validate()?;
-        let value = service.fetch_user(ctx, service_sid, sid, params).await?;
+        let value = state.service.fetch_user(ctx, service_sid, sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
         )
@@ -161,7 +205,7 @@ async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_update_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -185,11 +229,11 @@ async fn handle_update_user<S: super::api::ServicesUsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::chat_v2::params::UpdateUserParams>::decode(
+        let params = <::api_types::chat_v2::params::UpdateUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.update_user(ctx, service_sid, sid, params).await?;
+        let value = state.service.update_user(ctx, service_sid, sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
         )
@@ -198,7 +242,7 @@ async fn handle_update_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_delete_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -222,11 +266,11 @@ async fn handle_delete_user<S: super::api::ServicesUsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::chat_v2::params::DeleteUserParams>::decode(
+        let params = <::api_types::chat_v2::params::DeleteUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        service.delete_user(ctx, service_sid, sid, params).await?;
+        state.service.delete_user(ctx, service_sid, sid, params).await?;
         ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
     };
     crate::extract::respond(handled.await)

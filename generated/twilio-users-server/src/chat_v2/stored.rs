@@ -123,35 +123,6 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
         ::std::result::Result::Ok(out)
     }
 
-    async fn __list_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        service_sid: &::api_types::sid::ServiceSid,
-        _params: &::api_types::chat_v2::params::ListUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-        crate::error::ServerError,
-    > {
-        let scope = crate::store::Scope::new(
-            ctx,
-            &SERVICES_USERS,
-            crate::records::path(
-                &[
-                    "v2",
-                    "Services",
-                    &crate::records::segment("", service_sid, ""),
-                    "Users",
-                ],
-            ),
-            &[("IS", &*::api_types::wire::WireText::to_text(service_sid))],
-        );
-        crate::records::list_rendered::<
-            ::api_types::chat_v2::models::User,
-        >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
-            .map(::std::option::Option::Some)
-    }
-
     async fn create_user(
         &self,
         ctx: crate::auth::RequestContext,
@@ -303,5 +274,36 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
             &scope,
             &::api_types::wire::WireText::to_text(&sid),
         )
+    }
+}
+
+impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
+    fn list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        service_sid: &::api_types::sid::ServiceSid,
+        _params: &::api_types::chat_v2::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &SERVICES_USERS,
+            crate::records::path(
+                &[
+                    "v2",
+                    "Services",
+                    &crate::records::segment("", service_sid, ""),
+                    "Users",
+                ],
+            ),
+            &[("IS", &*::api_types::wire::WireText::to_text(service_sid))],
+        );
+        crate::records::list_rendered::<
+            ::api_types::chat_v2::models::User,
+        >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
+            .map(::std::option::Option::Some)
     }
 }

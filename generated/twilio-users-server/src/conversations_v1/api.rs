@@ -19,24 +19,6 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
-    /// `list_service_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_service_user`. Not part of the API.
-    #[doc(hidden)]
-    fn __list_service_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        chat_service_sid: &::api_types::sid::ServiceSid,
-        params: &::api_types::conversations_v1::params::ListServiceUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-            crate::error::ServerError,
-        >,
-    > + Send {
-        let _ = (ctx, chat_service_sid, params, paging);
-        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
-    }
-
     /// Add a new conversation user to your service
     ///
     /// `POST /v1/Services/{ChatServiceSid}/Users` (CreateServiceUser).
@@ -111,23 +93,6 @@ pub trait UsersApi: Send + Sync + 'static {
             crate::error::ServerError,
         >,
     > + Send;
-    /// `list_user` as written JSON, for implementations that keep it (the stored one); `None`, the default, has the router ask `list_user`. Not part of the API.
-    #[doc(hidden)]
-    fn __list_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        params: &::api_types::conversations_v1::params::ListUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-            crate::error::ServerError,
-        >,
-    > + Send {
-        let _ = (ctx, params, paging);
-        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
-    }
-
     /// Add a new conversation user to your account's default service
     ///
     /// `POST /v1/Users` (CreateUser).
@@ -180,4 +145,33 @@ pub trait UsersApi: Send + Sync + 'static {
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), crate::error::ServerError>,
     > + Send;
+}
+
+/// List pages as written JSON, kept by the stored implementation
+/// (`records::list_rendered`): what the emulator's router asks
+/// first. A trait of its own, apart from the ones users implement;
+/// not part of the API.
+#[doc(hidden)]
+pub trait Rendered: Send + Sync + 'static {
+    /// `list_user`'s page as written JSON.
+    fn list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        params: &::api_types::conversations_v1::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    >;
+    /// `list_service_user`'s page as written JSON.
+    fn list_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        params: &::api_types::conversations_v1::params::ListServiceUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    >;
 }

@@ -15,9 +15,46 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/Users/{Sid}"),
     ("POST", "/v1/Users/{Sid}"),
 ];
+/// What the handlers call.
+struct Handlers<S> {
+    service: ::std::sync::Arc<S>,
+    rendered: ::std::option::Option<::std::sync::Arc<dyn super::api::Rendered>>,
+}
+
+impl<S> ::std::clone::Clone for Handlers<S> {
+    fn clone(&self) -> Self {
+        Handlers {
+            service: self.service.clone(),
+            rendered: self.rendered.clone(),
+        }
+    }
+}
+
 /// Mounts every path of this API on `service`. Put the result behind
 /// [`crate::app::finish`] for authentication and Twilio-shaped 404/405.
 pub fn router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+where
+    S: super::api::ServicesUsersApi + super::api::UsersApi,
+{
+    routes(Handlers {
+        service,
+        rendered: ::std::option::Option::None,
+    })
+}
+
+/// [`router`], with the stored implementation's fast path.
+pub(crate) fn rendering_router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+where
+    S: super::api::ServicesUsersApi + super::api::UsersApi + super::api::Rendered,
+{
+    let rendered: ::std::sync::Arc<dyn super::api::Rendered> = service.clone();
+    routes(Handlers {
+        service,
+        rendered: ::std::option::Option::Some(rendered),
+    })
+}
+
+fn routes<S>(handlers: Handlers<S>) -> ::axum::Router
 where
     S: super::api::ServicesUsersApi + super::api::UsersApi,
 {
@@ -43,11 +80,11 @@ where
                 .post(handle_update_user::<S>)
                 .delete(handle_delete_user::<S>),
         )
-        .with_state(service)
+        .with_state(handlers)
 }
 
 async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -68,7 +105,7 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::ListServiceUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::ListServiceUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
@@ -78,9 +115,9 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
             params.page_token.clone(),
             ::std::option::Option::Some(50i64),
         );
-        if let ::std::option::Option::Some(page) = service
-            .__list_service_user_rendered(&ctx, &chat_service_sid, &params, &paging)
-            .await?
+        if let ::std::option::Option::Some(rendered) = &state.rendered
+            && let ::std::option::Option::Some(page) = rendered
+                .list_service_user_rendered(&ctx, &chat_service_sid, &params, &paging)?
         {
             let body = crate::paging::page_body(
                 &ctx,
@@ -95,7 +132,8 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
             );
         }
         let ctx_for_page = ctx.clone();
-        let value = service
+        let value = state
+            .service
             .list_service_user(ctx, chat_service_sid, params, paging.clone())
             .await?;
         let body = crate::paging::page_body(
@@ -112,7 +150,7 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -133,11 +171,14 @@ async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::CreateServiceUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::CreateServiceUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.create_service_user(ctx, chat_service_sid, params).await?;
+        let value = state
+            .service
+            .create_service_user(ctx, chat_service_sid, params)
+            .await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
         )
@@ -146,7 +187,7 @@ async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -170,11 +211,12 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::FetchServiceUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::FetchServiceUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service
+        let value = state
+            .service
             .fetch_service_user(ctx, chat_service_sid, sid, params)
             .await?;
         ::std::result::Result::Ok(
@@ -185,7 +227,7 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -209,11 +251,12 @@ async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::UpdateServiceUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::UpdateServiceUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service
+        let value = state
+            .service
             .update_service_user(ctx, chat_service_sid, sid, params)
             .await?;
         ::std::result::Result::Ok(
@@ -224,7 +267,7 @@ async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
 }
 
 async fn handle_delete_service_user<S: super::api::ServicesUsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -248,18 +291,18 @@ async fn handle_delete_service_user<S: super::api::ServicesUsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::DeleteServiceUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::DeleteServiceUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        service.delete_service_user(ctx, chat_service_sid, sid, params).await?;
+        state.service.delete_service_user(ctx, chat_service_sid, sid, params).await?;
         ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
     };
     crate::extract::respond(handled.await)
 }
 
 async fn handle_list_user<S: super::api::UsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -273,7 +316,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::ListUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::ListUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
@@ -283,9 +326,9 @@ async fn handle_list_user<S: super::api::UsersApi>(
             params.page_token.clone(),
             ::std::option::Option::Some(50i64),
         );
-        if let ::std::option::Option::Some(page) = service
-            .__list_user_rendered(&ctx, &params, &paging)
-            .await?
+        if let ::std::option::Option::Some(rendered) = &state.rendered
+            && let ::std::option::Option::Some(page) = rendered
+                .list_user_rendered(&ctx, &params, &paging)?
         {
             let body = crate::paging::page_body(
                 &ctx,
@@ -300,7 +343,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
             );
         }
         let ctx_for_page = ctx.clone();
-        let value = service.list_user(ctx, params, paging.clone()).await?;
+        let value = state.service.list_user(ctx, params, paging.clone()).await?;
         let body = crate::paging::page_body(
             &ctx_for_page,
             parts.uri.path(),
@@ -315,7 +358,7 @@ async fn handle_list_user<S: super::api::UsersApi>(
 }
 
 async fn handle_create_user<S: super::api::UsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -329,11 +372,11 @@ async fn handle_create_user<S: super::api::UsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::CreateUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::CreateUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.create_user(ctx, params).await?;
+        let value = state.service.create_user(ctx, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::CREATED, ::axum::Json(value)).into_response(),
         )
@@ -342,7 +385,7 @@ async fn handle_create_user<S: super::api::UsersApi>(
 }
 
 async fn handle_fetch_user<S: super::api::UsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -360,11 +403,11 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
                 &[],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::FetchUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::FetchUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.fetch_user(ctx, sid, params).await?;
+        let value = state.service.fetch_user(ctx, sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
         )
@@ -373,7 +416,7 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
 }
 
 async fn handle_update_user<S: super::api::UsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -391,11 +434,11 @@ async fn handle_update_user<S: super::api::UsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::UpdateUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::UpdateUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        let value = service.update_user(ctx, sid, params).await?;
+        let value = state.service.update_user(ctx, sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),
         )
@@ -404,7 +447,7 @@ async fn handle_update_user<S: super::api::UsersApi>(
 }
 
 async fn handle_delete_user<S: super::api::UsersApi>(
-    ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+    ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
     request: ::axum::extract::Request,
 ) -> ::axum::response::Response {
     let handled = async move {
@@ -422,11 +465,11 @@ async fn handle_delete_user<S: super::api::UsersApi>(
                 &["X-Twilio-Webhook-Enabled"],
             )
             .await?;
-        let params = <::api_types::conversations_v1::params::DeleteUserParams>::decode(
+        let params = <::api_types::conversations_v1::params::DeleteUserParams as ::api_types::wire::Inputs>::decode(
             &incoming,
         )?;
         params.validate()?;
-        service.delete_user(ctx, sid, params).await?;
+        state.service.delete_user(ctx, sid, params).await?;
         ::std::result::Result::Ok(::axum::http::StatusCode::NO_CONTENT.into_response())
     };
     crate::extract::respond(handled.await)

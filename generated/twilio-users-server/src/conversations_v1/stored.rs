@@ -150,35 +150,6 @@ impl<S: crate::store::Store> super::api::ServicesUsersApi for Stored<S> {
         ::std::result::Result::Ok(out)
     }
 
-    async fn __list_service_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        chat_service_sid: &::api_types::sid::ServiceSid,
-        _params: &::api_types::conversations_v1::params::ListServiceUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-        crate::error::ServerError,
-    > {
-        let scope = crate::store::Scope::new(
-            ctx,
-            &SERVICES_USERS,
-            crate::records::path(
-                &[
-                    "v1",
-                    "Services",
-                    &crate::records::segment("", chat_service_sid, ""),
-                    "Users",
-                ],
-            ),
-            &[("IS", &*::api_types::wire::WireText::to_text(chat_service_sid))],
-        );
-        crate::records::list_rendered::<
-            ::api_types::conversations_v1::models::ServiceUser,
-        >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
-            .map(::std::option::Option::Some)
-    }
-
     async fn create_service_user(
         &self,
         ctx: crate::auth::RequestContext,
@@ -361,27 +332,6 @@ impl<S: crate::store::Store> super::api::UsersApi for Stored<S> {
         ::std::result::Result::Ok(out)
     }
 
-    async fn __list_user_rendered(
-        &self,
-        ctx: &crate::auth::RequestContext,
-        _params: &::api_types::conversations_v1::params::ListUserParams,
-        paging: &crate::paging::PageRequest,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
-        crate::error::ServerError,
-    > {
-        let scope = crate::store::Scope::new(
-            ctx,
-            &USERS,
-            crate::records::path(&["v1", "Users"]),
-            &[],
-        );
-        crate::records::list_rendered::<
-            ::api_types::conversations_v1::models::User,
-        >(&*self.store, ctx, &USERS, &scope, paging)
-            .map(::std::option::Option::Some)
-    }
-
     async fn create_user(
         &self,
         ctx: crate::auth::RequestContext,
@@ -494,5 +444,57 @@ impl<S: crate::store::Store> super::api::UsersApi for Stored<S> {
             &scope,
             &::api_types::wire::WireText::to_text(&sid),
         )
+    }
+}
+
+impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
+    fn list_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        _params: &::api_types::conversations_v1::params::ListServiceUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &SERVICES_USERS,
+            crate::records::path(
+                &[
+                    "v1",
+                    "Services",
+                    &crate::records::segment("", chat_service_sid, ""),
+                    "Users",
+                ],
+            ),
+            &[("IS", &*::api_types::wire::WireText::to_text(chat_service_sid))],
+        );
+        crate::records::list_rendered::<
+            ::api_types::conversations_v1::models::ServiceUser,
+        >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
+            .map(::std::option::Option::Some)
+    }
+
+    fn list_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        _params: &::api_types::conversations_v1::params::ListUserParams,
+        paging: &crate::paging::PageRequest,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &USERS,
+            crate::records::path(&["v1", "Users"]),
+            &[],
+        );
+        crate::records::list_rendered::<
+            ::api_types::conversations_v1::models::User,
+        >(&*self.store, ctx, &USERS, &scope, paging)
+            .map(::std::option::Option::Some)
     }
 }

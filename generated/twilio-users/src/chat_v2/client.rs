@@ -171,7 +171,7 @@ impl crate::request::Operation for crate::chat_v2::params::ListUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 
     fn page_size_hint(&mut self, size: usize) {
@@ -189,12 +189,18 @@ pub type ListUserRequest = crate::request::Request<
 impl ListUserRequest {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
     pub fn page_size(self, value: i64) -> Self {
-        self.map(|p| p.page_size(value))
+        self.map(|mut p| {
+            p.page_size = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page index. This value is simply for client state.
     pub fn page(self, value: i64) -> Self {
-        self.map(|p| p.page(value))
+        self.map(|mut p| {
+            p.page = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page token. This is provided by the API.
@@ -202,7 +208,10 @@ impl ListUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.page_token(value))
+        self.map(|mut p| {
+            p.page_token = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 }
 
@@ -222,7 +231,7 @@ impl crate::request::Operation for crate::chat_v2::params::CreateUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -236,12 +245,18 @@ impl CreateUserRequest {
         self,
         value: crate::chat_v2::models::UserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the new User.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// A valid JSON string that contains application-specific data.
@@ -249,7 +264,10 @@ impl CreateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// A descriptive string that you create to describe the new resource. This value is often used for display purposes.
@@ -257,7 +275,10 @@ impl CreateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 }
 
@@ -277,7 +298,7 @@ impl crate::request::Operation for crate::chat_v2::params::FetchUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -301,7 +322,7 @@ impl crate::request::Operation for crate::chat_v2::params::UpdateUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -315,12 +336,18 @@ impl UpdateUserRequest {
         self,
         value: crate::chat_v2::models::UserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the User.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// A valid JSON string that contains application-specific data.
@@ -328,7 +355,10 @@ impl UpdateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// A descriptive string that you create to describe the resource. It is often used for display purposes.
@@ -336,7 +366,10 @@ impl UpdateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 }
 
@@ -356,7 +389,7 @@ impl crate::request::Operation for crate::chat_v2::params::DeleteUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 

@@ -283,7 +283,7 @@ impl crate::request::Operation for crate::conversations_v1::params::ListUserPara
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 
     fn page_size_hint(&mut self, size: usize) {
@@ -301,12 +301,18 @@ pub type ListUserRequest = crate::request::Request<
 impl ListUserRequest {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
     pub fn page_size(self, value: i64) -> Self {
-        self.map(|p| p.page_size(value))
+        self.map(|mut p| {
+            p.page_size = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page index. This value is simply for client state.
     pub fn page(self, value: i64) -> Self {
-        self.map(|p| p.page(value))
+        self.map(|mut p| {
+            p.page = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page token. This is provided by the API.
@@ -314,7 +320,10 @@ impl ListUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.page_token(value))
+        self.map(|mut p| {
+            p.page_token = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 }
 
@@ -334,7 +343,7 @@ impl crate::request::Operation for crate::conversations_v1::params::CreateUserPa
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -348,7 +357,10 @@ impl CreateUserRequest {
         self,
         value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The string that you assigned to describe the resource.
@@ -356,7 +368,10 @@ impl CreateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -364,12 +379,18 @@ impl CreateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 }
 
@@ -389,7 +410,7 @@ impl crate::request::Operation for crate::conversations_v1::params::FetchUserPar
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -413,7 +434,7 @@ impl crate::request::Operation for crate::conversations_v1::params::UpdateUserPa
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -427,7 +448,10 @@ impl UpdateUserRequest {
         self,
         value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The string that you assigned to describe the resource.
@@ -435,7 +459,10 @@ impl UpdateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -443,12 +470,18 @@ impl UpdateUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 }
 
@@ -468,7 +501,7 @@ impl crate::request::Operation for crate::conversations_v1::params::DeleteUserPa
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -482,7 +515,10 @@ impl DeleteUserRequest {
         self,
         value: crate::conversations_v1::models::UserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 }
 
@@ -504,7 +540,7 @@ for crate::conversations_v1::params::ListServiceUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 
     fn page_size_hint(&mut self, size: usize) {
@@ -522,12 +558,18 @@ pub type ListServiceUserRequest = crate::request::Request<
 impl ListServiceUserRequest {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
     pub fn page_size(self, value: i64) -> Self {
-        self.map(|p| p.page_size(value))
+        self.map(|mut p| {
+            p.page_size = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page index. This value is simply for client state.
     pub fn page(self, value: i64) -> Self {
-        self.map(|p| p.page(value))
+        self.map(|mut p| {
+            p.page = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The page token. This is provided by the API.
@@ -535,7 +577,10 @@ impl ListServiceUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.page_token(value))
+        self.map(|mut p| {
+            p.page_token = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 }
 
@@ -556,7 +601,7 @@ for crate::conversations_v1::params::CreateServiceUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -570,7 +615,10 @@ impl CreateServiceUserRequest {
         self,
         value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The string that you assigned to describe the resource.
@@ -578,7 +626,10 @@ impl CreateServiceUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -586,12 +637,18 @@ impl CreateServiceUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 }
 
@@ -612,7 +669,7 @@ for crate::conversations_v1::params::FetchServiceUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -637,7 +694,7 @@ for crate::conversations_v1::params::UpdateServiceUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -651,7 +708,10 @@ impl UpdateServiceUserRequest {
         self,
         value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 
     /// The string that you assigned to describe the resource.
@@ -659,7 +719,10 @@ impl UpdateServiceUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.friendly_name(value))
+        self.map(|mut p| {
+            p.friendly_name = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -667,12 +730,18 @@ impl UpdateServiceUserRequest {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.map(|p| p.attributes(value))
+        self.map(|mut p| {
+            p.attributes = ::std::option::Option::Some(value.into());
+            p
+        })
     }
 
     /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
     pub fn role_sid(self, value: crate::sid::RoleSid) -> Self {
-        self.map(|p| p.role_sid(value))
+        self.map(|mut p| {
+            p.role_sid = ::std::option::Option::Some(value);
+            p
+        })
     }
 }
 
@@ -693,7 +762,7 @@ for crate::conversations_v1::params::DeleteServiceUserParams {
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         self.validate()?;
-        self.encode(out)
+        crate::wire::Inputs::encode(self, out)
     }
 }
 
@@ -707,6 +776,9 @@ impl DeleteServiceUserRequest {
         self,
         value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
     ) -> Self {
-        self.map(|p| p.x_twilio_webhook_enabled(value))
+        self.map(|mut p| {
+            p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
+            p
+        })
     }
 }

@@ -24,27 +24,6 @@ impl ListUserParams {
         }
     }
 
-    /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The page index. This value is simply for client state.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The page token. This is provided by the API.
-    pub fn page_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(value.into());
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         if let ::std::option::Option::Some(value) = self.page_size {
@@ -65,9 +44,10 @@ impl ListUserParams {
         }
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for ListUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -77,9 +57,8 @@ impl ListUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -134,47 +113,15 @@ impl CreateUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The string that you assigned to describe the resource.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
-    pub fn role_sid(mut self, value: crate::sid::RoleSid) -> Self {
-        self.role_sid = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         crate::validate::check_not_empty("Identity", &self.identity)?;
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for CreateUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -186,9 +133,8 @@ impl CreateUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -254,9 +200,10 @@ impl FetchUserParams {
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for FetchUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -264,9 +211,8 @@ impl FetchUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
@@ -312,46 +258,14 @@ impl UpdateUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The string that you assigned to describe the resource.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
-    pub fn role_sid(mut self, value: crate::sid::RoleSid) -> Self {
-        self.role_sid = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for UpdateUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -362,9 +276,8 @@ impl UpdateUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -426,22 +339,14 @@ impl DeleteUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for DeleteUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -449,9 +354,8 @@ impl DeleteUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -498,27 +402,6 @@ impl ListServiceUserParams {
         }
     }
 
-    /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The page index. This value is simply for client state.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The page token. This is provided by the API.
-    pub fn page_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.page_token = ::std::option::Option::Some(value.into());
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         if let ::std::option::Option::Some(value) = self.page_size {
@@ -539,9 +422,10 @@ impl ListServiceUserParams {
         }
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for ListServiceUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -551,9 +435,8 @@ impl ListServiceUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -608,47 +491,15 @@ impl CreateServiceUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The string that you assigned to describe the resource.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
-    pub fn role_sid(mut self, value: crate::sid::RoleSid) -> Self {
-        self.role_sid = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         crate::validate::check_not_empty("Identity", &self.identity)?;
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for CreateServiceUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -660,9 +511,8 @@ impl CreateServiceUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -728,9 +578,10 @@ impl FetchServiceUserParams {
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for FetchServiceUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -738,9 +589,8 @@ impl FetchServiceUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
@@ -786,46 +636,14 @@ impl UpdateServiceUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
-    /// The string that you assigned to describe the resource.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
-    pub fn role_sid(mut self, value: crate::sid::RoleSid) -> Self {
-        self.role_sid = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for UpdateServiceUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -836,9 +654,8 @@ impl UpdateServiceUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {
@@ -900,22 +717,14 @@ impl DeleteServiceUserParams {
         }
     }
 
-    /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        mut self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
-        self.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-
     /// Checks what the spec says about each input (bounds, required values).
     pub fn validate(&self) -> ::std::result::Result<(), crate::error::InvalidParameter> {
         ::std::result::Result::Ok(())
     }
+}
 
-    /// Writes each input where the spec puts it: query, body or header.
-    pub fn encode(
+impl crate::wire::Inputs for DeleteServiceUserParams {
+    fn encode(
         &self,
         out: &mut crate::wire::Outgoing,
     ) -> ::std::result::Result<(), crate::error::InvalidParameter> {
@@ -923,9 +732,8 @@ impl DeleteServiceUserParams {
         ::std::result::Result::Ok(())
     }
 
-    /// Reads each input from where the spec puts it.
     #[cfg(feature = "server")]
-    pub fn decode(
+    fn decode(
         incoming: &crate::wire::Incoming,
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         ::std::result::Result::Ok(Self {

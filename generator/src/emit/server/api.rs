@@ -11,6 +11,34 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         " What an implementation of {} ({}) provides.",
         api.ir.title, api.ir.module
     );
+    // The stored implementation's fast path: crate-private, so no user
+    // implements it, sees it, or can get it wrong.
+    let rendered: Vec<_> = api
+        .ops
+        .iter()
+        .filter_map(|op| {
+            let r = ident(op.rendered_method.as_ref()?);
+            let rargs = signature_args(op, &paths, "params", true);
+            let rout = rendered_output();
+            let rdoc = format!(" `{}`'s page as written JSON.", op.method);
+            Some(quote! {
+                #[doc = #rdoc]
+                fn #r(&self, ctx: &crate::auth::RequestContext, #(#rargs),*) -> #rout;
+            })
+        })
+        .collect();
+    let rendered = (!rendered.is_empty()).then(|| {
+        quote! {
+            /// List pages as written JSON, kept by the stored implementation
+            /// (`records::list_rendered`): what the emulator's router asks
+            /// first. A trait of its own, apart from the ones users implement;
+            /// not part of the API.
+            #[doc(hidden)]
+            pub trait Rendered: Send + Sync + 'static {
+                #(#rendered)*
+            }
+        }
+    });
     let traits = api.collections.iter().map(move |c| {
         let paths = &paths;
         let name = ident(&c.trait_name);
@@ -29,33 +57,12 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
                 op.ir.path,
                 op.ir.operation_id
             );
-            let rendered = op.rendered_method.as_ref().map(|r| {
-                let r = ident(r);
-                let rargs = signature_args(op, paths, "params", true);
-                let names = op.path.iter().map(|p| ident(&p.name));
-                let rout = rendered_output();
-                let rdoc = format!(
-                    " `{}` as written JSON, for implementations that keep it (the stored one); \
-                     `None`, the default, has the router ask `{}`. Not part of the API.",
-                    op.method, op.method
-                );
-                quote! {
-                    #[doc = #rdoc]
-                    #[doc(hidden)]
-                    fn #r(&self, ctx: &crate::auth::RequestContext, #(#rargs),*)
-                        -> impl ::std::future::Future<Output = #rout> + Send {
-                        let _ = (ctx, #(#names,)* params, paging);
-                        ::std::future::ready(::std::result::Result::Ok(::std::option::Option::None))
-                    }
-                }
-            });
             quote! {
                 #mdoc
                 #[doc = ""]
                 #[doc = #route]
                 fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*)
                     -> impl ::std::future::Future<Output = ::std::result::Result<#out, crate::error::ServerError>> + Send;
-                #rendered
             }
         });
         let tdoc = format!(" The operations on `{}` and its records.", c.path);
@@ -66,5 +73,5 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
             }
         }
     });
-    chunks(quote! { #![doc = #title] }, traits)
+    chunks(quote! { #![doc = #title] }, traits.chain(rendered))
 }

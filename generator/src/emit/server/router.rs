@@ -9,6 +9,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
+// Long: the route table, the handlers' state (with the stored implementation's
+// fast path where the API has lists) and the routers, one `quote!` as it prints.
 pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let bounds: Vec<TokenStream> = api
         .collections
@@ -42,33 +44,76 @@ pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         quote!(.route(#path, ::axum::routing::#first #(#rest)*))
     });
     let title = format!(" The axum router of {} ({}).", api.ir.title, api.ir.module);
-    let (generics, with_state) = if api.collections.is_empty() {
-        (quote!(<S: Send + Sync + 'static>), quote!(let _ = service;))
-    } else {
-        (quote!(<S>), quote!())
-    };
-    let where_clause = (!bounds.is_empty()).then(|| quote!(where S: #(#bounds)+*,));
-    let router_body = if api.collections.is_empty() {
-        quote!(::axum::Router::new())
-    } else {
+    let head = if api.collections.is_empty() {
         quote! {
-            ::axum::Router::new()
-                #(#route_calls)*
-                .with_state(service)
-        }
-    };
-    let head = quote! {
-        #![doc = #title]
-        /// Every route of this API as (method, path template), for tests and tooling.
-        pub const ROUTES: &[(&str, &str)] = &[#(#route_table),*];
+            #![doc = #title]
+            /// Every route of this API as (method, path template), for tests and tooling.
+            pub const ROUTES: &[(&str, &str)] = &[];
 
-        /// Mounts every path of this API on `service`. Put the result behind
-        /// [`crate::app::finish`] for authentication and Twilio-shaped 404/405.
-        pub fn router #generics(service: ::std::sync::Arc<S>) -> ::axum::Router
-        #where_clause
-        {
-            #with_state
-            #router_body
+            /// This API has no paths: an empty router.
+            pub fn router<S: Send + Sync + 'static>(service: ::std::sync::Arc<S>) -> ::axum::Router {
+                let _ = service;
+                ::axum::Router::new()
+            }
+        }
+    } else {
+        // The stored implementation's fast path (a list page as written
+        // JSON) is a crate-private trait, never part of the API users implement.
+        let renders = api.ops.iter().any(|o| o.rendered_method.is_some());
+        let (rendered_field, rendered_clone, rendered_none) = if renders {
+            (
+                quote!(rendered: ::std::option::Option<::std::sync::Arc<dyn super::api::Rendered>>,),
+                quote!(rendered: self.rendered.clone(),),
+                quote!(rendered: ::std::option::Option::None,),
+            )
+        } else {
+            (quote!(), quote!(), quote!())
+        };
+        let rendering = renders.then(|| {
+            quote! {
+                /// [`router`], with the stored implementation's fast path.
+                pub(crate) fn rendering_router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+                where S: #(#bounds)+* + super::api::Rendered,
+                {
+                    let rendered: ::std::sync::Arc<dyn super::api::Rendered> = service.clone();
+                    routes(Handlers { service, rendered: ::std::option::Option::Some(rendered) })
+                }
+            }
+        });
+        quote! {
+            #![doc = #title]
+            /// Every route of this API as (method, path template), for tests and tooling.
+            pub const ROUTES: &[(&str, &str)] = &[#(#route_table),*];
+
+            /// What the handlers call.
+            struct Handlers<S> {
+                service: ::std::sync::Arc<S>,
+                #rendered_field
+            }
+
+            impl<S> ::std::clone::Clone for Handlers<S> {
+                fn clone(&self) -> Self {
+                    Handlers { service: self.service.clone(), #rendered_clone }
+                }
+            }
+
+            /// Mounts every path of this API on `service`. Put the result behind
+            /// [`crate::app::finish`] for authentication and Twilio-shaped 404/405.
+            pub fn router<S>(service: ::std::sync::Arc<S>) -> ::axum::Router
+            where S: #(#bounds)+*,
+            {
+                routes(Handlers { service, #rendered_none })
+            }
+
+            #rendering
+
+            fn routes<S>(handlers: Handlers<S>) -> ::axum::Router
+            where S: #(#bounds)+*,
+            {
+                ::axum::Router::new()
+                    #(#route_calls)*
+                    .with_state(handlers)
+            }
         }
     };
     let handlers = api.collections.iter().flat_map(move |c| {
@@ -153,7 +198,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
     let params_ty = paths.item("params", &op.params);
     steps.push(quote! {
         let incoming = crate::extract::incoming(&parts, body, #body_kind, &[#(#headers),*]).await?;
-        let params = <#params_ty>::decode(&incoming)?;
+        let params = <#params_ty as ::api_types::wire::Inputs>::decode(&incoming)?;
         params.validate()?;
     });
     let pages = op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. });
@@ -232,8 +277,8 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         (Output::Bytes, _) => quote!(::std::result::Result::Ok((#status, value).into_response())),
     };
     let call = match op.output {
-        Output::Empty => quote!(service.#m(ctx, #(#call_args),*).await?;),
-        _ => quote!(let value = service.#m(ctx, #(#call_args),*).await?;),
+        Output::Empty => quote!(state.service.#m(ctx, #(#call_args),*).await?;),
+        _ => quote!(let value = state.service.#m(ctx, #(#call_args),*).await?;),
     };
     let keep_ctx = pages.then(|| quote!(let ctx_for_page = ctx.clone();));
     // A stored implementation answers a page as written JSON; any other
@@ -249,7 +294,9 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
             let style = page_style(*style);
             let values = op.path.iter().map(|p| ident(&p.name));
             Some(quote! {
-                if let ::std::option::Option::Some(page) = service.#r(&ctx, #(&#values,)* &params, &paging).await? {
+                if let ::std::option::Option::Some(rendered) = &state.rendered
+                    && let ::std::option::Option::Some(page) = rendered.#r(&ctx, #(&#values,)* &params, &paging)?
+                {
                     let body = crate::paging::page_body(&ctx, parts.uri.path(), #records_key, #style, &paging, page);
                     return ::std::result::Result::Ok((#status, #media body).into_response());
                 }
@@ -259,7 +306,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
     };
     quote! {
         async fn #h<S: super::api::#bound>(
-            ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<S>>,
+            ::axum::extract::State(state): ::axum::extract::State<Handlers<S>>,
             request: ::axum::extract::Request,
         ) -> ::axum::response::Response {
             let handled = async move {

@@ -2,6 +2,9 @@
 //! [`Store`](../../../templates/server/src/store.rs), driven by a
 //! per-collection description of its records (its `Shape`, from the view's
 //! storage decisions).
+//!
+//! Kept as one file over 400 lines: each collection's `Shape` and the
+//! implementation methods that read it print together.
 
 use super::{output_type, rendered_output, signature_args};
 use crate::emit::rust::{chunks, ident, Chunks, Paths};
@@ -11,6 +14,8 @@ use crate::view::{ApiView, Arity, Collection, OpView, Output, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+// Long: the file's parts in the order they print (the `Stored` type, each
+// collection's shape, the API traits' impls, the fast path's impl).
 pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let mut shapes = Vec::new();
     let mut shape_names = Vec::new();
@@ -69,6 +74,25 @@ pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         /// What this API's records look like to a store (a SQL store makes its tables from them).
         pub static SHAPES: &[&crate::store::Shape] = &[#(&#shape_names),*];
     };
+    let rendered: Vec<TokenStream> = api
+        .collections
+        .iter()
+        .flat_map(|c| {
+            let shape = ident(&c.store_name);
+            c.ops
+                .iter()
+                .filter(|i| storage::served(&api.ops[**i], c))
+                .filter_map(|i| rendered_method(c, &api.ops[*i], &shape, &paths))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let rendered = (!rendered.is_empty()).then(|| {
+        quote! {
+            impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
+                #(#rendered)*
+            }
+        }
+    });
     let impls = api.collections.iter().map(move |c| {
         let (shape, bound) = (ident(&c.store_name), ident(&c.trait_name));
         let methods = c
@@ -81,7 +105,7 @@ pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
             }
         }
     });
-    chunks(head, shapes.into_iter().chain(impls))
+    chunks(head, shapes.into_iter().chain(impls).chain(rendered))
 }
 
 fn column(c: storage::Column) -> TokenStream {
@@ -225,7 +249,6 @@ fn stored_method(
         .filter(|_| !id_reads)
         .map(|id| quote!(let _ = #id;));
     let scope = scope(c, op, shape, false);
-    let rendered = rendered_method(c, op, shape, paths, unread.as_ref());
     quote! {
         async fn #m(&self, ctx: crate::auth::RequestContext, #(#args),*) -> ::std::result::Result<#out, crate::error::ServerError> {
             #unread
@@ -233,7 +256,6 @@ fn stored_method(
             #declare
             #body
         }
-        #rendered
     }
 }
 
@@ -271,7 +293,6 @@ fn rendered_method(
     op: &OpView,
     shape: &proc_macro2::Ident,
     paths: &Paths,
-    unread: Option<&TokenStream>,
 ) -> Option<TokenStream> {
     let r = ident(op.rendered_method.as_ref()?);
     let Output::Page { model, .. } = &op.output else {
@@ -282,8 +303,7 @@ fn rendered_method(
     let out = rendered_output();
     let scope = scope(c, op, shape, true);
     Some(quote! {
-        async fn #r(&self, ctx: &crate::auth::RequestContext, #(#args),*) -> #out {
-            #unread
+        fn #r(&self, ctx: &crate::auth::RequestContext, #(#args),*) -> #out {
             #scope
             crate::records::list_rendered::<#model>(&*self.store, ctx, &#shape, &scope, paging)
                 .map(::std::option::Option::Some)
