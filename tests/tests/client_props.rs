@@ -285,7 +285,7 @@ proptest! {
 #[test]
 fn header_inputs_stay_out_of_the_form() {
     let mut p = chat::CreateUserParams::new("x");
-    p.x_twilio_webhook_enabled = Some(twilio_users::chat_v2::models::UserWebhookEnabled::True);
+    p.x_twilio_webhook_enabled = Some(true);
     let out = written(&p, chat::CreateUserParams::encode);
     assert_eq!(out.form.as_str(), "Identity=x");
     assert_eq!(

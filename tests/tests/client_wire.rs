@@ -493,7 +493,7 @@ async fn create_sends_a_pascal_case_form_with_headers() -> twilio_users::Result<
         .friendly_name("Jing Li")
         .role_sid(role())
         .attributes(r#"{"team":"a b"}"#)
-        .x_twilio_webhook_enabled(chat_v2::models::UserWebhookEnabled::True)
+        .x_twilio_webhook_enabled(true)
         .await?;
     assert_eq!(user.identity.as_deref(), Some("jing & co"));
 
@@ -534,13 +534,13 @@ async fn headers_of_update_and_delete_and_none_unasked() -> twilio_users::Result
     let conv = client.conversations_v1();
     conv.users()
         .update("bob")
-        .x_twilio_webhook_enabled(conversations_v1::models::UserWebhookEnabled::False)
+        .x_twilio_webhook_enabled(false)
         .attributes("{}")
         .await?;
     conv.services(service())
         .users()
         .delete("bob")
-        .x_twilio_webhook_enabled(conversations_v1::models::ServiceUserWebhookEnabled::True)
+        .x_twilio_webhook_enabled(true)
         .await?;
     conv.users().fetch("bob").await?;
     let r = mock.requests();

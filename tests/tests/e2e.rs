@@ -687,7 +687,7 @@ async fn bad_requests_name_the_parameter() {
         ("POST", conv_service.clone(), "Identity=x"),
         ("DELETE", format!("{conv_service}/x"), ""),
     ] {
-        for value in ["maybe", "TRUE", ""] {
+        for value in ["maybe", "yes", ""] {
             let headers = vec![
                 auth_a(),
                 form_type.clone(),
@@ -715,21 +715,21 @@ async fn bad_requests_name_the_parameter() {
     // And through the client.
     let client = client_a(addr);
     let users = client.conversations_v1().users();
-    use twilio_users::conversations_v1::models::UserWebhookEnabled;
+    // A header of just "true" and "false" is a `bool`: no value the
+    // server refuses can be written (raw requests above send those).
     let user = users
         .create("via-client")
-        .x_twilio_webhook_enabled(UserWebhookEnabled::False)
+        .x_twilio_webhook_enabled(false)
         .send()
         .await
         .expect("a known header value");
     assert_eq!(user.identity.as_deref(), Some("via-client"));
-    let err = users
+    users
         .delete("via-client")
-        .x_twilio_webhook_enabled(UserWebhookEnabled::Unknown("perhaps".into()))
+        .x_twilio_webhook_enabled(true)
         .send()
         .await
-        .expect_err("an unknown header value");
-    assert_eq!(status(&err), (Some(400), Some(20001)));
+        .expect("a known header value");
 }
 
 #[tokio::test]

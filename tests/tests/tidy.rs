@@ -424,6 +424,45 @@ fn the_generator_files_refer_to_each_other_without_circles() {
     }
 }
 
+/// Whether `code` reads a field called `field` (`x.field`, not `x.fields`
+/// nor `x.field()`).
+fn reads_field(code: &str, field: &str) -> bool {
+    let needle = format!(".{field}");
+    code.match_indices(&needle).any(|(at, _)| {
+        let next = code[at + needle.len()..].chars().next();
+        !next.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '(')
+    })
+}
+
+/// The emitters print the view: every fact they need of the spec is a
+/// view method, decided once there (`view/facts.rs`), so neither `crate::ir`
+/// nor a view's `ir` or `resource` field (the IR it borrows) appears in
+/// `emit/`.
+#[test]
+fn the_emitters_read_only_the_view() {
+    let src = root().join("generator/src");
+    let mut found = Vec::new();
+    for file in rust_files(&src.join("emit")) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let text = text.split("\n#[cfg(test)]").next().unwrap_or("");
+        let code = code_only(text);
+        let module = module_of(&src, &file);
+        for path in named_paths(&code, &module) {
+            if path.first().is_some_and(|p| p == "ir") {
+                found.push(format!("{}: crate::{}", relative(&file), path.join("::")));
+            }
+        }
+        for field in ["ir", "resource"] {
+            if reads_field(&code, field) {
+                found.push(format!("{}: reads `.{field}`", relative(&file)));
+            }
+        }
+    }
+    assert!(found.is_empty(), "emit/ reaching past the view: {found:#?}");
+    assert!(reads_field("op.ir.kind", "ir") && reads_field("(a.ir)", "ir"));
+    assert!(!reads_field("op.irs", "ir") && !reads_field("op.ir()", "ir"));
+}
+
 #[test]
 fn the_lexer_and_path_reader_read_what_they_must() {
     let code = code_only("let s = \"crate::x {\"; // crate::y\nlet c = '{'; fn f<'a>() {}\n");

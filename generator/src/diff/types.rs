@@ -297,17 +297,8 @@ impl ApiDiff<'_> {
 /// into `String` (any scalar, for inputs: they travel as text), anything
 /// into JSON, integers into wider numbers.
 fn accepts((rt, rr): (&TypeRef, &String), (st, sr): (&TypeRef, &String), as_text: bool) -> bool {
-    let sends_string = match st {
-        TypeRef::String { .. }
-        | TypeRef::Sid { .. }
-        | TypeRef::SidOrIdentity { .. }
-        | TypeRef::DateTime
-        | TypeRef::Date
-        | TypeRef::Uri
-        | TypeRef::Enum { .. } => true,
-        TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => as_text,
-        _ => false,
-    };
+    // Numbers and booleans are text too in a form, query or header.
+    let sends_string = st.is_text() || (as_text && st.is_scalar());
     rr == sr
         || (rr == "String" && sends_string)
         // `UrlText` decodes any JSON string; only received inputs are checked.

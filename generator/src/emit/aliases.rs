@@ -34,7 +34,7 @@ pub fn kept<'c>(api: &ApiView, config: &'c Config) -> Vec<&'c Renamed> {
         )
         .collect();
     config
-        .aliases_in(&api.ir.module)
+        .aliases_in(api.name())
         .into_iter()
         .filter(|r| names.contains(&r.new) && !names.contains(&r.old))
         .collect()

@@ -7,14 +7,13 @@
 //! operation's impl print one file together, and each reads the other's names.
 
 use super::rust::{arg_value, chunks, doc, ident, Chunks, Paths};
-use crate::ir::Method;
 use crate::view::nav::{Child, IdStep, Node, OpCall};
-use crate::view::{ApiView, Arity, OpView, Output, RustType};
+use crate::view::{ApiView, Arity, BodyKind, OpView, Output, PageStyle, RustType};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub fn client_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
-    let title = format!(" The HTTP client for {} ({}).", api.ir.title, api.ir.module);
+    let title = format!(" The HTTP client for {} ({}).", api.title(), api.name());
     if api.ops.is_empty() {
         // Nothing to call: no entry point whose fields nothing reads.
         return chunks(quote! { #![doc = #title] }, std::iter::empty());
@@ -22,9 +21,11 @@ pub fn client_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let module = &paths.module;
     let api_doc = format!(
         " Entry point of {} ({}): `client.{}()`.",
-        api.ir.title, api.ir.module, api.module
+        api.title(),
+        api.name(),
+        api.module
     );
-    let accessor_doc = format!(" {}.", api.ir.title);
+    let accessor_doc = format!(" {}.", api.title());
     let mut items = Vec::new();
     let root_methods = node_methods(&api.nav.root, api, &paths, &mut items, true);
     let root_path = &api.nav.root_path;
@@ -188,7 +189,7 @@ fn emit_navigator(
 /// The error answers the spec documents, as an `# Errors` doc section: each
 /// arrives as `Error::Api` with its status.
 fn errors_doc(op: &OpView) -> TokenStream {
-    if op.ir.errors.is_empty() {
+    if op.errors().next().is_none() {
         return quote!();
     }
     let mut lines = vec![
@@ -197,12 +198,12 @@ fn errors_doc(op: &OpView) -> TokenStream {
         String::new(),
         " As [`crate::Error::Api`], the API answers:".to_string(),
     ];
-    for e in &op.ir.errors {
-        let status = match e.status {
+    for (status, what) in op.errors() {
+        let status = match status {
             0 => "other statuses".to_string(),
             s => format!("`{s}`"),
         };
-        let what = e.description.as_deref().unwrap_or("an error");
+        let what = what.unwrap_or("an error");
         lines.push(format!(" - {status}: {}", what.replace('\n', " ")));
     }
     let lines = lines.iter().map(|l| quote!(#[doc = #l]));
@@ -214,10 +215,7 @@ fn op_method(call: &OpCall, op: &OpView, id: Option<&IdStep>, paths: &Paths) -> 
     let method = ident(&call.method);
     let request = ident(&op.request);
     let params = paths.item("params", &op.params);
-    let mdoc = doc(
-        op.ir.description.as_deref(),
-        &format!("`{} {}`.", op.ir.method.as_str(), op.ir.path),
-    );
+    let mdoc = doc(Some(&op.doc()), "");
     let mut args = Vec::new();
     let path = match id {
         Some(step) => {
@@ -244,8 +242,8 @@ fn op_method(call: &OpCall, op: &OpView, id: Option<&IdStep>, paths: &Paths) -> 
     }
 }
 
-fn method_tokens(m: Method) -> TokenStream {
-    let name = ident(m.as_str());
+fn method_tokens(m: &str) -> TokenStream {
+    let name = ident(m);
     quote!(::reqwest::Method::#name)
 }
 
@@ -268,37 +266,29 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
         Output::Redirect => quote!(crate::request::Redirect),
         Output::Bytes => quote!(crate::request::Bytes),
     };
-    let id = op.ir.operation_id.as_str();
-    let method = method_tokens(op.ir.method);
-    let base = op.resource.base_url.as_str();
-    let template = &op.resource.template;
-    let stem = template.stem(&template.segments);
-    let extension = template.extension.as_str();
-    let body = match &op.ir.body {
-        None => quote!(crate::request::BodyKind::None),
-        Some(b) if b.encoding == crate::ir::BodyEncoding::Form => {
-            quote!(crate::request::BodyKind::Form)
-        }
-        Some(b) => {
-            let media = b.media_type.as_str();
-            quote!(crate::request::BodyKind::Json(#media))
-        }
+    let id = op.operation_id();
+    let method = method_tokens(op.http_method());
+    let base = op.base_url();
+    let stem = op.path_stem();
+    let extension = op.extension();
+    let body = match op.body() {
+        BodyKind::None => quote!(crate::request::BodyKind::None),
+        BodyKind::Form => quote!(crate::request::BodyKind::Form),
+        BodyKind::Json { media_type, .. } => quote!(crate::request::BodyKind::Json(#media_type)),
     };
-    let retry = op.ir.kind != crate::ir::CrudKind::Create;
+    let retry = op.retried();
     let accept = op
-        .ir
-        .response
-        .media_type()
+        .answer_media_type()
         .map(|m| quote!(const ACCEPT: &'static str = #m;));
     let records_key = match &op.output {
         Output::Page {
             records_key, style, ..
         } => {
             let style = match style {
-                crate::ir::PageStyle::Meta => None,
-                crate::ir::PageStyle::Uri => Some(quote!(Uri)),
-                crate::ir::PageStyle::Numbered => Some(quote!(Numbered)),
-                crate::ir::PageStyle::Single => Some(quote!(Single)),
+                PageStyle::Meta => None,
+                PageStyle::Uri => Some(quote!(Uri)),
+                PageStyle::Numbered => Some(quote!(Numbered)),
+                PageStyle::Single => Some(quote!(Single)),
             }
             .map(
                 |s| quote!(const PAGE_STYLE: crate::client::PageStyle = crate::client::PageStyle::#s;),
@@ -342,10 +332,7 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
         .filter(|i| i.arity != Arity::Required)
         .map(|i| {
             let setter = ident(&i.name);
-            let sdoc = doc(
-                i.ir.description.as_deref(),
-                &format!("Sets `{}`.", i.ir.wire_name),
-            );
+            let sdoc = doc(i.description(), &format!("Sets `{}`.", i.wire_name()));
             let arg = paths.arg(&i.ty);
             let value = arg_value(&i.ty, &quote!(value));
             let store = match i.arity {
@@ -371,10 +358,9 @@ fn request(op: &OpView, paths: &Paths) -> TokenStream {
         }
     });
     let rdoc = format!(
-        " `{} {}` ({}): set inputs, then `.await` it or call `send`.",
-        op.ir.method.as_str(),
-        op.ir.path,
-        op.ir.operation_id
+        " `{}` ({}): set inputs, then `.await` it or call `send`.",
+        op.label(),
+        op.operation_id()
     );
     quote! {
         impl crate::request::Operation for #params {

@@ -65,7 +65,7 @@ fn context(view: &View, config: &Config) -> tera::Context {
         &view
             .apis
             .iter()
-            .map(|a| a.ir.module.clone())
+            .map(|a| a.name().to_string())
             .collect::<Vec<_>>(),
     );
     context.insert(
@@ -76,8 +76,8 @@ fn context(view: &View, config: &Config) -> tera::Context {
         .apis
         .iter()
         .flat_map(|a| {
-            a.ir.skipped.iter().map(|s| SkippedRow {
-                module: a.ir.module.clone(),
+            a.skipped().iter().map(|s| SkippedRow {
+                module: a.name().to_string(),
                 operation: s.operation.clone(),
                 location: s.location.clone(),
                 reason: s.reason.clone(),
@@ -91,8 +91,8 @@ fn context(view: &View, config: &Config) -> tera::Context {
         .apis
         .iter()
         .flat_map(|a| {
-            a.ir.warnings.iter().map(|w| SkippedRow {
-                module: a.ir.module.clone(),
+            a.warnings().iter().map(|w| SkippedRow {
+                module: a.name().to_string(),
                 operation: String::new(),
                 location: w.location.clone(),
                 reason: w.message.clone(),
@@ -159,13 +159,15 @@ fn emit_client<'a>(
         sid_rs(view, config)
     }));
     for api in &view.apis {
-        let source = api.ir.source.as_str();
+        let source = api.source();
         let file = |name: &str| format!("{dir}/src/{}/{name}", api.module);
         let paths = move || Paths::new(quote!(crate), &api.module);
         jobs.push(Job::new(source, file("mod.rs"), move || {
             let mod_doc = format!(
                 " {} ({}, version {}).",
-                api.ir.title, api.ir.module, api.ir.version
+                api.title(),
+                api.name(),
+                api.version()
             );
             quote! {
                 #![doc = #mod_doc]
@@ -192,9 +194,31 @@ fn emit_client<'a>(
 fn sources(view: &View) -> String {
     view.apis
         .iter()
-        .map(|a| a.ir.source.as_str())
+        .map(|a| a.source())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Operations the stored implementation cannot give a meaning to (it
+/// answers them 501), for the server's README.
+fn unserved(view: &View) -> Vec<SkippedRow> {
+    view.apis
+        .iter()
+        .flat_map(|a| {
+            a.collections.iter().flat_map(move |c| {
+                c.ops
+                    .iter()
+                    .map(move |i| &a.ops[*i])
+                    .filter(move |op| !crate::view::storage::served(op, c))
+                    .map(move |op| SkippedRow {
+                        module: a.name().to_string(),
+                        operation: op.label(),
+                        location: op.operation_id().to_string(),
+                        reason: String::new(),
+                    })
+            })
+        })
+        .collect()
 }
 
 /// The server crate's files, as [`emit_client`] gives the client's.
@@ -214,26 +238,7 @@ fn emit_server<'a>(
         "Cargo.toml",
         templates::render("server/Cargo.toml", &context)?,
     );
-    // Operations the stored implementation cannot give a meaning to.
-    let unserved: Vec<SkippedRow> = view
-        .apis
-        .iter()
-        .flat_map(|a| {
-            a.collections.iter().flat_map(move |c| {
-                c.ops
-                    .iter()
-                    .map(move |i| &a.ops[*i])
-                    .filter(move |op| !crate::view::storage::served(op, c))
-                    .map(move |op| SkippedRow {
-                        module: a.ir.module.clone(),
-                        operation: format!("{} {}", op.ir.method.as_str(), op.ir.path),
-                        location: op.ir.operation_id.clone(),
-                        reason: String::new(),
-                    })
-            })
-        })
-        .collect();
-    context.insert("unserved", &unserved);
+    context.insert("unserved", &unserved(view));
     put(
         "README.md",
         templates::render("server/README.md", &context)?,
@@ -251,13 +256,14 @@ fn emit_server<'a>(
         server_lib(view)
     }));
     for api in &view.apis {
-        let source = api.ir.source.as_str();
+        let source = api.source();
         let file = |name: &str| format!("{dir}/src/{}/{name}", api.module);
         let paths = move || Paths::new(quote!(::api_types), &api.module);
         jobs.push(Job::new(source, file("mod.rs"), move || {
             let mod_doc = format!(
                 " {} ({}): traits, router, and their implementation over a store.",
-                api.ir.title, api.ir.module
+                api.title(),
+                api.name()
             );
             quote! {
                 #![doc = #mod_doc]
@@ -320,7 +326,7 @@ fn server_lib(view: &View) -> TokenStream {
     let docs = view
         .apis
         .iter()
-        .map(|a| format!(" {} ({}).", a.ir.title, a.ir.module));
+        .map(|a| format!(" {} ({}).", a.title(), a.name()));
     // The stored implementation's fast path, where an API has lists.
     let routers =
         view.apis.iter().map(
@@ -415,7 +421,7 @@ fn client_lib(view: &View) -> TokenStream {
         .then(|| quote!(#[allow(dead_code, reason = "the specs have no operation to send")]));
     let modules = view.apis.iter().map(|a| {
         let m = ident(&a.module);
-        let d = format!(" {} ({}).", a.ir.title, a.ir.module);
+        let d = format!(" {} ({}).", a.title(), a.name());
         quote! { #[doc = #d] pub mod #m; }
     });
     quote! {

@@ -4,8 +4,9 @@
 //! that calls every operation of every API (`cargo xtask prism` runs it
 //! against Prism).
 
-use crate::ir::{CrudKind, TypeRef};
-use crate::view::{ApiView, Arity, InputView, OpView, RustType, View};
+use crate::view::{
+    ApiView, Arity, BodyKind, CrudKind, ExampleHint, InputView, OpView, ParamIn, RustType, View,
+};
 
 #[derive(serde::Serialize)]
 pub struct Example {
@@ -74,30 +75,13 @@ fn call(view: &View, api: &ApiView, index: usize, krate: &str, optional: bool) -
 /// A list the spec requires: set with a setter, as `Vec`s are no
 /// constructor arguments.
 fn required_list(input: &InputView) -> bool {
-    input.arity == Arity::List && input.ir.required
+    input.arity == Arity::List && input.required()
 }
 
 /// Optional inputs the exerciser sets: those a value can be made for that
-/// any server accepts (no free text a pattern or format might refuse).
+/// any server accepts.
 fn settable(input: &InputView) -> bool {
-    fn plain(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String {
-                format, pattern, ..
-            } => format.is_none() && pattern.is_none(),
-            TypeRef::Sid { .. }
-            | TypeRef::Integer { .. }
-            | TypeRef::Number
-            | TypeRef::Boolean
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::Uri
-            | TypeRef::Enum { .. } => true,
-            TypeRef::Array { items } => plain(items),
-            _ => false,
-        }
-    }
-    input.arity != Arity::Required && plain(&input.ir.ty)
+    input.arity != Arity::Required && input.any_example_accepted()
 }
 
 pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
@@ -106,7 +90,7 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
     };
     let mut out = Vec::new();
     for kind in [CrudKind::Create, CrudKind::List, CrudKind::Fetch] {
-        let Some(index) = api.ops.iter().position(|o| o.ir.kind == kind) else {
+        let Some(index) = api.ops.iter().position(|o| o.kind() == kind) else {
             continue;
         };
         let op = &api.ops[index];
@@ -124,7 +108,7 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
             ),
         };
         out.push(Example {
-            title: format!("{} (`{}`)", op.ir.kind.verb(), op.ir.operation_id),
+            title: format!("{} (`{}`)", op.kind().verb(), op.operation_id()),
             code: code.trim_start().to_string(),
         });
         if kind == CrudKind::List {
@@ -135,7 +119,7 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
                 lets.join("\n")
             );
             out.push(Example {
-                title: format!("Every record, page after page (`{}`)", op.ir.operation_id),
+                title: format!("Every record, page after page (`{}`)", op.operation_id()),
                 code,
             });
         }
@@ -150,15 +134,12 @@ pub fn readme_examples(view: &View, krate: &str) -> Vec<Example> {
 /// `undecodable` (the answer did not decode as the spec says) or `failed`.
 pub fn exerciser(view: &View, krate: &str) -> String {
     // As the spec asks requests to authenticate.
-    let bearer = view
-        .apis
-        .iter()
-        .any(|a| a.ir.auth == crate::ir::Auth::Bearer);
+    let bearer = view.apis.iter().any(ApiView::bearer);
     let credentials = if bearer { "bearer" } else { "auth_token" };
     let mut calls = String::new();
     for api in &view.apis {
         for (index, op) in api.ops.iter().enumerate() {
-            let id = &op.ir.operation_id;
+            let id = op.operation_id();
             let Some(Call { lets, expr }) = call(view, api, index, krate, true) else {
                 calls.push_str(&format!(
                     "    println!(\"unreachable {} {id} navigation does not reach it\");\n",
@@ -222,21 +203,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 /// Whether the request has an array in a form body (repeated keys).
 fn sends_array_form(op: &OpView) -> bool {
     op.inputs.iter().any(|i| {
-        i.ir.location == crate::ir::ParamIn::Body
+        i.location() == ParamIn::Body
             && matches!(i.ty, RustType::Vec(_))
             && (i.ctor_arg || required_list(i) || settable(i))
-            && op
-                .ir
-                .body
-                .as_ref()
-                .is_some_and(|b| b.encoding == crate::ir::BodyEncoding::Form)
+            && op.body() == BodyKind::Form
     })
 }
 
 /// An expression of `input`'s type (or what an argument of it accepts),
 /// within the spec's bounds.
 fn value(input: &InputView, view: &View, api: &ApiView, krate: &str) -> String {
-    Values { view, api, krate }.of(&input.ty, Some(&input.ir.ty), 0)
+    Values { view, api, krate }.of(&input.ty, &input.example_hint(), 0)
 }
 
 /// Makes values for the exerciser's and the README's calls.
@@ -247,31 +224,22 @@ struct Values<'a> {
 }
 
 impl Values<'_> {
-    /// A value of `t`, within the bounds `ty` (the spec's type, where
-    /// known) sets: an integer's minimum, a string's pattern. Records are
-    /// made with `new` and their required fields, `depth` records deep.
-    fn of(&self, t: &RustType, ty: Option<&TypeRef>, depth: usize) -> String {
+    /// A value of `t`, within the spec's bounds `hint` gives: an
+    /// integer's minimum, a string's pattern. Records are made with `new`
+    /// and their required fields, `depth` records deep.
+    fn of(&self, t: &RustType, hint: &ExampleHint, depth: usize) -> String {
         let krate = self.krate;
-        match (t, ty) {
-            (RustType::I32 | RustType::I64, Some(TypeRef::Integer { minimum, .. })) => {
-                minimum.unwrap_or(1).max(0).to_string()
+        match (t, hint) {
+            (RustType::I32 | RustType::I64, ExampleHint::Integer(n)) => n.to_string(),
+            (RustType::String, ExampleHint::Text(text)) => format!("{text:?}"),
+            (RustType::Vec(items), ExampleHint::Items(hint)) => {
+                format!("vec![{}]", self.of(items, hint, depth))
             }
-            (
-                RustType::String,
-                Some(TypeRef::String {
-                    pattern: Some(pattern),
-                    ..
-                }),
-            ) => match matching(pattern) {
-                Some(text) => format!("{text:?}"),
-                None => "\"example\"".into(),
-            },
-            (RustType::Vec(items), Some(TypeRef::Array { items: ty })) => {
-                format!("vec![{}]", self.of(items, Some(ty), depth))
+            (RustType::Vec(items), _) => {
+                format!("vec![{}]", self.of(items, &ExampleHint::None, depth))
             }
-            (RustType::Vec(items), _) => format!("vec![{}]", self.of(items, None, depth)),
             // Arguments take the record itself; the setter boxes it.
-            (RustType::Boxed(inner), _) => self.of(inner, None, depth),
+            (RustType::Boxed(inner), _) => self.of(inner, &ExampleHint::None, depth),
             (RustType::String, _) => "\"example\"".into(),
             (RustType::Sid(name), _) => match self.view.sids.values().find(|s| s.name == *name) {
                 Some(s) => format!(
@@ -315,7 +283,7 @@ impl Values<'_> {
                     .fields
                     .iter()
                     .filter(|f| matches!(f.holding, crate::view::Holding::Value))
-                    .map(|f| self.of(&f.ty, Some(&f.ir.ty), depth + 1))
+                    .map(|f| self.of(&f.ty, &f.example_hint(), depth + 1))
                     .collect();
                 return format!(
                     "{krate}::{module}::models::{name}::new({})",
@@ -324,53 +292,5 @@ impl Values<'_> {
             }
         }
         format!("{krate}::serde_json::from_str::<{krate}::{module}::models::{name}>(\"{{}}\")?")
-    }
-}
-
-/// The shortest text `pattern` matches, taking the first character of each
-/// class and the fewest repetitions (`^[a-zA-Z]{2}[0-9a-fA-F]{32}$`:
-/// `AA000...`); `None` for a pattern that does not parse.
-fn matching(pattern: &str) -> Option<String> {
-    use regex_syntax::hir::{Class, HirKind};
-    fn walk(hir: &regex_syntax::hir::Hir, out: &mut String) -> Option<()> {
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => {}
-            HirKind::Literal(lit) => out.push_str(std::str::from_utf8(&lit.0).ok()?),
-            HirKind::Class(Class::Unicode(class)) => out.push(class.ranges().first()?.start()),
-            HirKind::Class(Class::Bytes(class)) => {
-                out.push(char::from(class.ranges().first()?.start()))
-            }
-            HirKind::Repetition(rep) => {
-                for _ in 0..rep.min {
-                    walk(&rep.sub, out)?;
-                }
-            }
-            HirKind::Capture(cap) => walk(&cap.sub, out)?,
-            HirKind::Concat(all) => all.iter().try_for_each(|h| walk(h, out))?,
-            HirKind::Alternation(all) => walk(all.first()?, out)?,
-        }
-        Some(())
-    }
-    let hir = regex_syntax::parse(pattern).ok()?;
-    let mut out = String::new();
-    walk(&hir, &mut out)?;
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matching;
-
-    #[test]
-    fn a_pattern_gives_text_it_matches() {
-        let sid = matching("^[a-zA-Z]{2}[0-9a-fA-F]{32}$").unwrap();
-        assert_eq!(sid.len(), 34);
-        assert!(sid.starts_with("AA0"));
-        assert_eq!(
-            matching("^(SM|MM)[0-9a-f]{32}$").unwrap(),
-            format!("SM{}", "0".repeat(32))
-        );
-        assert_eq!(matching("^\\+[1-9]\\d{1,14}$").unwrap(), "+10");
-        assert_eq!(matching("x(y"), None);
     }
 }

@@ -5,12 +5,11 @@
 
 use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
 use crate::config::Renamed;
-use crate::ir::Pii;
-use crate::ir::Tell;
-use crate::names::snake;
-use crate::view::{ApiView, EnumView, FieldView, Holding, ModelView, Reading, RustType, UnionView};
+use crate::view::{
+    ApiView, EnumView, FieldView, Holding, ModelView, Pii, Reading, RustType, Tell, UnionView,
+};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>) -> Chunks<'a> {
     let mut defaults = Vec::new();
@@ -36,10 +35,7 @@ pub fn models_file<'a>(api: &'a ApiView, paths: Paths, aliases: Vec<&'a Renamed>
             }
         }
     });
-    let title = format!(
-        " Records and enums of {} ({}).",
-        api.ir.title, api.ir.module
-    );
+    let title = format!(" Records and enums of {} ({}).", api.title(), api.name());
     chunks(
         quote! { #![doc = #title] },
         models
@@ -72,9 +68,9 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
     let mut setters = Vec::new();
     for f in &m.fields {
         let fname = ident(&f.name);
-        let wire = f.ir.wire_name.as_str();
+        let wire = f.wire_name();
         let ty = paths.ty(&f.ty);
-        let fdoc = doc(f.ir.description.as_deref(), &format!("The `{wire}` field."));
+        let fdoc = doc(f.description(), &format!("The `{wire}` field."));
         let mut serde = Vec::new();
         if f.renamed() {
             serde.push(quote!(rename = #wire));
@@ -104,8 +100,8 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         let value = arg_value(&f.ty, &quote!(#fname));
         let field_ty = match &f.holding {
             Holding::Default(d) => {
-                let fn_name = format_ident!("{}_{}", snake(&m.name), f.name);
-                let path = format!("defaults::{fn_name}");
+                let path = m.default_fn(f);
+                let fn_name = ident(path.trim_start_matches("defaults::"));
                 let default = paths.default_value(&f.ty, d);
                 defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #default } });
                 serde.push(quote!(default = #path));
@@ -135,19 +131,12 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         };
         let serde = serde_attr(serde);
         fields.push(quote! { #fdoc #serde pub #fname: #field_ty, });
-        debug_fields.push(debug_field(
-            &f.name,
-            f.ir.pii.as_ref(),
-            f.holding.is_option(),
-        ));
-        if let Some(p) = &f.ir.pii {
+        debug_fields.push(debug_field(&f.name, f.pii(), f.holding.is_option()));
+        if let Some(p) = f.pii() {
             pii_entries.push(pii_entry(wire, p));
         }
     }
-    let mdoc = doc(
-        m.ir.description.as_deref(),
-        &format!("A `{}` record.", m.ir.id),
-    );
+    let mdoc = doc(Some(&m.doc), "");
     let pii_impls = pii_impls(&m.name, &debug_fields, &pii_entries);
     // Not derived: a derived `Default` would ignore the spec's defaults.
     let default = new_args.is_empty().then(|| {
@@ -187,7 +176,7 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
 /// buildable by chaining from `new`.
 fn setter(f: &FieldView, arg: &TokenStream, store: &TokenStream) -> TokenStream {
     let fname = ident(&f.name);
-    let d = format!(" Sets `{}`.", f.ir.wire_name);
+    let d = format!(" Sets `{}`.", f.wire_name());
     quote! {
         #[doc = #d]
         pub fn #fname(mut self, #fname: #arg) -> Self {
@@ -272,10 +261,7 @@ fn string_enum(e: &EnumView, renamed: &[&Renamed]) -> TokenStream {
             pub const #old_id: Self = Self::#new_id;
         })
     });
-    let edoc = doc(
-        e.ir.description.as_deref(),
-        &format!("The `{}` values.", e.ir.id),
-    );
+    let edoc = doc(Some(&e.doc), "");
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let vdoc = format!(" `{}`", v.wire);
@@ -386,17 +372,17 @@ fn string_enum(e: &EnumView, renamed: &[&Renamed]) -> TokenStream {
 // one piece so it reads as the code it prints.
 fn union_enum(u: &UnionView, paths: &Paths) -> TokenStream {
     let name = ident(&u.name);
-    let told = match &u.ir.tell {
+    let told = match u.tell() {
         Tell::Discriminator { property } => format!(" Told apart by `{property}`."),
         Tell::Property => " Told apart by a property only one of them has.".to_string(),
     };
     let udoc = doc(
-        u.ir.description.as_deref(),
+        u.description(),
         &format!(" One of {} kinds of record.{told}", u.variants.len()),
     );
     let variants = u.variants.iter().map(|v| {
         let (vname, ty) = (ident(&v.name), paths.ty(&v.model));
-        let vdoc = match &u.ir.tell {
+        let vdoc = match u.tell() {
             Tell::Discriminator { property } => format!(" `{property}` is `{}`.", v.tag),
             Tell::Property => format!(" It has `{}`.", v.tag),
         };
@@ -412,7 +398,7 @@ fn union_enum(u: &UnionView, paths: &Paths) -> TokenStream {
             ::serde_json::from_value(value).map(Self::#vname).map_err(::serde::de::Error::custom)
         }
     };
-    let deserialize = match &u.ir.tell {
+    let deserialize = match u.tell() {
         Tell::Discriminator { property } => {
             let arms = u.variants.iter().map(|v| {
                 let tag = v.tag.as_str();

@@ -4,15 +4,15 @@
 
 use super::models::{debug_field, pii_entry, pii_impls};
 use super::rust::{arg_value, chunks, doc, field_init, ident, Chunks, Paths};
-use crate::ir::ParamIn;
-use crate::view::{ApiView, Arity, InputView, OpView, RustType, Wire};
+use crate::view::{ApiView, Arity, Bounds, InputView, OpView, ParamIn, RustType, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn params_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let title = format!(
         " Inputs of the {} ({}) operations.",
-        api.ir.title, api.ir.module
+        api.title(),
+        api.name()
     );
     chunks(
         quote! { #![doc = #title] },
@@ -43,16 +43,16 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
     let known_keys: Vec<&str> = op
         .inputs
         .iter()
-        .filter(|i| i.ir.location == ParamIn::Query)
-        .map(|i| i.ir.wire_name.as_str())
+        .filter(|i| i.location() == ParamIn::Query)
+        .map(|i| i.wire_name())
         .collect();
     let page_size = op.paging.as_ref().and_then(|p| p.size);
     for (index, input) in op.inputs.iter().enumerate() {
         let fname = ident(&input.name);
-        let wire = input.ir.wire_name.as_str();
+        let wire = input.wire_name();
         let ty = paths.ty(&input.ty);
         let fdoc = doc(
-            input.ir.description.as_deref(),
+            input.description(),
             &if wire.is_empty() {
                 "The request body.".to_string()
             } else {
@@ -66,10 +66,10 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
         fields.push(quote! { #fdoc pub #fname: #field_ty, });
         debug_fields.push(debug_field(
             &input.name,
-            input.ir.pii.as_ref(),
+            input.pii(),
             input.arity == Arity::Optional,
         ));
-        if let Some(pii) = &input.ir.pii {
+        if let Some(pii) = input.pii() {
             pii_entries.push(pii_entry(wire, pii));
         }
         let arg = paths.arg(&input.ty);
@@ -89,12 +89,7 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
         encodes.push(encode(input));
         decodes.push(decode(input, paths, &known_keys));
     }
-    let sdoc = format!(
-        " Inputs of `{}` (`{} {}`).",
-        op.ir.operation_id,
-        op.ir.method.as_str(),
-        op.ir.path
-    );
+    let sdoc = format!(" Inputs of `{}` (`{}`).", op.operation_id(), op.label());
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
     let pii_impls = pii_impls(&op.params, &debug_fields, &pii_entries);
     let unused = op.inputs.is_empty().then(|| quote!(let _ = incoming;));
@@ -149,9 +144,9 @@ fn values(input: &InputView) -> TokenStream {
 }
 
 fn encode(input: &InputView) -> TokenStream {
-    let wire = input.ir.wire_name.as_str();
+    let wire = input.wire_name();
     let values = values(input);
-    let pairs = match input.ir.location {
+    let pairs = match input.location() {
         ParamIn::Query => quote!(out.query),
         _ => quote!(out.form),
     };
@@ -175,10 +170,10 @@ fn encode(input: &InputView) -> TokenStream {
 
 fn decode(input: &InputView, paths: &Paths, known_keys: &[&str]) -> TokenStream {
     let f = ident(&input.name);
-    let wire = input.ir.wire_name.as_str();
+    let wire = input.wire_name();
     let item = paths.ty(item_type(&input.ty));
     let required = input.arity == Arity::Required;
-    let pairs = match input.ir.location {
+    let pairs = match input.location() {
         ParamIn::Query => quote!(incoming.query),
         _ => quote!(incoming.form),
     };
@@ -245,10 +240,9 @@ fn decode(input: &InputView, paths: &Paths, known_keys: &[&str]) -> TokenStream 
 /// The spec's constraints on one input, as code (for the page size, no maximum).
 fn check(input: &InputView, page_size: bool) -> Option<TokenStream> {
     let fname = ident(&input.name);
-    let wire = if input.ir.wire_name.is_empty() {
-        "body"
-    } else {
-        input.ir.wire_name.as_str()
+    let wire = match input.wire_name() {
+        "" => "body",
+        wire => wire,
     };
     let opt = |v: Option<i64>| match v {
         Some(n) => quote!(::std::option::Option::Some(#n)),
@@ -258,15 +252,10 @@ fn check(input: &InputView, page_size: bool) -> Option<TokenStream> {
         RustType::I32 => quote!(i64::from(#v)),
         _ => v,
     };
-    match (&input.ir.ty, input.arity) {
-        (
-            crate::ir::TypeRef::Integer {
-                minimum, maximum, ..
-            },
-            arity,
-        ) if minimum.is_some() || (maximum.is_some() && !page_size) => {
-            let (min, max) = (opt(*minimum), opt(maximum.filter(|_| !page_size)));
-            Some(match arity {
+    match input.bounds(page_size) {
+        Some(Bounds::Integer { minimum, maximum }) => {
+            let (min, max) = (opt(minimum), opt(maximum));
+            Some(match input.arity {
                 Arity::Optional => {
                     let value = widen(quote!(value));
                     quote! {
@@ -281,20 +270,20 @@ fn check(input: &InputView, page_size: bool) -> Option<TokenStream> {
                 }
             })
         }
-        (_, Arity::List) if input.ir.required => Some(quote! {
+        Some(Bounds::NonEmptyList) => Some(quote! {
             if self.#fname.is_empty() {
                 return ::std::result::Result::Err(crate::error::InvalidParameter::new(#wire, "is required and must not be empty"));
             }
         }),
-        (crate::ir::TypeRef::String { .. }, Arity::Required) => {
+        Some(Bounds::NonEmptyText) => {
             Some(quote! { crate::validate::check_not_empty(#wire, &self.#fname)?; })
         }
-        (_, Arity::Optional) if input.ir.required => Some(quote! {
+        Some(Bounds::Present) => Some(quote! {
             if self.#fname.is_none() {
                 return ::std::result::Result::Err(crate::error::InvalidParameter::new(#wire, "is required"));
             }
         }),
-        _ => None,
+        None => None,
     }
     .into_iter()
     .chain(url_check(input, &fname, wire))

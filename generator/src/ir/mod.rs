@@ -640,3 +640,31 @@ pub enum TypeRef {
         format: Option<String>,
     },
 }
+
+impl TypeRef {
+    /// Whether its values are text on the wire and in JSON: strings, SIDs,
+    /// dates, URIs, enum values. The one list of them: inputs, columns and
+    /// `diff`'s verdicts all ask here.
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::String { .. }
+                | TypeRef::Sid { .. }
+                | TypeRef::SidOrIdentity { .. }
+                | TypeRef::DateTime
+                | TypeRef::Date
+                | TypeRef::Uri
+                | TypeRef::Enum { .. }
+        )
+    }
+
+    /// Whether a value fits one path segment, header or query value: text,
+    /// a number or a boolean.
+    pub fn is_scalar(&self) -> bool {
+        self.is_text()
+            || matches!(
+                self,
+                TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean
+            )
+    }
+}

@@ -219,13 +219,13 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
         }
         let explode = data.explode.unwrap_or(true);
         let style = match (&typed.ty, location) {
-            (ty, ParamIn::Path | ParamIn::Header) if !is_scalar(ty) => {
+            (ty, ParamIn::Path | ParamIn::Header) if !ty.is_scalar() => {
                 return Err(schemas.ctx.err(
                     &ploc.at("schema"),
                     format!("{location:?} parameters must be scalars (text, numbers, SIDs, enums)"),
                 ))
             }
-            (TypeRef::Array { items }, _) if !is_scalar(items) => {
+            (TypeRef::Array { items }, _) if !items.is_scalar() => {
                 return Err(schemas.ctx.err(
                     &ploc.at("schema").at("items"),
                     "query arrays must hold scalars",
@@ -237,7 +237,7 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
                 _ if !explode => Style::Comma,
                 _ => Style::Repeated,
             }),
-            (TypeRef::Map { values }, _) if !is_scalar(values) => {
+            (TypeRef::Map { values }, _) if !values.is_scalar() => {
                 return Err(schemas
                     .ctx
                     .err(&ploc.at("schema"), "query maps must hold scalars"))
@@ -264,23 +264,6 @@ fn parameters(schemas: &mut Schemas, site: &OpSite, operation_id: &str) -> OpRes
         ));
     }
     Ok(out)
-}
-
-/// Values that fit in one path segment, header or query value.
-fn is_scalar(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::String { .. }
-            | TypeRef::Sid { .. }
-            | TypeRef::SidOrIdentity { .. }
-            | TypeRef::Integer { .. }
-            | TypeRef::Number
-            | TypeRef::Boolean
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::Uri
-            | TypeRef::Enum { .. }
-    )
 }
 
 fn resolve_parameter<'p>(

@@ -4,7 +4,7 @@
 //! router, the store and `diff` all read.
 
 use super::types::RustType;
-use crate::ir::{BodyEncoding, CrudKind, Model, Operation, Param, ParamIn, Style, TypeRef};
+use crate::ir::{Api, BodyEncoding, CrudKind, Model, Operation, Param, ParamIn, Style, TypeRef};
 use crate::names::snake;
 
 /// How a params struct holds an input.
@@ -85,6 +85,29 @@ pub const RESERVED_INPUT_NAMES: &[&str] = &[
 
 /// Argument names the trait methods use themselves (`ctx`, `params`, `paging`).
 pub const RESERVED_PATH_NAMES: &[&str] = &["ctx", "params", "paging", "id"];
+
+/// Whether `p` is an enum of just `true` and `false` sent as text (a
+/// header, a query or form value; Twilio's `X-Twilio-Webhook-Enabled`):
+/// Rust's `bool` says that, and writes and reads the same text.
+pub(super) fn is_text_boolean(api: &Api, op: &Operation, p: &Param) -> bool {
+    let TypeRef::Enum { id } = &p.ty else {
+        return false;
+    };
+    let as_text = match p.location {
+        ParamIn::Header | ParamIn::Query => true,
+        ParamIn::Body => op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Form),
+        ParamIn::Path => false,
+    };
+    let mut values: Vec<&str> = match api.enums.get(id) {
+        Some(e) => e.values.iter().map(String::as_str).collect(),
+        None => return false,
+    };
+    values.sort_unstable();
+    as_text && values == ["false", "true"]
+}
 
 /// How a params struct holds `p`: headers are optional on the wire (their
 /// requiredness is checked by `validate`), arrays are lists, the rest plain

@@ -13,6 +13,8 @@
 //! Kept as one file over 400 lines: the view's types, which every emitter
 //! and `diff` read, in one place, with the passes that build them.
 
+mod examples;
+mod facts;
 pub mod inputs;
 mod models;
 pub mod nav;
@@ -22,6 +24,12 @@ mod summary;
 mod type_names;
 pub mod types;
 
+/// Spec facts the view passes on as they are, for the emitters to match
+/// on: an operation's kind, where an input travels, how a page or a union
+/// is told, a PII tag, what was skipped or read loosely.
+pub use crate::ir::{CrudKind, PageStyle, ParamIn, Pii, Skipped, Tell, Warning};
+pub use examples::ExampleHint;
+pub use facts::{BodyKind, Bounds, PathPart, StoreAction};
 pub use inputs::{arity, Arity, Assign, InputView, Paging, Source, Wire};
 pub use models::holding;
 pub use nav::Nav;
@@ -29,9 +37,7 @@ pub use operations::type_base;
 pub use summary::{summary, NameTable};
 pub use types::RustType;
 
-use crate::ir::{
-    Api, Enum, Field, Model, Operation, ParamIn, Project, Resource, ResponseKind, TypeRef,
-};
+use crate::ir::{Api, Enum, Field, Model, Operation, Project, Resource, ResponseKind, TypeRef};
 use crate::names::{pascal, snake, Namer};
 use models::{enum_view, model_view};
 use operations::{collections, op_view};
@@ -139,6 +145,9 @@ impl FieldView<'_> {
 pub struct ModelView<'ir> {
     pub ir: &'ir Model,
     pub name: String,
+    /// What its docs say: the spec's description, else its name in words
+    /// (never a spec id).
+    pub doc: String,
     pub fields: Vec<FieldView<'ir>>,
 }
 
@@ -158,6 +167,8 @@ pub struct Variant {
 pub struct EnumView<'ir> {
     pub ir: &'ir Enum,
     pub name: String,
+    /// What its docs say: the spec's description, else its name in words.
+    pub doc: String,
     pub variants: Vec<Variant>,
     /// The enum whose type this one is (same name, same values): this one
     /// is not emitted itself.
@@ -504,6 +515,9 @@ fn api_view<'ir>(
         .map(|(id, u)| (id.clone(), models::union_view(u, &names[id], &rust)))
         .collect();
     let input_type = |op: &Operation, p: &crate::ir::Param| {
+        if inputs::is_text_boolean(api, op, p) {
+            return RustType::Bool;
+        }
         let site = type_names::UseSite::Input {
             operation: op.operation_id.clone(),
             location: p.location,

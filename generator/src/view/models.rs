@@ -66,9 +66,39 @@ pub(super) fn model_view<'ir>(
         .collect();
     ModelView {
         ir: m,
+        doc: described(m.description.as_deref(), || {
+            format!("{} record.", with_article(&in_words(name)))
+        }),
         name: name.to_string(),
         fields,
     }
+}
+
+/// The spec's description, or the fallback where it gives none.
+pub(super) fn described(description: Option<&str>, fallback: impl FnOnce() -> String) -> String {
+    description
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map_or_else(fallback, str::to_string)
+}
+
+/// A Rust type name as words (`ServiceUser`: "service user").
+fn in_words(name: &str) -> String {
+    heck::ToTitleCase::to_title_case(name).to_lowercase()
+}
+
+/// `words` after "A" or "An", by how the first word sounds as far as
+/// spelling tells: a `u` before one consonant and a vowel says "you"
+/// ("a user", "a unit"), before two consonants it does not ("an update").
+fn with_article(words: &str) -> String {
+    let b = words.as_bytes();
+    let vowel = |i: usize| b.get(i).is_some_and(|c| b"aeiou".contains(c));
+    let an = match b.first() {
+        Some(b'a' | b'e' | b'i' | b'o') => true,
+        Some(b'u') => !(b.len() > 2 && !vowel(1) && vowel(2)),
+        _ => false,
+    };
+    format!("{} {words}", if an { "An" } else { "A" })
 }
 
 /// The fields that hold a record of their own model by way of other
@@ -184,6 +214,9 @@ pub(super) fn enum_view<'ir>(e: &'ir Enum, name: &str) -> EnumView<'ir> {
     namer.reserve("Unknown");
     EnumView {
         ir: e,
+        doc: described(e.description.as_deref(), || {
+            format!("The {} values.", in_words(name))
+        }),
         name: name.to_string(),
         variants: variant_names(&e.values)
             .into_iter()
@@ -231,5 +264,33 @@ pub(super) fn union_view<'ir>(
         ir: u,
         name: name.to_string(),
         variants,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{described, in_words, with_article};
+
+    #[test]
+    fn docs_name_things_in_words() {
+        assert_eq!(in_words("ServiceUser"), "service user");
+        let words = [
+            "user", "unit", "update", "account", "message", "sim", "event",
+        ];
+        let said: Vec<_> = words.iter().map(|w| with_article(w)).collect();
+        assert_eq!(
+            said,
+            [
+                "A user",
+                "A unit",
+                "An update",
+                "An account",
+                "A message",
+                "A sim",
+                "An event"
+            ]
+        );
+        assert_eq!(described(Some("  "), || "fallback".into()), "fallback");
+        assert_eq!(described(Some(" Said. "), || "fallback".into()), "Said.");
     }
 }

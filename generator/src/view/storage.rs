@@ -48,23 +48,11 @@ pub enum Column {
 impl Column {
     pub fn of(ty: &TypeRef) -> Column {
         match ty {
-            TypeRef::String { .. }
-            | TypeRef::Sid { .. }
-            | TypeRef::SidOrIdentity { .. }
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::Uri
-            | TypeRef::Enum { .. } => Column::Text,
+            t if t.is_text() => Column::Text,
             TypeRef::Integer { .. } => Column::Integer,
             TypeRef::Number => Column::Real,
             TypeRef::Boolean => Column::Bool,
-            TypeRef::UriMap
-            | TypeRef::PrefixedMap { .. }
-            | TypeRef::Map { .. }
-            | TypeRef::Array { .. }
-            | TypeRef::Model { .. }
-            | TypeRef::Union { .. }
-            | TypeRef::Json { .. } => Column::Json,
+            _ => Column::Json,
         }
     }
 }
@@ -95,6 +83,9 @@ pub struct Storage {
     /// Whether their dates are written as RFC 2822 (the spec's format
     /// `date-time-rfc-2822` on `date_created`), not RFC 3339.
     pub rfc2822_dates: bool,
+    /// What a new record holds where the request sets nothing: the spec's
+    /// default of each field that is never null, as (field, JSON text).
+    pub defaults: Vec<(String, String)>,
 }
 
 impl Storage {
@@ -191,6 +182,12 @@ fn storage<'ir>(
             matches!(&f.ty, TypeRef::String { format: Some(f), .. } if f == "date-time-rfc-2822")
         })
     });
+    let defaults = model
+        .fields
+        .iter()
+        .filter(|f| !f.nullable)
+        .filter_map(|f| Some((f.wire_name.clone(), f.default.as_ref()?.to_string())))
+        .collect();
     let first = &api.ops[*c.ops.first()?];
     let parents = match shared_kind(api, c, model) {
         Some(kind) => {
@@ -214,6 +211,7 @@ fn storage<'ir>(
                 unique,
                 extension,
                 rfc2822_dates,
+                defaults,
             });
         }
         None => parent_inputs(first)
@@ -237,6 +235,7 @@ fn storage<'ir>(
         unique,
         extension,
         rfc2822_dates,
+        defaults,
     })
 }
 

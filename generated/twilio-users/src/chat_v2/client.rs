@@ -241,10 +241,7 @@ pub type CreateUserRequest = crate::request::Request<
 >;
 impl CreateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::chat_v2::models::UserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -332,10 +329,7 @@ pub type UpdateUserRequest = crate::request::Request<
 >;
 impl UpdateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::chat_v2::models::UserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p

@@ -2,7 +2,7 @@
 
 //! Records and enums of Twilio - Chat (chat_v2).
 
-/// A `chat.v2.service.user` record.
+/// A user record.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -282,7 +282,7 @@ impl crate::pii::Pii for TwilioError {
     const PII_FIELDS: &'static [crate::pii::PiiField] = &[];
 }
 
-/// The `user_enum_webhook_enabled_type` values.
+/// The user webhook enabled values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserWebhookEnabled {

@@ -88,9 +88,7 @@ impl crate::pii::Pii for ListUserParams {
 #[non_exhaustive]
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::chat_v2::models::UserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the [Service](https://www.twilio.com/docs/chat/rest/service-resource). This value is often a username or email address. See the Identity documentation for more info.
     pub identity: ::std::string::String,
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the new User.
@@ -140,9 +138,7 @@ impl crate::wire::Inputs for CreateUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::chat_v2::models::UserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             identity: incoming.form.required::<::std::string::String>("Identity")?,
             role_sid: incoming.form.optional::<crate::sid::RoleSid>("RoleSid")?,
             attributes: incoming.form.optional::<::std::string::String>("Attributes")?,
@@ -236,9 +232,7 @@ impl crate::pii::Pii for FetchUserParams {
 #[non_exhaustive]
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::chat_v2::models::UserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the User.
     pub role_sid: ::std::option::Option<crate::sid::RoleSid>,
     /// A valid JSON string that contains application-specific data.
@@ -283,9 +277,7 @@ impl crate::wire::Inputs for UpdateUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::chat_v2::models::UserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             role_sid: incoming.form.optional::<crate::sid::RoleSid>("RoleSid")?,
             attributes: incoming.form.optional::<::std::string::String>("Attributes")?,
             friendly_name: incoming

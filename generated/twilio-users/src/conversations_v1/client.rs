@@ -353,10 +353,7 @@ pub type CreateUserRequest = crate::request::Request<
 >;
 impl CreateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -444,10 +441,7 @@ pub type UpdateUserRequest = crate::request::Request<
 >;
 impl UpdateUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -511,10 +505,7 @@ pub type DeleteUserRequest = crate::request::Request<
 >;
 impl DeleteUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::UserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -611,10 +602,7 @@ pub type CreateServiceUserRequest = crate::request::Request<
 >;
 impl CreateServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -704,10 +692,7 @@ pub type UpdateServiceUserRequest = crate::request::Request<
 >;
 impl UpdateServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p
@@ -772,10 +757,7 @@ pub type DeleteServiceUserRequest = crate::request::Request<
 >;
 impl DeleteServiceUserRequest {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub fn x_twilio_webhook_enabled(
-        self,
-        value: crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    ) -> Self {
+    pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
         self.map(|mut p| {
             p.x_twilio_webhook_enabled = ::std::option::Option::Some(value);
             p

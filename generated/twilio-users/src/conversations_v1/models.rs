@@ -2,7 +2,7 @@
 
 //! Records and enums of Twilio - Conversations (conversations_v1).
 
-/// A `conversations.v1.service.service_user` record.
+/// A service user record.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServiceUser {
@@ -223,7 +223,7 @@ impl crate::pii::Pii for ServiceUser {
     ];
 }
 
-/// A `conversations.v1.user` record.
+/// A user record.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -492,7 +492,7 @@ impl crate::pii::Pii for TwilioError {
     const PII_FIELDS: &'static [crate::pii::PiiField] = &[];
 }
 
-/// The `service_user_enum_webhook_enabled_type` values.
+/// The service user webhook enabled values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServiceUserWebhookEnabled {
@@ -575,7 +575,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceUserWebhookEnabled {
     }
 }
 
-/// The `user_enum_webhook_enabled_type` values.
+/// The user webhook enabled values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserWebhookEnabled {

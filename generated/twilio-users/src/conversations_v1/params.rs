@@ -88,9 +88,7 @@ impl crate::pii::Pii for ListUserParams {
 #[non_exhaustive]
 pub struct CreateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     pub identity: ::std::string::String,
     /// The string that you assigned to describe the resource.
@@ -140,9 +138,7 @@ impl crate::wire::Inputs for CreateUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::UserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             identity: incoming.form.required::<::std::string::String>("Identity")?,
             friendly_name: incoming
                 .form
@@ -236,9 +232,7 @@ impl crate::pii::Pii for FetchUserParams {
 #[non_exhaustive]
 pub struct UpdateUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The string that you assigned to describe the resource.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -283,9 +277,7 @@ impl crate::wire::Inputs for UpdateUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::UserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             friendly_name: incoming
                 .form
                 .optional::<::std::string::String>("FriendlyName")?,
@@ -326,9 +318,7 @@ impl crate::pii::Pii for UpdateUserParams {
 #[non_exhaustive]
 pub struct DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::UserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
 }
 
 impl DeleteUserParams {
@@ -361,9 +351,7 @@ impl crate::wire::Inputs for DeleteUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::UserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
         })
     }
 }
@@ -466,9 +454,7 @@ impl crate::pii::Pii for ListServiceUserParams {
 #[non_exhaustive]
 pub struct CreateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). This value is often a username or an email address, and is case-sensitive.
     pub identity: ::std::string::String,
     /// The string that you assigned to describe the resource.
@@ -518,9 +504,7 @@ impl crate::wire::Inputs for CreateServiceUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             identity: incoming.form.required::<::std::string::String>("Identity")?,
             friendly_name: incoming
                 .form
@@ -614,9 +598,7 @@ impl crate::pii::Pii for FetchServiceUserParams {
 #[non_exhaustive]
 pub struct UpdateServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
     /// The string that you assigned to describe the resource.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
@@ -661,9 +643,7 @@ impl crate::wire::Inputs for UpdateServiceUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
             friendly_name: incoming
                 .form
                 .optional::<::std::string::String>("FriendlyName")?,
@@ -704,9 +684,7 @@ impl crate::pii::Pii for UpdateServiceUserParams {
 #[non_exhaustive]
 pub struct DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
-    pub x_twilio_webhook_enabled: ::std::option::Option<
-        crate::conversations_v1::models::ServiceUserWebhookEnabled,
-    >,
+    pub x_twilio_webhook_enabled: ::std::option::Option<bool>,
 }
 
 impl DeleteServiceUserParams {
@@ -739,9 +717,7 @@ impl crate::wire::Inputs for DeleteServiceUserParams {
         ::std::result::Result::Ok(Self {
             x_twilio_webhook_enabled: incoming
                 .headers
-                .optional::<
-                    crate::conversations_v1::models::ServiceUserWebhookEnabled,
-                >("X-Twilio-Webhook-Enabled")?,
+                .optional::<bool>("X-Twilio-Webhook-Enabled")?,
         })
     }
 }

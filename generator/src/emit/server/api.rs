@@ -9,7 +9,8 @@ use quote::quote;
 pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
     let title = format!(
         " What an implementation of {} ({}) provides.",
-        api.ir.title, api.ir.module
+        api.title(),
+        api.name()
     );
     // The stored implementation's fast path: crate-private, so no user
     // implements it, sees it, or can get it wrong.
@@ -47,16 +48,8 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
             let m = ident(&op.method);
             let args = signature_args(op, paths, "params", false);
             let out = output_type(op, paths);
-            let mdoc = doc(
-                op.ir.description.as_deref(),
-                &format!("`{} {}`.", op.ir.method.as_str(), op.ir.path),
-            );
-            let route = format!(
-                " `{} {}` ({}).",
-                op.ir.method.as_str(),
-                op.ir.path,
-                op.ir.operation_id
-            );
+            let mdoc = doc(Some(&op.doc()), "");
+            let route = format!(" `{}` ({}).", op.label(), op.operation_id());
             quote! {
                 #mdoc
                 #[doc = ""]

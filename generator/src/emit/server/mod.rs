@@ -7,7 +7,6 @@ pub mod router;
 pub mod stored;
 
 use super::rust::{ident, Paths};
-use crate::ir::CrudKind;
 use crate::view::{OpView, Output};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,7 +41,7 @@ fn signature_args(op: &OpView, paths: &Paths, params: &str, borrowed: bool) -> V
     let ty = paths.item("params", &op.params);
     let name = ident(params);
     args.push(quote!(#name: #by #ty));
-    if op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. }) {
+    if op.pages() {
         args.push(quote!(paging: #by crate::paging::PageRequest));
     }
     args

@@ -3,10 +3,9 @@
 //! implementation sees it; every failure is a Twilio-shaped error.
 
 use crate::emit::rust::{chunks, ident, Chunks, Paths};
-use crate::ir::{BodyEncoding, CrudKind, ResponseKind};
-use crate::view::{ApiView, Arity, OpView, Output, RustType, Wire};
+use crate::view::{ApiView, Arity, BodyKind, OpView, Output, PageStyle, RustType, Wire};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::BTreeMap;
 
 // Long: the route table, the handlers' state (with the stored implementation's
@@ -26,12 +25,12 @@ pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         for i in &c.ops {
             let op = &api.ops[*i];
             let h = handler_name(op);
-            let method = ident(&op.ir.method.as_str().to_lowercase());
+            let method = ident(&op.http_method().to_lowercase());
             routes
-                .entry(op.resource.template.route())
+                .entry(op.axum_route())
                 .or_default()
                 .push(quote!(#method(#h::<S>)));
-            let (m, p) = (op.ir.method.as_str(), op.ir.path.as_str());
+            let (m, p) = (op.http_method(), op.route());
             table.push((p, m));
         }
     }
@@ -43,7 +42,7 @@ pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         let rest = chain.map(|m| quote!(.#m));
         quote!(.route(#path, ::axum::routing::#first #(#rest)*))
     });
-    let title = format!(" The axum router of {} ({}).", api.ir.title, api.ir.module);
+    let title = format!(" The axum router of {} ({}).", api.title(), api.name());
     let head = if api.collections.is_empty() {
         quote! {
             #![doc = #title]
@@ -127,18 +126,18 @@ pub fn router_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
 }
 
 /// The server runtime's name for a page style.
-fn page_style(style: crate::ir::PageStyle) -> TokenStream {
+fn page_style(style: PageStyle) -> TokenStream {
     let name = ident(match style {
-        crate::ir::PageStyle::Meta => "Meta",
-        crate::ir::PageStyle::Uri => "Uri",
-        crate::ir::PageStyle::Numbered => "Numbered",
-        crate::ir::PageStyle::Single => "Single",
+        PageStyle::Meta => "Meta",
+        PageStyle::Uri => "Uri",
+        PageStyle::Numbered => "Numbered",
+        PageStyle::Single => "Single",
     });
     quote!(crate::paging::Style::#name)
 }
 
 fn handler_name(op: &OpView) -> proc_macro2::Ident {
-    format_ident!("handle_{}", op.method)
+    ident(&op.handler())
 }
 
 /// The `StatusCode` constant for a status, or one made from the number.
@@ -169,7 +168,7 @@ fn status_code(status: u16) -> TokenStream {
 fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
     let h = handler_name(op);
     let m = ident(&op.method);
-    let template = op.ir.path.as_str();
+    let template = op.route();
     let mut steps = Vec::new();
     let mut call_args = Vec::new();
     if !op.path.is_empty() {
@@ -177,16 +176,15 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
     }
     for p in &op.path {
         let name = ident(&p.name);
-        let wire = p.ir.wire_name.as_str();
+        let wire = p.wire_name();
         let ty = paths.ty(&p.ty);
         steps.push(quote!(let #name = crate::extract::path_value::<#ty>(&path, #wire)?;));
         call_args.push(quote!(#name));
     }
-    let body_kind = match op.ir.body.as_ref() {
-        None => quote!(crate::extract::BodyKind::None),
-        Some(b) if b.encoding == BodyEncoding::Form => quote!(crate::extract::BodyKind::Form),
-        Some(b) => {
-            let required = b.required;
+    let body_kind = match op.body() {
+        BodyKind::None => quote!(crate::extract::BodyKind::None),
+        BodyKind::Form => quote!(crate::extract::BodyKind::Form),
+        BodyKind::Json { required, .. } => {
             quote!(crate::extract::BodyKind::Json { required: #required })
         }
     };
@@ -194,14 +192,14 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         .inputs
         .iter()
         .filter(|i| i.wire == Wire::Header)
-        .map(|i| i.ir.wire_name.as_str());
+        .map(|i| i.wire_name());
     let params_ty = paths.item("params", &op.params);
     steps.push(quote! {
         let incoming = crate::extract::incoming(&parts, body, #body_kind, &[#(#headers),*]).await?;
         let params = <#params_ty as ::api_types::wire::Inputs>::decode(&incoming)?;
         params.validate()?;
     });
-    let pages = op.ir.kind == CrudKind::List && matches!(op.output, Output::Page { .. });
+    let pages = op.pages();
     if pages {
         let paging = op.paging.as_ref();
         // A paging control as `Option<i64>` (`Option<String>` for the token),
@@ -244,14 +242,12 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
     if pages {
         call_args.push(quote!(paging.clone()));
     }
-    let status = status_code(op.ir.success_status);
+    let status = status_code(op.success_status());
     // A JSON answer in its own media type (SCIM's) says so.
-    let media = match &op.ir.response {
-        ResponseKind::Value { .. } | ResponseKind::Page { .. } => op.ir.response.media_type(),
-        _ => None,
-    }
-    .map(|m| quote!([(::axum::http::header::CONTENT_TYPE, #m)],));
-    let respond = match (&op.output, &op.ir.response) {
+    let media = op
+        .json_media_type()
+        .map(|m| quote!([(::axum::http::header::CONTENT_TYPE, #m)],));
+    let respond = match (&op.output, op.bytes_media_type()) {
         (Output::Empty, _) => quote!(::std::result::Result::Ok(#status.into_response())),
         (Output::Value(_), _) => {
             quote!(::std::result::Result::Ok((#status, #media ::axum::Json(value)).into_response()))
@@ -271,7 +267,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         (Output::Redirect, _) => quote! {
             ::std::result::Result::Ok((#status, [(::axum::http::header::LOCATION, value.to_string())]).into_response())
         },
-        (Output::Bytes, ResponseKind::Bytes { media_type }) => quote! {
+        (Output::Bytes, Some(media_type)) => quote! {
             ::std::result::Result::Ok((#status, [(::axum::http::header::CONTENT_TYPE, #media_type)], value).into_response())
         },
         (Output::Bytes, _) => quote!(::std::result::Result::Ok((#status, value).into_response())),

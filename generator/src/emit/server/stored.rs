@@ -8,9 +8,8 @@
 
 use super::{output_type, rendered_output, signature_args};
 use crate::emit::rust::{chunks, ident, Chunks, Paths};
-use crate::ir::{CrudKind, Segment};
 use crate::view::storage::{self, Storage};
-use crate::view::{ApiView, Arity, Collection, OpView, Output, Source};
+use crate::view::{ApiView, Arity, Collection, OpView, Output, PathPart, Source, StoreAction};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -24,14 +23,15 @@ pub fn stored_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         // Every stored operation needs the shape, lists too: they fill in `url` and `links`.
         if c.ops.iter().any(|i| storage::served(&api.ops[*i], c)) {
             if let Some(storage) = &c.storage {
-                shapes.push(shape_static(c, storage, api));
+                shapes.push(shape_static(c, storage));
                 shape_names.push(shape.clone());
             }
         }
     }
     let title = format!(
         " {} ({}) served from a [`crate::store::Store`]: in memory, SQLite or your own.",
-        api.ir.title, api.ir.module
+        api.title(),
+        api.name()
     );
     let head = quote! {
         #![doc = #title]
@@ -118,26 +118,14 @@ fn column(c: storage::Column) -> TokenStream {
     }
 }
 
-fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream {
+fn shape_static(c: &Collection, storage: &Storage) -> TokenStream {
     let name = ident(&c.store_name);
     let (kind, prefix) = (storage.kind.as_str(), storage.sid_prefix.as_str());
     let fields = storage.columns.iter().map(|(f, col)| {
         let col = column(*col);
         quote!(crate::store::Field::new(#f, #col))
     });
-    // Defaults the record gets at creation (the spec's, on fields that are never null).
-    let defaults = c
-        .model
-        .and_then(|m| api.ir.models.get(m))
-        .map(|m| {
-            m.fields
-                .iter()
-                .filter(|f| !f.nullable)
-                .filter_map(|f| Some((f.wire_name.clone(), f.default.as_ref()?.to_string())))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let defaults = defaults.iter().map(|(f, d)| quote!((#f, #d)));
+    let defaults = storage.defaults.iter().map(|(f, d)| quote!((#f, #d)));
     let unique = match &storage.unique {
         Some(u) => quote!(::std::option::Option::Some(#u)),
         None => quote!(::std::option::Option::None),
@@ -147,10 +135,8 @@ fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream
         let key = &p.key;
         quote!((#field, #key))
     });
-    let links = c.resource.links.iter().map(|l| {
-        let n = l.name.as_str();
-        let t = l.resource_url.as_str();
-        let mapping = l.mapping.iter().map(|(k, v)| quote!((#k, #v)));
+    let links = c.links().map(|(n, t, mapping)| {
+        let mapping = mapping.iter().map(|(k, v)| quote!((#k, #v)));
         quote!(crate::store::Link { name: #n, template: #t, mapping: &[#(#mapping),*] })
     });
     let (extension, rfc2822) = (storage.extension.as_str(), storage.rfc2822_dates);
@@ -174,32 +160,17 @@ fn shape_static(c: &Collection, storage: &Storage, api: &ApiView) -> TokenStream
 /// The collection's path with this request's values:
 /// `format!("/v2/Services/{}/Users", encode(service_sid))`.
 fn collection_path(op: &OpView, borrowed: bool) -> TokenStream {
-    let t = &op.resource.template;
-    let has_id = t.ends_with_param();
-    let segments = if has_id {
-        &t.segments[..t.segments.len() - 1]
-    } else {
-        &t.segments[..]
-    };
-    let mut parts = Vec::new();
-    for s in segments {
-        match s {
-            Segment::Literal { text } => parts.push(quote!(#text)),
-            Segment::Param {
-                name,
-                prefix,
-                suffix,
-            } => {
-                let p = op
-                    .path
-                    .iter()
-                    .find(|p| p.ir.wire_name == *name)
-                    .expect("every path parameter is an input");
-                let v = value(&p.name, borrowed);
-                parts.push(quote!(&crate::records::segment(#prefix, #v, #suffix)));
-            }
+    let parts = op.collection_path().into_iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(#text),
+        PathPart::Value {
+            input,
+            prefix,
+            suffix,
+        } => {
+            let v = value(&op.path[input].name, borrowed);
+            quote!(&crate::records::segment(#prefix, #v, #suffix))
         }
-    }
+    });
     quote!(crate::records::path(&[#(#parts),*]))
 }
 
@@ -214,17 +185,15 @@ fn stored_method(
     if !storage::served(op, c) {
         return not_implemented(op, paths);
     }
-    let has_id = op.resource.template.ends_with_param();
-    let id = op.path.last().filter(|_| has_id).map(|p| ident(&p.name));
+    let id = op
+        .path
+        .last()
+        .filter(|_| op.has_id())
+        .map(|p| ident(&p.name));
     let (assigns, reads_params) = assignments(op);
-    let body = store_call(op, shape, id.as_ref());
-    // Only creates, updates and singletons write what the request assigns.
-    let writes = !matches!(op.output, Output::Page { .. })
-        && matches!(
-            (op.ir.kind, id.as_ref()),
-            (CrudKind::Create | CrudKind::Update, _) | (_, None)
-        )
-        && !matches!((op.ir.kind, id.as_ref()), (CrudKind::Delete, None));
+    let action = op.store_action();
+    let body = store_call(op, action, shape, id.as_ref());
+    let writes = action.writes();
     let declare = match (writes, assigns.is_empty()) {
         (false, _) => quote!(),
         (true, true) => quote!(let assigned = ::std::vec::Vec::new();),
@@ -240,13 +209,9 @@ fn stored_method(
     };
     let args = signature_args(op, paths, params_name, false);
     // The id is an argument even where the store does not need it (a create on an instance path).
-    let id_reads = matches!(
-        (op.ir.kind, &op.output),
-        (CrudKind::Delete | CrudKind::Fetch | CrudKind::Update | CrudKind::List, o) if !matches!(o, Output::Page { .. })
-    );
     let unread = id
         .as_ref()
-        .filter(|_| !id_reads)
+        .filter(|_| !action.reads_id())
         .map(|id| quote!(let _ = #id;));
     let scope = scope(c, op, shape, false);
     quote! {
@@ -317,7 +282,7 @@ fn not_implemented(op: &OpView, paths: &Paths) -> TokenStream {
     let m = ident(&op.method);
     let out = output_type(op, paths);
     let args = signature_args(op, paths, "_params", false);
-    let id = op.ir.operation_id.as_str();
+    let id = op.operation_id();
     let unread = op.path.iter().map(|p| {
         let n = ident(&p.name);
         quote!(let _ = #n;)
@@ -374,13 +339,15 @@ fn assignments(op: &OpView) -> (Vec<TokenStream>, bool) {
 /// The call into `records` that does what the operation does, and its answer.
 fn store_call(
     op: &OpView,
+    action: StoreAction,
     shape: &proc_macro2::Ident,
     id: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let empty = matches!(op.output, Output::Empty);
     let store = quote!(&*self.store, &ctx, &#shape, &scope);
-    match (op.ir.kind, &op.output, id) {
-        (_, Output::Page { .. }, _) => quote! {
+    let id = id.map(|id| quote!(&::api_types::wire::WireText::to_text(&#id)));
+    match (action, id) {
+        (StoreAction::List, _) => quote! {
             let page = crate::records::list(#store, &paging)?;
             let records = page.records.into_iter().map(crate::records::decode).collect::<::std::result::Result<_, _>>()?;
             let mut out = crate::paging::ListPage::new(records);
@@ -388,36 +355,38 @@ fn store_call(
             out.previous_page_token = page.previous_page_token;
             ::std::result::Result::Ok(out)
         },
-        (CrudKind::Create, _, _) if empty => quote! {
+        (StoreAction::Create, _) if empty => quote! {
             crate::records::create(#store, assigned)?;
             ::std::result::Result::Ok(())
         },
-        (CrudKind::Create, _, _) => quote! {
+        (StoreAction::Create, _) => quote! {
             crate::records::decode(crate::records::create(#store, assigned)?)
         },
-        (CrudKind::Delete, _, Some(id)) => quote! {
+        (StoreAction::Delete, Some(id)) => quote! {
             let _ = &ctx;
-            crate::records::delete(&*self.store, &#shape, &scope, &::api_types::wire::WireText::to_text(&#id))
+            crate::records::delete(&*self.store, &#shape, &scope, #id)
         },
-        (CrudKind::Delete, _, None) => quote! {
+        (StoreAction::Fetch, Some(id)) => quote! {
+            crate::records::decode(crate::records::fetch(#store, #id)?)
+        },
+        (StoreAction::Update, Some(id)) if empty => quote! {
+            crate::records::update(#store, #id, assigned)?;
+            ::std::result::Result::Ok(())
+        },
+        (StoreAction::Update, Some(id)) => quote! {
+            crate::records::decode(crate::records::update(#store, #id, assigned)?)
+        },
+        (StoreAction::RemoveSingleton | StoreAction::Delete, _) => quote! {
             let _ = &ctx;
             crate::records::remove_singleton(&*self.store, &#shape, &scope)
         },
-        (CrudKind::Fetch | CrudKind::List, _, Some(id)) => quote! {
-            crate::records::decode(crate::records::fetch(#store, &::api_types::wire::WireText::to_text(&#id))?)
-        },
-        (CrudKind::Update, _, Some(id)) if empty => quote! {
-            crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?;
-            ::std::result::Result::Ok(())
-        },
-        (CrudKind::Update, _, Some(id)) => quote! {
-            crate::records::decode(crate::records::update(#store, &::api_types::wire::WireText::to_text(&#id), assigned)?)
-        },
-        (_, _, None) if empty => quote! {
+        // A singleton, or a record's operation without its id (the view
+        // makes none): the path's one record.
+        (_, _) if empty => quote! {
             crate::records::singleton(#store, assigned)?;
             ::std::result::Result::Ok(())
         },
-        (_, _, None) => quote! {
+        (_, _) => quote! {
             crate::records::decode(crate::records::singleton(#store, assigned)?)
         },
     }
