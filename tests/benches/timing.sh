@@ -25,3 +25,19 @@ build_alone() {
   (cd "$dir" && cargo clean -q --profile "$profile" -p "$crate")
   seconds bash -c 'dir=$1; shift; cd "$dir" && cargo build -q "$@"' _ "$dir" --profile "$profile" -p "$crate" "$@"
 }
+
+# wall_and_cpu CMD...: "WALL CPU" in seconds for CMD (CPU: user and system
+# time of it and its children, from getrusage), its output discarded.
+wall_and_cpu() {
+  python3 - "$@" << 'PY'
+import resource, subprocess, sys, time
+def cpu():
+    # Children's time so far: the interpreter may have run some of its own.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+before, start = cpu(), time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+wall = time.perf_counter() - start
+print(f"{wall:.6f} {cpu() - before:.6f}")
+PY
+}

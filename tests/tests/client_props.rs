@@ -201,6 +201,14 @@ proptest! {
     }
 
     #[test]
+    fn form_encoding_writes_what_form_urlencoded_writes(s in prop_oneof![tricky_string(), any::<String>()], before in tricky_string()) {
+        let mut ours = before.clone();
+        twilio_users::wire::form_encode(&mut ours, &s);
+        let theirs: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+        prop_assert_eq!(ours, format!("{before}{theirs}"));
+    }
+
+    #[test]
     fn encode_segment_is_one_reversible_segment(s in prop_oneof![tricky_string(), any::<String>()]) {
         let encoded = encode_segment(&s);
         let bytes = encoded.as_bytes();

@@ -135,6 +135,35 @@ impl Entries for serde_json::Value {
     }
 }
 
+/// Appends `text` as `application/x-www-form-urlencoded` writes it: the
+/// bytes `form_urlencoded::byte_serialize` writes (alphanumerics and
+/// `*-._` as they are, a space as `+`, the rest `%XX`), with the runs that
+/// need no escape copied whole. Encoding a request is the client's own
+/// work on every call; this is what makes it as quick as `serde_html_form`.
+pub fn form_encode(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            continue;
+        }
+        // Plain bytes are ASCII: both ends of a run are char boundaries.
+        if plain_from < i {
+            out.push_str(&text[plain_from..i]);
+        }
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(&text[plain_from..]);
+}
+
 /// `key=value` pairs being written (a query string or a form body).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pairs {
@@ -143,14 +172,14 @@ pub struct Pairs {
 
 impl Pairs {
     fn push(&mut self, key: &str, value: &str) {
+        // Room for the pair as it is: most keys and values need no escapes.
+        self.encoded.reserve(key.len() + value.len() + 2);
         if !self.encoded.is_empty() {
             self.encoded.push('&');
         }
-        self.encoded
-            .extend(form_urlencoded::byte_serialize(key.as_bytes()));
+        form_encode(&mut self.encoded, key);
         self.encoded.push('=');
-        self.encoded
-            .extend(form_urlencoded::byte_serialize(value.as_bytes()));
+        form_encode(&mut self.encoded, value);
     }
 
     /// `key=value` for each value (none, one, or a repeated list).
