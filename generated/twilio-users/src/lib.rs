@@ -38,9 +38,11 @@ pub mod page;
 pub mod request;
 
 /// Twilio - Chat (chat_v2).
+#[cfg(feature = "chat_v2")]
 pub mod chat_v2;
 
 /// Twilio - Conversations (conversations_v1).
+#[cfg(feature = "conversations_v1")]
 pub mod conversations_v1;
 pub use error::{ApiError, Error, InvalidParameter, Result};
 pub use url_text::UrlText;

@@ -68,6 +68,16 @@ fn context(view: &View, config: &Config) -> tera::Context {
             .map(|a| a.name().to_string())
             .collect::<Vec<_>>(),
     );
+    // One cargo feature per API, named as its module: a user builds only
+    // the APIs they enable (all by default).
+    context.insert(
+        "api_features",
+        &view
+            .apis
+            .iter()
+            .map(|a| a.module.clone())
+            .collect::<Vec<_>>(),
+    );
     context.insert(
         "examples",
         &examples::readme_examples(view, &config.client.name.replace('-', "_")),
@@ -321,8 +331,12 @@ fn format_all(jobs: Vec<Job>) -> Result<Vec<(String, String)>> {
     .collect()
 }
 
+// Long: one `quote!` of the server crate's `lib.rs` (its modules, each API
+// behind its feature, and the functions that serve them together), kept
+// whole so it reads as the file.
 fn server_lib(view: &View) -> TokenStream {
     let modules: Vec<_> = view.apis.iter().map(|a| ident(&a.module)).collect();
+    let features: Vec<&str> = view.apis.iter().map(|a| a.module.as_str()).collect();
     let docs = view
         .apis
         .iter()
@@ -356,7 +370,7 @@ fn server_lib(view: &View) -> TokenStream {
         pub mod sqlite_store;
         pub mod store;
 
-        #(#[doc = #docs] pub mod #modules;)*
+        #(#[doc = #docs] #[cfg(feature = #features)] pub mod #modules;)*
 
         /// The models, SIDs and parameters this server shares with its clients.
         pub use api_types;
@@ -374,22 +388,37 @@ fn server_lib(view: &View) -> TokenStream {
             auth: ::std::sync::Arc<dyn crate::auth::Authenticator>,
             settings: crate::app::Settings,
         ) -> ::axum::Router {
-            let routes = ::axum::Router::new()
-                #(.merge(#modules::router::#routers(::std::sync::Arc::new(#modules::stored::Stored::new(store.clone())))))*;
+            #[allow(unused_mut, reason = "no API may be enabled")]
+            let mut routes = ::axum::Router::new();
+            #(
+                #[cfg(feature = #features)]
+                {
+                    routes = routes.merge(#modules::router::#routers(::std::sync::Arc::new(#modules::stored::Stored::new(store.clone()))));
+                }
+            )*
+            let _ = &store;
             crate::app::finish_with(routes, auth, settings)
         }
 
         /// What every API's records look like to a store (a SQL store makes its tables from them).
         pub fn shapes() -> ::std::vec::Vec<&'static crate::store::Shape> {
+            #[allow(unused_mut, reason = "no API may be enabled")]
             let mut all = ::std::vec::Vec::new();
-            #(all.extend_from_slice(#modules::stored::SHAPES);)*
+            #(
+                #[cfg(feature = #features)]
+                all.extend_from_slice(#modules::stored::SHAPES);
+            )*
             all
         }
 
         /// Every route of every API, as (method, path template).
         pub fn routes() -> ::std::vec::Vec<(&'static str, &'static str)> {
+            #[allow(unused_mut, reason = "no API may be enabled")]
             let mut all = ::std::vec::Vec::new();
-            #(all.extend_from_slice(#modules::router::ROUTES);)*
+            #(
+                #[cfg(feature = #features)]
+                all.extend_from_slice(#modules::router::ROUTES);
+            )*
             all
         }
     }
@@ -420,9 +449,9 @@ fn client_lib(view: &View) -> TokenStream {
     let idle_client = (!has_operations)
         .then(|| quote!(#[allow(dead_code, reason = "the specs have no operation to send")]));
     let modules = view.apis.iter().map(|a| {
-        let m = ident(&a.module);
+        let (m, feature) = (ident(&a.module), a.module.as_str());
         let d = format!(" {} ({}).", a.title(), a.name());
-        quote! { #[doc = #d] pub mod #m; }
+        quote! { #[doc = #d] #[cfg(feature = #feature)] pub mod #m; }
     });
     quote! {
         #![doc = include_str!("../README.md")]

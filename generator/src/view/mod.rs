@@ -437,11 +437,16 @@ pub const RUNTIME_MODULES: &[&str] = &[
     "wire",
 ];
 
-/// An API's Rust module: its configured name, and `<name>_api` where the
-/// runtime has a module of that name (a spec called `paging.yaml`).
+/// The emitted crates' own cargo features, which an API's (named as its
+/// module) must not be.
+pub const CRATE_FEATURES: &[&str] = &["default", "client", "server", "emulator", "sqlite"];
+
+/// An API's Rust module (and cargo feature): its configured name, and
+/// `<name>_api` where the runtime has a module or the crates a feature of
+/// that name (a spec called `paging.yaml`).
 fn module_name(module: &str) -> String {
     let name = snake(module);
-    if RUNTIME_MODULES.contains(&name.as_str()) {
+    if RUNTIME_MODULES.contains(&name.as_str()) || CRATE_FEATURES.contains(&name.as_str()) {
         format!("{name}_api")
     } else {
         name

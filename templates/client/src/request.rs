@@ -222,6 +222,7 @@ impl<P: Operation> std::fmt::Debug for Request<P> {
 
 impl<P: Operation> Request<P> {
     /// A request for `path` (already encoded, without the extension).
+    #[allow(dead_code, reason = "unused when no API's feature is enabled")]
     pub(crate) fn new(client: Client, path: String, params: P) -> Self {
         Request {
             client,
