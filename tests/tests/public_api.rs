@@ -112,12 +112,17 @@ fn hidden(attrs: &[syn::Attribute]) -> bool {
         .any(|a| a.path().is_ident("doc") && text(&a.meta).replace(' ', "").contains("doc(hidden)"))
 }
 
-/// `[feature]` for an item under `#[cfg(feature = "...")]`.
+/// `[feature = "x"]` for an item under `#[cfg(feature = "x")]`, and
+/// `[any(feature = "x", feature = "y")]` under `#[cfg(any(..))]`.
 fn gates(attrs: &[syn::Attribute]) -> Vec<String> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("cfg"))
-        .map(|a| text(&a.meta).replace("cfg(", "[").replace(')', "]"))
+        .filter_map(|a| {
+            let meta = text(&a.meta);
+            let inner = meta.strip_prefix("cfg(")?.strip_suffix(')')?;
+            Some(format!("[{inner}]"))
+        })
         .collect()
 }
 

@@ -7,16 +7,20 @@ crate::sid_macro::sid_type!(
     #[doc = " A SID of the form `AC` followed by 32 hexadecimal digits."] AccountSid,
     "AC"
 );
+#[cfg(any(feature = "chat_v2", feature = "conversations_v1"))]
 crate::sid_macro::sid_type!(
     #[doc = " A SID of the form `IS` followed by 32 hexadecimal digits."] ServiceSid,
     "IS"
 );
+#[cfg(any(feature = "chat_v2", feature = "conversations_v1"))]
 crate::sid_macro::sid_type!(
     #[doc = " A SID of the form `RL` followed by 32 hexadecimal digits."] RoleSid, "RL"
 );
+#[cfg(any(feature = "chat_v2", feature = "conversations_v1"))]
 crate::sid_macro::sid_type!(
     #[doc = " A SID of the form `US` followed by 32 hexadecimal digits."] UserSid, "US"
 );
+#[cfg(any(feature = "chat_v2", feature = "conversations_v1"))]
 crate::sid_macro::sid_or_identity_type!(
     #[doc = " A `UserSid` or an identity: what a path that takes either is given."]
     UserSidOrIdentity, UserSid, Identity

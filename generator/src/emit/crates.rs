@@ -7,7 +7,7 @@
 use super::rust::{format_file, ident, Chunks, Paths};
 use super::templates::{self, CLIENT_RUNTIME, SERVER_RUNTIME};
 use super::{aliases, client, examples, models, params, server};
-use crate::config::{Config, Renamed};
+use crate::config::Config;
 use crate::error::Result;
 use crate::output::FileSet;
 use crate::view::View;
@@ -512,6 +512,14 @@ fn client_lib(view: &View) -> TokenStream {
 }
 
 fn sid_rs(view: &View, config: &Config) -> TokenStream {
+    // Compiled with the features of the APIs that hold it; the runtime
+    // names `AccountSid` itself, and a type no API's types hold stays.
+    let gate = |s: &crate::view::SidType| {
+        (s.name != "AccountSid" && !s.used_by.is_empty()).then(|| {
+            let features = s.used_by.iter().map(String::as_str);
+            quote!(#[cfg(any(#(feature = #features),*))])
+        })
+    };
     let sids = view.sids.values().map(|s| {
         let n = ident(&s.name);
         let prefixes = &s.prefixes;
@@ -521,7 +529,8 @@ fn sid_rs(view: &View, config: &Config) -> TokenStream {
             .collect::<Vec<_>>()
             .join(" or ");
         let d = format!(" A SID of the form {forms} followed by 32 hexadecimal digits.");
-        quote! { crate::sid_macro::sid_type!(#[doc = #d] #n, #(#prefixes),*); }
+        let gate = gate(s);
+        quote! { #gate crate::sid_macro::sid_type!(#[doc = #d] #n, #(#prefixes),*); }
     });
     let either = view.sids.values().filter_map(|s| {
         let either = ident(s.either.as_ref()?);
@@ -536,24 +545,32 @@ fn sid_rs(view: &View, config: &Config) -> TokenStream {
             " A `{}` or {what}: what a path that takes either is given.",
             s.name
         );
-        Some(quote! { crate::sid_macro::sid_or_identity_type!(#[doc = #d] #either, #sid, #variant); })
+        let gate = gate(s);
+        Some(quote! { #gate crate::sid_macro::sid_or_identity_type!(#[doc = #d] #either, #sid, #variant); })
     });
-    let names: std::collections::BTreeSet<&str> = view
+    let names: std::collections::BTreeMap<&str, &crate::view::SidType> = view
         .sids
         .values()
-        .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.either.as_deref()))
+        .flat_map(|s| {
+            std::iter::once(s.name.as_str())
+                .chain(s.either.as_deref())
+                .map(move |n| (n, s))
+        })
         .collect();
-    let renamed: Vec<&Renamed> = config
+    let aliases = config
         .aliases_in("sid")
         .into_iter()
-        .filter(|r| names.contains(r.new.as_str()) && !names.contains(r.old.as_str()))
-        .collect();
-    let aliases = aliases::items(&renamed);
+        .filter(|r| names.contains_key(r.new.as_str()) && !names.contains_key(r.old.as_str()))
+        .map(|r| {
+            let gate = gate(names[r.new.as_str()]);
+            let item = aliases::items(&[r]);
+            quote!(#gate #item)
+        });
     quote! {
         //! SID types, one per kind of record, shared by every API module.
         pub use crate::sid_macro::SidError;
         #(#sids)*
         #(#either)*
-        #aliases
+        #(#aliases)*
     }
 }

@@ -57,6 +57,9 @@ pub struct SidType {
     /// What the other variant of [`SidType::either`] holds: `Identity` for
     /// records that have one, else `Name` (a unique or friendly name).
     pub either_variant: &'static str,
+    /// The API modules whose types hold it (or its either type): the
+    /// cargo features it is compiled with.
+    pub used_by: BTreeSet<String>,
 }
 
 impl SidType {
@@ -294,6 +297,33 @@ impl<'ir> ApiView<'ir> {
             .expect("the IR only refers to models and enums it has")
     }
 
+    /// Every Rust type its models, unions, operations and navigation hold.
+    pub fn each_type<'a>(&'a self, f: &mut impl FnMut(&'a RustType)) {
+        for m in self.models.values() {
+            m.fields.iter().for_each(|field| f(&field.ty));
+        }
+        for u in self.unions.values() {
+            u.variants.iter().for_each(|v| f(&v.model));
+        }
+        for op in &self.ops {
+            op.path.iter().chain(&op.inputs).for_each(|i| f(&i.ty));
+            match &op.output {
+                Output::Value(t) | Output::Page { model: t, .. } => f(t),
+                Output::Empty | Output::Redirect | Output::Bytes => {}
+            }
+        }
+        fn walk<'a>(node: &'a nav::Node, f: &mut impl FnMut(&'a RustType)) {
+            node.id
+                .iter()
+                .chain(&node.scope_id)
+                .for_each(|step| f(&step.ty));
+            for child in node.children.iter().chain(&node.scoped) {
+                walk(&child.node, f);
+            }
+        }
+        walk(&self.nav.root, f);
+    }
+
     pub fn op(&self, operation_id: &str) -> Option<&OpView<'ir>> {
         self.ops.iter().find(|o| o.ir.operation_id == operation_id)
     }
@@ -325,6 +355,7 @@ impl<'ir> View<'ir> {
                     } else {
                         "Name"
                     },
+                    used_by: BTreeSet::new(),
                 };
                 (prefix.clone(), sid)
             })
@@ -391,6 +422,17 @@ impl<'ir> View<'ir> {
             for (c, s) in api.collections.iter_mut().zip(storages) {
                 c.storage = s;
             }
+        }
+        for api in &apis {
+            let mut used = |name: &str| {
+                if let Some(s) = sids
+                    .values_mut()
+                    .find(|s| s.name == name || s.either.as_deref() == Some(name))
+                {
+                    s.used_by.insert(api.module.clone());
+                }
+            };
+            api.each_type(&mut |t| t.sids(&mut used));
         }
         View {
             ir,

@@ -30,6 +30,15 @@ pub enum RustType {
 }
 
 impl RustType {
+    /// Each SID type (or SID-or-name type) this type holds, by name.
+    pub fn sids<'a>(&'a self, out: &mut impl FnMut(&'a str)) {
+        match self {
+            RustType::Sid(name) => out(name),
+            RustType::Map(inner) | RustType::Vec(inner) | RustType::Boxed(inner) => inner.sids(out),
+            _ => {}
+        }
+    }
+
     /// How people write the type, unqualified: `Vec<UserSid>`, `Option`-free.
     pub fn spell(&self) -> String {
         match self {
