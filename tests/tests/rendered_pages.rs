@@ -325,3 +325,95 @@ async fn a_store_that_keeps_nothing_renders_the_typed_page_each_time() {
     .expect("updates");
     assert!(chat_page(&api, &a, 2).await.contains("renamed"));
 }
+
+/// A fetch answered as written JSON is the typed record, byte for byte: by
+/// SID and by identity, from the answer a list kept, after a change, at
+/// another base URL; an unknown record and another account's are 404s
+/// either way; a store that keeps nothing renders it each time.
+#[tokio::test]
+async fn fetched_records_rendered_are_typed_records() {
+    async fn both<S: Store>(
+        api: &twilio_users_server::chat_v2::stored::Stored<S>,
+        ctx: &RequestContext,
+        id: &str,
+    ) -> Result<(String, usize), (u16, u16)> {
+        let params = chat::FetchUserParams::new();
+        let rendered = api.fetch_user_rendered(ctx, &service(SERVICE_1), &id.into(), &params);
+        let typed = api
+            .fetch_user(ctx.clone(), service(SERVICE_1), id.into(), params.clone())
+            .await;
+        match (rendered, typed) {
+            (Ok(Some(rendered)), Ok(typed)) => {
+                let typed = serde_json::to_string(&typed).expect("writes");
+                assert_eq!(
+                    rendered.json(),
+                    typed,
+                    "the rendered record is the typed record"
+                );
+                Ok((typed, rendered.json().as_ptr() as usize))
+            }
+            (Err(r), Err(t)) => {
+                let (r, t) = (r.body(), t.body());
+                assert_eq!(r, t, "the same error either way");
+                Err((
+                    r["status"].as_u64().unwrap_or(0) as u16,
+                    r["code"].as_u64().unwrap_or(0) as u16,
+                ))
+            }
+            (r, t) => panic!(
+                "rendered {:?} but typed {:?}",
+                r.map(|r| r.map(|r| r.json().to_string())),
+                t.map(|_| ())
+            ),
+        }
+    }
+    for store in [
+        Arc::new(MemoryStore::new()),
+        Arc::new(MemoryStore::keeping_no_answers()),
+    ] {
+        let api = twilio_users_server::chat_v2::stored::Stored::new(store.clone());
+        let a = ctx(ACCT_A, "http://emulator.test");
+        fill_chat(&api, &a).await;
+        let listed = chat_rendered(&api, &a, 50).await;
+        let (by_identity, at) = both(&api, &a, "user 1/ü").await.expect("found");
+        let sid = serde_json::from_str::<serde_json::Value>(&by_identity).expect("JSON")["sid"]
+            .as_str()
+            .expect("a SID")
+            .to_string();
+        let (by_sid, _) = both(&api, &a, &sid).await.expect("found");
+        assert_eq!(by_sid, by_identity);
+        let keeps = store.kept_answer_bytes() > 0;
+        assert_eq!(
+            listed
+                .records
+                .iter()
+                .any(|r| r.json().as_ptr() as usize == at),
+            keeps,
+            "a kept answer is the one the list wrote, where the store keeps any"
+        );
+        api.update_user(a.clone(), service(SERVICE_1), sid.as_str().into(), {
+            let mut p = chat::UpdateUserParams::new();
+            p.friendly_name = Some("renamed".into());
+            p
+        })
+        .await
+        .expect("updates");
+        let (changed, _) = both(&api, &a, &sid).await.expect("found");
+        assert!(
+            changed.contains("\"friendly_name\":\"renamed\""),
+            "{changed}"
+        );
+        let (elsewhere, _) = both(&api, &ctx(ACCT_A, "https://chat.example"), &sid)
+            .await
+            .expect("found");
+        assert!(
+            elsewhere.contains("https://chat.example/v2/Services/"),
+            "{elsewhere}"
+        );
+        assert_eq!(both(&api, &a, "nobody").await, Err((404, 20404)));
+        assert_eq!(
+            both(&api, &ctx(ACCT_B, "http://emulator.test"), &sid).await,
+            Err((404, 20404))
+        );
+    }
+}

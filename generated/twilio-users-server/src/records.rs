@@ -688,6 +688,51 @@ pub fn list_rendered<T: serde::de::DeserializeOwned + serde::Serialize + 'static
     list_kept(store, ctx, scope, request, &view, render::<T>)
 }
 
+/// [`fetch`] with the record written as its model `T`, from the answer
+/// its row keeps where it keeps one (the one its list pages use: a record
+/// is written the same in a page and alone): the stored implementations'
+/// fetches go through here; the bytes are those of the typed record.
+pub fn fetch_rendered<T: serde::de::DeserializeOwned + serde::Serialize + 'static>(
+    store: &dyn Store,
+    ctx: &RequestContext,
+    shape: &Shape,
+    scope: &Scope,
+    id: &str,
+) -> Result<Rendered, ServerError> {
+    let view = AnswerView {
+        model: std::any::TypeId::of::<T>(),
+        shape,
+        base_url: &ctx.base_url,
+        path: scope.path(),
+    };
+    fetch_kept(store, ctx, scope, id, &view, render::<T>)
+}
+
+/// [`fetch_rendered`] for any store and model, compiled once.
+fn fetch_kept(
+    store: &dyn Store,
+    ctx: &RequestContext,
+    scope: &Scope,
+    id: &str,
+    view: &AnswerView<'_>,
+    render: fn(Answer) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError>,
+) -> Result<Rendered, ServerError> {
+    let shape = view.shape;
+    own_account(store, ctx, shape, scope)?;
+    let key = key(shape, id).ok_or_else(|| not_found(scope, id))?;
+    let row = store
+        .get(scope, shape, key)
+        .map_err(|e| store_error(e, None))?
+        .ok_or_else(|| not_found(scope, id))?;
+    if let Some(json) = row.kept_answer(view) {
+        return Ok(Rendered(json.clone()));
+    }
+    let kept = row.clone();
+    let json = render(answer(ctx, shape, scope, row))?;
+    kept.keep_answer(view, json.clone());
+    Ok(Rendered(json))
+}
+
 /// The model `T` of `answer` as JSON.
 fn render<T: serde::de::DeserializeOwned + serde::Serialize>(
     answer: Answer,

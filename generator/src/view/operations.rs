@@ -90,9 +90,15 @@ pub(super) fn op_view<'ir>(
     let model = collection_model(api, &resource.collection, false);
     let assigns = inputs::assigns(op, &path, &inputs, model.and_then(|m| api.models.get(m)));
     let method = naming.methods.unique(snake(&base));
-    let rendered_method = (op.kind == crate::ir::CrudKind::List
-        && matches!(output, Output::Page { .. }))
-    .then(|| format!("{method}_rendered"));
+    // The stored implementation's fast path: a list's page, and a fetch of
+    // one of the collection's records, answered as written JSON.
+    let lists = op.kind == crate::ir::CrudKind::List && matches!(output, Output::Page { .. });
+    let fetches = op.kind == crate::ir::CrudKind::Fetch
+        && resource.template.ends_with_param()
+        && matches!(output, Output::Value(RustType::Named(_)))
+        && model.is_some()
+        && op.response.model() == model;
+    let rendered_method = (lists || fetches).then(|| format!("{method}_rendered"));
     OpView {
         ir: op,
         resource,

@@ -110,13 +110,17 @@ impl Settings {
         if let Some(url) = &self.public_url {
             return Ok(url.clone());
         }
-        // Without a `Host` (HTTP/1.0), the address the client connected to.
-        let connected = local.map(|l| l.0.to_string());
+        // Without a `Host` (HTTP/1.0), the address the client connected to
+        // (written only then: formatting an address costs more than the rest).
+        let connected;
         let host = match first_value(headers, &X_FORWARDED_HOST, "X-Forwarded-Host")? {
             Some(forwarded) => forwarded,
             None => match first_value(headers, &header::HOST, "Host")? {
                 Some(host) => host,
-                None => connected.as_deref().unwrap_or("localhost"),
+                None => {
+                    connected = local.map(|l| l.0.to_string());
+                    connected.as_deref().unwrap_or("localhost")
+                }
             },
         };
         let scheme = match first_value(headers, &X_FORWARDED_PROTO, "X-Forwarded-Proto")? {

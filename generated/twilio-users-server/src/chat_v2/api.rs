@@ -77,8 +77,9 @@ pub trait ServicesUsersApi: Send + Sync + 'static {
     > + Send;
 }
 
-/// List pages as written JSON, kept by the stored implementation
-/// (`records::list_rendered`): what the emulator's router asks
+/// List pages and fetched records as written JSON, kept by the
+/// stored implementation (`records::list_rendered`,
+/// `records::fetch_rendered`): what the emulator's router asks
 /// first. A trait of its own, apart from the ones users implement;
 /// not part of the API.
 #[doc(hidden)]
@@ -92,6 +93,17 @@ pub trait Rendered: Send + Sync + 'static {
         paging: &crate::paging::PageRequest,
     ) -> ::std::result::Result<
         ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    >;
+    /// `fetch_user`'s record as written JSON.
+    fn fetch_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        service_sid: &::api_types::sid::ServiceSid,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        params: &::api_types::chat_v2::params::FetchUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
         crate::error::ServerError,
     >;
 }

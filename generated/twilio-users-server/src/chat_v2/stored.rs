@@ -306,4 +306,39 @@ impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
         >(&*self.store, ctx, &SERVICES_USERS, &scope, paging)
             .map(::std::option::Option::Some)
     }
+
+    fn fetch_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        service_sid: &::api_types::sid::ServiceSid,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        _params: &::api_types::chat_v2::params::FetchUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &SERVICES_USERS,
+            crate::records::path(
+                &[
+                    "v2",
+                    "Services",
+                    &crate::records::segment("", service_sid, ""),
+                    "Users",
+                ],
+            ),
+            &[("IS", &*::api_types::wire::WireText::to_text(service_sid))],
+        );
+        crate::records::fetch_rendered::<
+            ::api_types::chat_v2::models::User,
+        >(
+                &*self.store,
+                ctx,
+                &SERVICES_USERS,
+                &scope,
+                &::api_types::wire::WireText::to_text(sid),
+            )
+            .map(::std::option::Option::Some)
+    }
 }

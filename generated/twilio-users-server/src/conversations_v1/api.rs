@@ -147,8 +147,9 @@ pub trait UsersApi: Send + Sync + 'static {
     > + Send;
 }
 
-/// List pages as written JSON, kept by the stored implementation
-/// (`records::list_rendered`): what the emulator's router asks
+/// List pages and fetched records as written JSON, kept by the
+/// stored implementation (`records::list_rendered`,
+/// `records::fetch_rendered`): what the emulator's router asks
 /// first. A trait of its own, apart from the ones users implement;
 /// not part of the API.
 #[doc(hidden)]
@@ -163,6 +164,16 @@ pub trait Rendered: Send + Sync + 'static {
         ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
         crate::error::ServerError,
     >;
+    /// `fetch_user`'s record as written JSON.
+    fn fetch_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        params: &::api_types::conversations_v1::params::FetchUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
+        crate::error::ServerError,
+    >;
     /// `list_service_user`'s page as written JSON.
     fn list_service_user_rendered(
         &self,
@@ -172,6 +183,17 @@ pub trait Rendered: Send + Sync + 'static {
         paging: &crate::paging::PageRequest,
     ) -> ::std::result::Result<
         ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+        crate::error::ServerError,
+    >;
+    /// `fetch_service_user`'s record as written JSON.
+    fn fetch_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        params: &::api_types::conversations_v1::params::FetchServiceUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
         crate::error::ServerError,
     >;
 }

@@ -215,6 +215,14 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
             &incoming,
         )?;
         params.validate()?;
+        if let ::std::option::Option::Some(rendered) = &state.rendered
+            && let ::std::option::Option::Some(record) = rendered
+                .fetch_service_user_rendered(&ctx, &chat_service_sid, &sid, &params)?
+        {
+            return ::std::result::Result::Ok(
+                (::axum::http::StatusCode::OK, ::axum::Json(record)).into_response(),
+            );
+        }
         let value = state
             .service
             .fetch_service_user(ctx, chat_service_sid, sid, params)
@@ -407,6 +415,14 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
             &incoming,
         )?;
         params.validate()?;
+        if let ::std::option::Option::Some(rendered) = &state.rendered
+            && let ::std::option::Option::Some(record) = rendered
+                .fetch_user_rendered(&ctx, &sid, &params)?
+        {
+            return ::std::result::Result::Ok(
+                (::axum::http::StatusCode::OK, ::axum::Json(record)).into_response(),
+            );
+        }
         let value = state.service.fetch_user(ctx, sid, params).await?;
         ::std::result::Result::Ok(
             (::axum::http::StatusCode::OK, ::axum::Json(value)).into_response(),

@@ -477,6 +477,41 @@ impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
             .map(::std::option::Option::Some)
     }
 
+    fn fetch_service_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        chat_service_sid: &::api_types::sid::ServiceSid,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        _params: &::api_types::conversations_v1::params::FetchServiceUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &SERVICES_USERS,
+            crate::records::path(
+                &[
+                    "v1",
+                    "Services",
+                    &crate::records::segment("", chat_service_sid, ""),
+                    "Users",
+                ],
+            ),
+            &[("IS", &*::api_types::wire::WireText::to_text(chat_service_sid))],
+        );
+        crate::records::fetch_rendered::<
+            ::api_types::conversations_v1::models::ServiceUser,
+        >(
+                &*self.store,
+                ctx,
+                &SERVICES_USERS,
+                &scope,
+                &::api_types::wire::WireText::to_text(sid),
+            )
+            .map(::std::option::Option::Some)
+    }
+
     fn list_user_rendered(
         &self,
         ctx: &crate::auth::RequestContext,
@@ -495,6 +530,27 @@ impl<S: crate::store::Store> super::api::Rendered for Stored<S> {
         crate::records::list_rendered::<
             ::api_types::conversations_v1::models::User,
         >(&*self.store, ctx, &USERS, &scope, paging)
+            .map(::std::option::Option::Some)
+    }
+
+    fn fetch_user_rendered(
+        &self,
+        ctx: &crate::auth::RequestContext,
+        sid: &::api_types::sid::UserSidOrIdentity,
+        _params: &::api_types::conversations_v1::params::FetchUserParams,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::records::Rendered>,
+        crate::error::ServerError,
+    > {
+        let scope = crate::store::Scope::new(
+            ctx,
+            &USERS,
+            crate::records::path(&["v1", "Users"]),
+            &[],
+        );
+        crate::records::fetch_rendered::<
+            ::api_types::conversations_v1::models::User,
+        >(&*self.store, ctx, &USERS, &scope, &::api_types::wire::WireText::to_text(sid))
             .map(::std::option::Option::Some)
     }
 }

@@ -20,8 +20,9 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         .filter_map(|op| {
             let r = ident(op.rendered_method.as_ref()?);
             let rargs = signature_args(op, &paths, "params", true);
-            let rout = rendered_output();
-            let rdoc = format!(" `{}`'s page as written JSON.", op.method);
+            let rout = rendered_output(op);
+            let what = if op.pages() { "page" } else { "record" };
+            let rdoc = format!(" `{}`'s {what} as written JSON.", op.method);
             Some(quote! {
                 #[doc = #rdoc]
                 fn #r(&self, ctx: &crate::auth::RequestContext, #(#rargs),*) -> #rout;
@@ -30,8 +31,9 @@ pub fn api_file<'a>(api: &'a ApiView, paths: Paths) -> Chunks<'a> {
         .collect();
     let rendered = (!rendered.is_empty()).then(|| {
         quote! {
-            /// List pages as written JSON, kept by the stored implementation
-            /// (`records::list_rendered`): what the emulator's router asks
+            /// List pages and fetched records as written JSON, kept by the
+            /// stored implementation (`records::list_rendered`,
+            /// `records::fetch_rendered`): what the emulator's router asks
             /// first. A trait of its own, apart from the ones users implement;
             /// not part of the API.
             #[doc(hidden)]

@@ -47,12 +47,17 @@ fn signature_args(op: &OpView, paths: &Paths, params: &str, borrowed: bool) -> V
     args
 }
 
-/// What a list's hidden rendered method returns: `None` to be asked the
-/// typed way.
-fn rendered_output() -> TokenStream {
+/// What an operation's hidden rendered method returns (a list's page, a
+/// fetch's record, as written JSON): `None` to be asked the typed way.
+fn rendered_output(op: &OpView) -> TokenStream {
+    let rendered = if op.pages() {
+        quote!(crate::paging::ListPage<crate::records::Rendered>)
+    } else {
+        quote!(crate::records::Rendered)
+    };
     quote! {
         ::std::result::Result<
-            ::std::option::Option<crate::paging::ListPage<crate::records::Rendered>>,
+            ::std::option::Option<#rendered>,
             crate::error::ServerError,
         >
     }

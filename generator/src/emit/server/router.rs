@@ -298,6 +298,17 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
                 }
             })
         }
+        (Output::Value(_), Some(r)) => {
+            let r = ident(r);
+            let values = op.path.iter().map(|p| ident(&p.name));
+            Some(quote! {
+                if let ::std::option::Option::Some(rendered) = &state.rendered
+                    && let ::std::option::Option::Some(record) = rendered.#r(&ctx, #(&#values,)* &params)?
+                {
+                    return ::std::result::Result::Ok((#status, #media ::axum::Json(record)).into_response());
+                }
+            })
+        }
         _ => None,
     };
     quote! {

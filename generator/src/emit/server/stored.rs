@@ -250,9 +250,9 @@ fn value(name: &str, borrowed: bool) -> TokenStream {
     }
 }
 
-/// A list page as written JSON, each record decoded once per change
-/// (`records::list_rendered`): what the router asks the stored
-/// implementation first.
+/// A list page, or a fetched record, as written JSON, each record decoded
+/// once per change (`records::list_rendered`, `records::fetch_rendered`):
+/// what the router asks the stored implementation first.
 fn rendered_method(
     c: &Collection,
     op: &OpView,
@@ -260,18 +260,27 @@ fn rendered_method(
     paths: &Paths,
 ) -> Option<TokenStream> {
     let r = ident(op.rendered_method.as_ref()?);
-    let Output::Page { model, .. } = &op.output else {
-        return None;
-    };
-    let model = paths.ty(model);
     let args = signature_args(op, paths, "_params", true);
-    let out = rendered_output();
+    let out = rendered_output(op);
     let scope = scope(c, op, shape, true);
+    let call = match &op.output {
+        Output::Page { model, .. } => {
+            let model = paths.ty(model);
+            quote!(crate::records::list_rendered::<#model>(&*self.store, ctx, &#shape, &scope, paging))
+        }
+        Output::Value(model) => {
+            let model = paths.ty(model);
+            let id = ident(&op.path.last()?.name);
+            quote! {
+                crate::records::fetch_rendered::<#model>(&*self.store, ctx, &#shape, &scope, &::api_types::wire::WireText::to_text(#id))
+            }
+        }
+        _ => return None,
+    };
     Some(quote! {
         fn #r(&self, ctx: &crate::auth::RequestContext, #(#args),*) -> #out {
             #scope
-            crate::records::list_rendered::<#model>(&*self.store, ctx, &#shape, &scope, paging)
-                .map(::std::option::Option::Some)
+            #call.map(::std::option::Option::Some)
         }
     })
 }
