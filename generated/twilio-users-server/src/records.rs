@@ -679,13 +679,40 @@ pub fn list_rendered<T: serde::de::DeserializeOwned + serde::Serialize + 'static
     scope: &Scope,
     request: &PageRequest,
 ) -> Result<ListPage<Rendered>, ServerError> {
-    let view = AnswerView {
+    let view = answer_view::<T>(ctx, shape, scope);
+    list_kept(store, ctx, scope, request, &view, render::<T>)
+}
+
+/// What a record's JSON as model `T` is kept for (see [`crate::store::Answers`]).
+fn answer_view<'a, T: 'static>(
+    ctx: &'a RequestContext,
+    shape: &'a Shape,
+    scope: &'a Scope,
+) -> AnswerView<'a> {
+    AnswerView {
         model: std::any::TypeId::of::<T>(),
         shape,
         base_url: &ctx.base_url,
         path: scope.path(),
-    };
-    list_kept(store, ctx, scope, request, &view, render::<T>)
+    }
+}
+
+/// The JSON `row` keeps for `view`, or its answer rendered now (and kept,
+/// where the row keeps answers).
+fn kept_or_rendered(
+    ctx: &RequestContext,
+    scope: &Scope,
+    row: Row,
+    view: &AnswerView<'_>,
+    render: fn(Answer) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError>,
+) -> Result<Rendered, ServerError> {
+    if let Some(json) = row.kept_answer(view) {
+        return Ok(Rendered(json.clone()));
+    }
+    let kept = row.clone();
+    let json = render(answer(ctx, view.shape, scope, row))?;
+    kept.keep_answer(view, json.clone());
+    Ok(Rendered(json))
 }
 
 /// [`fetch`] with the record written as its model `T`, from the answer
@@ -699,12 +726,7 @@ pub fn fetch_rendered<T: serde::de::DeserializeOwned + serde::Serialize + 'stati
     scope: &Scope,
     id: &str,
 ) -> Result<Rendered, ServerError> {
-    let view = AnswerView {
-        model: std::any::TypeId::of::<T>(),
-        shape,
-        base_url: &ctx.base_url,
-        path: scope.path(),
-    };
+    let view = answer_view::<T>(ctx, shape, scope);
     fetch_kept(store, ctx, scope, id, &view, render::<T>)
 }
 
@@ -724,13 +746,7 @@ fn fetch_kept(
         .get(scope, shape, key)
         .map_err(|e| store_error(e, None))?
         .ok_or_else(|| not_found(scope, id))?;
-    if let Some(json) = row.kept_answer(view) {
-        return Ok(Rendered(json.clone()));
-    }
-    let kept = row.clone();
-    let json = render(answer(ctx, shape, scope, row))?;
-    kept.keep_answer(view, json.clone());
-    Ok(Rendered(json))
+    kept_or_rendered(ctx, scope, row, view, render)
 }
 
 /// The model `T` of `answer` as JSON.
@@ -756,13 +772,7 @@ fn list_kept(
     let shape = view.shape;
     own_account(store, ctx, shape, scope)?;
     paged(rows(store, shape, scope, request)?, |row| {
-        if let Some(json) = row.kept_answer(view) {
-            return Ok(Rendered(json.clone()));
-        }
-        let kept = row.clone();
-        let json = render(answer(ctx, shape, scope, row))?;
-        kept.keep_answer(view, json.clone());
-        Ok(Rendered(json))
+        kept_or_rendered(ctx, scope, row, view, render)
     })
 }
 
