@@ -34,8 +34,10 @@ impl Collection {
     }
 }
 
-/// (kind, account, parents) -> that collection's records.
-type Collections = HashMap<(&'static str, String, String), Arc<Mutex<Collection>>>;
+/// kind -> account -> parents -> that collection's records: nested, so a
+/// request finds its collection by the scope's own strings, allocating
+/// nothing.
+type Collections = HashMap<&'static str, HashMap<String, HashMap<String, Arc<Mutex<Collection>>>>>;
 
 /// Records in memory, gone when the process ends.
 #[derive(Debug)]
@@ -100,21 +102,16 @@ impl MemoryStore {
         }
     }
 
-    fn key(scope: &Scope) -> (&'static str, String, String) {
-        (
-            scope.kind(),
-            scope.account().to_string(),
-            scope.key().to_string(),
-        )
-    }
-
     /// The scope's collection, if it has ever held a record.
     fn existing(&self, scope: &Scope) -> Option<Arc<Mutex<Collection>>> {
         let all = self
             .collections
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        all.get(&Self::key(scope)).cloned()
+        all.get(scope.kind())?
+            .get(scope.account())?
+            .get(scope.key())
+            .cloned()
     }
 
     fn collection(&self, scope: &Scope) -> Arc<Mutex<Collection>> {
@@ -125,7 +122,13 @@ impl MemoryStore {
             .collections
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        all.entry(Self::key(scope)).or_default().clone()
+        all.entry(scope.kind())
+            .or_default()
+            .entry(scope.account().to_string())
+            .or_default()
+            .entry(scope.key().to_string())
+            .or_default()
+            .clone()
     }
 }
 
