@@ -86,19 +86,11 @@ fn docs_name_no_spec_ids() {
             texts.push((fixture.display().to_string(), emitted(&fixture)));
         }
     }
-    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+    let generated = tests::root().join("generated");
     for krate in ["twilio-users/src", "twilio-users-server/src"] {
-        let mut stack = vec![generated.join(krate)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("a directory") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("readable");
-                    texts.push((path.display().to_string(), text));
-                }
-            }
+        for path in tests::rust_files(&generated.join(krate)) {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            texts.push((path.display().to_string(), text));
         }
     }
     let found: Vec<String> = texts

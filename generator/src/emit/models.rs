@@ -100,8 +100,9 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         let value = arg_value(&f.ty, &quote!(#fname));
         let field_ty = match &f.holding {
             Holding::Default(d) => {
-                let path = m.default_fn(f);
-                let fn_name = ident(path.trim_start_matches("defaults::"));
+                let name = m.default_fn(f);
+                let path = format!("defaults::{name}");
+                let fn_name = ident(&name);
                 let default = paths.default_value(&f.ty, d);
                 defaults.push(quote! { pub(super) fn #fn_name() -> #ty { #default } });
                 serde.push(quote!(default = #path));

@@ -345,10 +345,10 @@ impl InputView<'_> {
 }
 
 impl ModelView<'_> {
-    /// The path of the function giving field `f` its spec default, in the
-    /// models file's `defaults` module.
+    /// The function giving field `f` its spec default, in the models
+    /// file's `defaults` module.
     pub fn default_fn(&self, f: &FieldView) -> String {
-        format!("defaults::{}_{}", crate::names::snake(&self.name), f.name)
+        format!("{}_{}", crate::names::snake(&self.name), f.name)
     }
 }
 

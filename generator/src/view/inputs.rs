@@ -93,14 +93,10 @@ pub(super) fn is_text_boolean(api: &Api, op: &Operation, p: &Param) -> bool {
     let TypeRef::Enum { id } = &p.ty else {
         return false;
     };
-    let as_text = match p.location {
-        ParamIn::Header | ParamIn::Query => true,
-        ParamIn::Body => op
-            .body
-            .as_ref()
-            .is_some_and(|b| b.encoding == BodyEncoding::Form),
-        ParamIn::Path => false,
-    };
+    let as_text = matches!(
+        wire(p, op.body.as_ref().map(|b| b.encoding)),
+        Wire::Header | Wire::Text
+    );
     let mut values: Vec<&str> = match api.enums.get(id) {
         Some(e) => e.values.iter().map(String::as_str).collect(),
         None => return false,

@@ -95,9 +95,8 @@ pub(super) fn op_view<'ir>(
     let lists = op.kind == crate::ir::CrudKind::List && matches!(output, Output::Page { .. });
     let fetches = op.kind == crate::ir::CrudKind::Fetch
         && resource.template.ends_with_param()
-        && matches!(output, Output::Value(RustType::Named(_)))
-        && model.is_some()
-        && op.response.model() == model;
+        && matches!(output, Output::Value(_))
+        && super::storage::answers_records(&output, &op.response, model);
     let rendered_method = (lists || fetches).then(|| format!("{method}_rendered"));
     OpView {
         ir: op,

@@ -24,15 +24,26 @@ use std::collections::{BTreeMap, BTreeSet};
 /// validation request, a redirect, bytes) has no meaning a store can give
 /// it: the emulator answers it 501, and its README lists it.
 pub fn served(op: &OpView, c: &Collection) -> bool {
-    let answers_records = match &op.output {
+    answers_records(&op.output, &op.ir.response, c.model)
+}
+
+/// Whether an operation answering `output` (the spec's `response`) answers
+/// records of the collection of `model`, or nothing: what its store can
+/// give a meaning to.
+pub(super) fn answers_records(
+    output: &super::Output,
+    response: &crate::ir::ResponseKind,
+    model: Option<&str>,
+) -> bool {
+    let answers = match output {
         super::Output::Empty => true,
         super::Output::Value(t) => {
-            matches!(t, super::RustType::Named(_)) && op.ir.response.model() == c.model
+            matches!(t, super::RustType::Named(_)) && response.model() == model
         }
-        super::Output::Page { .. } => op.ir.response.model() == c.model,
+        super::Output::Page { .. } => response.model() == model,
         super::Output::Redirect | super::Output::Bytes => false,
     };
-    answers_records && c.model.is_some()
+    answers && model.is_some()
 }
 
 /// How a field is stored (the column type of a SQL table).
