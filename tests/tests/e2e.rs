@@ -1319,6 +1319,12 @@ async fn urls_follow_the_host_the_client_used() {
         response.json()["url"],
         format!("http://{addr}{chat}/{sid}").as_str()
     );
+    // A fetch answered from the row's kept JSON says what it is and how long.
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    assert_eq!(
+        response.header("content-length"),
+        Some(response.body.len().to_string().as_str())
+    );
 }
 
 /// A `Host` no URL can be built on is a 400 naming it: never a 500, and

@@ -556,6 +556,63 @@ async fn slow_or_idle_connections_are_cut_off() {
     assert_eq!(get(addr, V1_USERS).await.status, 200);
 }
 
+/// The header timeout counts from a connection's last answer, not from when
+/// it opened: requests that keep coming on one connection for longer than
+/// the timeout are all answered. Once a request's headers are in, its body
+/// may take longer than the header timeout (the request timeout covers it).
+#[tokio::test]
+async fn busy_connections_and_slow_bodies_are_not_cut_off() {
+    let addr = start_with(
+        Arc::new(MemoryStore::new()),
+        Settings::default().request_timeout(HEADER_TIMEOUT * 4),
+    )
+    .await;
+    let (name, value) = auth_a();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let opened = Instant::now();
+    let mut buffer = [0u8; 8192];
+    // Reads one answer (every answer here ends its JSON with `}`).
+    async fn answer(stream: &mut tokio::net::TcpStream, buffer: &mut [u8]) -> Vec<u8> {
+        let mut said = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while !String::from_utf8_lossy(&said).trim_end().ends_with('}') {
+                match stream.read(buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => said.extend_from_slice(&buffer[..n]),
+                }
+            }
+        })
+        .await
+        .expect("an answer");
+        said
+    }
+    for i in 0..4 {
+        let head = format!("GET /v1/Users HTTP/1.1\r\nHost: {addr}\r\n{name}: {value}\r\n\r\n");
+        stream.write_all(head.as_bytes()).await.expect("send");
+        let said = answer(&mut stream, &mut buffer).await;
+        assert_eq!(
+            parse_response(&said, "a kept-alive list").status,
+            200,
+            "request {i}"
+        );
+        tokio::time::sleep(HEADER_TIMEOUT / 2).await;
+    }
+    assert!(opened.elapsed() > HEADER_TIMEOUT * 2);
+    // Headers complete, then the body 1.5 header timeouts later.
+    let body = "Identity=slow-body";
+    let head = format!(
+        "POST /v1/Users HTTP/1.1\r\nHost: {addr}\r\n{name}: {value}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    tokio::time::sleep(HEADER_TIMEOUT * 3 / 2).await;
+    stream.write_all(body.as_bytes()).await.expect("send");
+    let said = answer(&mut stream, &mut buffer).await;
+    let response = parse_response(&said, "a slow body");
+    assert_eq!(response.status, 201, "{:?}", response.json());
+    assert_eq!(response.json()["identity"], "slow-body");
+}
+
 #[tokio::test]
 async fn deep_pages_start_where_their_token_says() {
     let (_db, servers) = stores("paging").await;

@@ -194,7 +194,7 @@ fn answer(ctx: &RequestContext, shape: &Shape, scope: &Scope, row: Row) -> Answe
     let (mut has_uri, mut has_subresources) = (false, false);
     for field in shape.fields {
         let value = match field.name {
-            "sid" if !row.sid.is_empty() => Value::String(row.sid.clone()),
+            "sid" if !row.sid.is_empty() => Value::String(row.sid.to_string()),
             // A singleton is stored without a SID; its own is the same on every answer.
             "sid" if !shape.sid_prefix.is_empty() => Value::String(default_sid(
                 shape.sid_prefix,
@@ -665,6 +665,24 @@ impl Rendered {
 impl serde::Serialize for Rendered {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
+    }
+}
+
+/// A fetch answers with the kept bytes themselves, not a copy of them.
+impl axum::response::IntoResponse for Rendered {
+    fn into_response(self) -> axum::response::Response {
+        let json = axum::http::HeaderValue::from_static("application/json");
+        let body = axum::body::Bytes::from_owner(JsonBytes(self.0));
+        ([(axum::http::header::CONTENT_TYPE, json)], body).into_response()
+    }
+}
+
+/// Kept JSON as the bytes of a body.
+struct JsonBytes(std::sync::Arc<serde_json::value::RawValue>);
+
+impl AsRef<[u8]> for JsonBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.get().as_bytes()
     }
 }
 

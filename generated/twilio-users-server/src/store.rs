@@ -196,8 +196,8 @@ impl Scope {
 pub struct Row {
     /// Creation order within the scope; pages start at one.
     pub seq: u64,
-    /// The SID (empty for a record without one).
-    pub sid: String,
+    /// The SID (empty for a record without one); shared, as `fields` is.
+    pub sid: std::sync::Arc<str>,
     /// The stored fields, by wire name; shared, so handing a row out of a
     /// store copies nothing.
     pub fields: std::sync::Arc<Map<String, Value>>,
@@ -208,7 +208,7 @@ pub struct Row {
 impl Row {
     /// A row that keeps no answer: what a store that reads rows afresh on
     /// every request (SQLite) hands out.
-    pub fn new(seq: u64, sid: impl Into<String>, fields: Map<String, Value>) -> Self {
+    pub fn new(seq: u64, sid: impl Into<std::sync::Arc<str>>, fields: Map<String, Value>) -> Self {
         Row {
             seq,
             sid: sid.into(),
@@ -399,7 +399,7 @@ impl Row {
             return;
         }
         let mut answer = Box::new(KeptAnswer {
-            sid: self.sid.as_str().into(),
+            sid: (*self.sid).into(),
             fields: self.fields.clone(),
             model: view.model,
             shape: address(view.shape),

@@ -153,8 +153,14 @@ impl Settings {
     }
 }
 
-/// The local address a connection was accepted on (`serve` adds it to each
-/// request): where a request without `Host` reached the server.
+/// Whether `headers` name the host a request reached (a `Host` with a
+/// value): when they do not, `serve` tells the request its local address.
+pub(crate) fn names_host(headers: &HeaderMap) -> bool {
+    matches!(first_value(headers, &header::HOST, "Host"), Ok(Some(_)))
+}
+
+/// The local address a connection was accepted on (`serve` adds it to a
+/// request that names no host): where such a request reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LocalAddr(pub(crate) std::net::SocketAddr);
 

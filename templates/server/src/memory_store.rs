@@ -20,7 +20,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState
 struct Collection {
     /// Creation order -> row.
     rows: BTreeMap<u64, Row>,
-    by_sid: HashMap<String, u64>,
+    by_sid: HashMap<Arc<str>, u64>,
     by_unique: HashMap<String, u64>,
     last_seq: u64,
 }
@@ -93,7 +93,12 @@ impl MemoryStore {
     }
 
     /// A row as this store keeps it.
-    fn row(&self, seq: u64, sid: impl Into<String>, fields: Map<String, Value>) -> Row {
+    fn row(
+        &self,
+        seq: u64,
+        sid: impl Into<std::sync::Arc<str>>,
+        fields: Map<String, Value>,
+    ) -> Row {
         let row = Row::new(seq, sid, fields);
         if self.answers.limit() == 0 {
             row
@@ -140,9 +145,13 @@ impl Store for MemoryStore {
         sid: &str,
         fields: Map<String, Value>,
     ) -> Result<Row, StoreError> {
+        // The row is made before the lock is taken, its place in the order
+        // given under it: two workers creating in one collection wait for
+        // each other only as long as the indexes take.
+        let unique = unique_value(shape, &fields);
+        let mut row = self.row(0, sid, fields);
         let collection = self.collection(scope);
         let mut c = lock(&collection);
-        let unique = unique_value(shape, &fields);
         if let (Some(field), Some(value)) = (shape.unique, &unique)
             && c.by_unique.contains_key(value)
         {
@@ -152,13 +161,12 @@ impl Store for MemoryStore {
             return Err(StoreError::Backend(format!("SID {sid} is taken")));
         }
         c.last_seq += 1;
-        let seq = c.last_seq;
-        let row = self.row(seq, sid, fields);
-        c.by_sid.insert(row.sid.clone(), seq);
+        row.seq = c.last_seq;
+        c.by_sid.insert(row.sid.clone(), row.seq);
         if let Some(value) = unique {
-            c.by_unique.insert(value, seq);
+            c.by_unique.insert(value, row.seq);
         }
-        c.rows.insert(seq, row.clone());
+        c.rows.insert(row.seq, row.clone());
         Ok(row)
     }
 
@@ -206,7 +214,7 @@ impl Store for MemoryStore {
         }
         let row = c.rows.get_mut(&seq).expect("indexed rows exist");
         // A new row: what pages kept of the old one is not its answer.
-        *row = self.row(seq, std::mem::take(&mut row.sid), fields);
+        *row = self.row(seq, row.sid.clone(), fields);
         Ok(Some(row.clone()))
     }
 
@@ -221,7 +229,7 @@ impl Store for MemoryStore {
         let Some(row) = c.rows.remove(&seq) else {
             return Ok(false);
         };
-        c.by_sid.remove(&row.sid);
+        c.by_sid.remove(&*row.sid);
         if let Some(value) = unique_value(shape, &row.fields) {
             c.by_unique.remove(&value);
         }

@@ -201,7 +201,7 @@ async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
                 .fetch_user_rendered(&ctx, &service_sid, &sid, &params)?
         {
             return ::std::result::Result::Ok(
-                (::axum::http::StatusCode::OK, ::axum::Json(record)).into_response(),
+                (::axum::http::StatusCode::OK, record).into_response(),
             );
         }
         let value = state.service.fetch_user(ctx, service_sid, sid, params).await?;

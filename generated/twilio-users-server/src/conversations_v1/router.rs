@@ -220,7 +220,7 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
                 .fetch_service_user_rendered(&ctx, &chat_service_sid, &sid, &params)?
         {
             return ::std::result::Result::Ok(
-                (::axum::http::StatusCode::OK, ::axum::Json(record)).into_response(),
+                (::axum::http::StatusCode::OK, record).into_response(),
             );
         }
         let value = state
@@ -420,7 +420,7 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
                 .fetch_user_rendered(&ctx, &sid, &params)?
         {
             return ::std::result::Result::Ok(
-                (::axum::http::StatusCode::OK, ::axum::Json(record)).into_response(),
+                (::axum::http::StatusCode::OK, record).into_response(),
             );
         }
         let value = state.service.fetch_user(ctx, sid, params).await?;

@@ -305,7 +305,7 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
                 if let ::std::option::Option::Some(rendered) = &state.rendered
                     && let ::std::option::Option::Some(record) = rendered.#r(&ctx, #(&#values,)* &params)?
                 {
-                    return ::std::result::Result::Ok((#status, #media ::axum::Json(record)).into_response());
+                    return ::std::result::Result::Ok((#status, #media record).into_response());
                 }
             })
         }
