@@ -13,7 +13,10 @@
 # other, the order turning each round. Reported: the medians of requests/s,
 # p50 and p99 over the rounds, and the median and range of the rounds' own
 # emulator / baseline ratios. Any answer that is not 2xx fails the bench (a
-# bench that measured errors would measure nothing). Installs wrk with
+# bench that measured errors would measure nothing). Also reported: each
+# server's CPU time per request (user and system, from /proc/PID/stat around
+# each run), steadier across runs than requests/s on a shared machine, and
+# the baseline's CPU per request over the emulator's. Installs wrk with
 # apt-get when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,6 +65,7 @@ start_servers() {
   ep=$(free_port)
   "$emulator" --port "$ep" --account "$ACCOUNT:$TOKEN" > "$work/emulator.log" 2>&1 &
   pids+=($!)
+  emulator_pid=$!
   wait_port "$ep"
   E=http://127.0.0.1:$ep
   for i in $(seq 1 50); do
@@ -73,6 +77,7 @@ start_servers() {
   bp=$(free_port)
   "$baseline" "$bp" "$work/fetch.json" "$work/create.json" "$work/list.json" > "$work/baseline.log" 2>&1 &
   pids+=($!)
+  baseline_pid=$!
   wait_port "$bp"
   B=http://127.0.0.1:$bp
 }
@@ -101,21 +106,31 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-# load NAME OP URL: one wrk run; appends "rps p50 p99" to $work/NAME-OP.
+# cpu_ticks PID: the process's user and system time so far, in clock ticks.
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# load NAME OP URL PID: one wrk run against the server PID; appends
+# "rps p50 p99 user_us sys_us" (CPU µs per request) to $work/NAME-OP.
 load() {
-  local name=$1 op=$2 url=$3 out script=()
+  local name=$1 op=$2 url=$3 pid=$4 out script=() u0 s0 u1 s1
   [ "$op" = create ] && script=(-s "$work/create.lua")
+  read -r u0 s0 < <(cpu_ticks "$pid")
   out=$(wrk -t2 -c50 -d"${SECONDS_EACH}s" --latency "${script[@]}" -H "Authorization: $auth" "$url")
+  read -r u1 s1 < <(cpu_ticks "$pid")
   if grep -q 'Non-2xx\|Socket errors' <<< "$out"; then
     echo "wrk.sh: $name $op answered errors:" >&2
     echo "$out" >&2
     exit 1
   fi
-  local rps p50 p99
+  local rps p50 p99 requests user sys
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<< "$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<< "$out")")
-  echo "$rps $p50 $p99" >> "$work/$name-$op"
+  requests=$(awk '/requests in/ {print $1}' <<< "$out")
+  user=$(echo "($u1 - $u0) * 1000000 / $hz / $requests" | bc -l)
+  sys=$(echo "($s1 - $s0) * 1000000 / $hz / $requests" | bc -l)
+  echo "$rps $p50 $p99 $user $sys" >> "$work/$name-$op"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -127,11 +142,11 @@ for round in $(seq 1 "$ROUNDS"); do
       list) path="/v1/Users?PageSize=50" ;;
     esac
     if [ $((round % 2)) = 1 ]; then
-      load emulator "$op" "$E$path"
-      load baseline "$op" "$B$path"
+      load emulator "$op" "$E$path" "$emulator_pid"
+      load baseline "$op" "$B$path" "$baseline_pid"
     else
-      load baseline "$op" "$B$path"
-      load emulator "$op" "$E$path"
+      load baseline "$op" "$B$path" "$baseline_pid"
+      load emulator "$op" "$E$path" "$emulator_pid"
     fi
     e=$(tail -1 "$work/emulator-$op" | cut -d' ' -f1)
     b=$(tail -1 "$work/baseline-$op" | cut -d' ' -f1)
@@ -154,4 +169,15 @@ for op in fetch create list; do
     "$(column "$work/emulator-$op" 1)" "$(column "$work/emulator-$op" 2)" "$(column "$work/emulator-$op" 3)" \
     "$(column "$work/baseline-$op" 1)" "$(column "$work/baseline-$op" 2)" "$(column "$work/baseline-$op" 3)" \
     "$(median < "$work/ratio-$op")" "$(sort -n "$work/ratio-$op" | head -1)" "$(sort -n "$work/ratio-$op" | tail -1)"
+done
+echo
+echo "CPU per request, user + system (medians over the rounds)"
+echo
+echo "| operation | emulator | constant-answer axum | baseline / emulator CPU |"
+echo "| --- | ---: | ---: | ---: |"
+for op in fetch create list; do
+  eu=$(column "$work/emulator-$op" 4); es=$(column "$work/emulator-$op" 5)
+  bu=$(column "$work/baseline-$op" 4); bs=$(column "$work/baseline-$op" 5)
+  printf '| %s | %.1f + %.1f µs | %.1f + %.1f µs | %.2fx |\n' "$op" "$eu" "$es" "$bu" "$bs" \
+    "$(echo "($bu + $bs) / ($eu + $es)" | bc -l)"
 done
