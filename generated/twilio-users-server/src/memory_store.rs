@@ -95,12 +95,7 @@ impl MemoryStore {
     }
 
     /// A row as this store keeps it.
-    fn row(
-        &self,
-        seq: u64,
-        sid: impl Into<std::sync::Arc<str>>,
-        fields: Map<String, Value>,
-    ) -> Row {
+    fn row(&self, seq: u64, sid: impl Into<Arc<str>>, fields: Map<String, Value>) -> Row {
         let row = Row::new(seq, sid, fields);
         if self.answers.limit() == 0 {
             row

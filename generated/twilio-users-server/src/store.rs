@@ -317,7 +317,7 @@ impl std::fmt::Debug for Answers {
 
 /// What an [`Answers`] holds: the JSON, and the fields and view it was made from.
 pub(crate) struct KeptAnswer {
-    pub(crate) sid: Box<str>,
+    pub(crate) sid: std::sync::Arc<str>,
     pub(crate) fields: std::sync::Arc<Map<String, Value>>,
     pub(crate) model: std::any::TypeId,
     /// The shape's address: compared, never read through.
@@ -389,6 +389,8 @@ impl Row {
         let Some(free) = slots.kept.iter().position(|slot| slot.get().is_none()) else {
             return;
         };
+        // The SID is counted though the row shares it: the budget bounds
+        // what it bounded when the answer kept a copy.
         let cost = std::mem::size_of::<KeptAnswer>()
             + json.get().len()
             + self.sid.len()
@@ -399,7 +401,7 @@ impl Row {
             return;
         }
         let mut answer = Box::new(KeptAnswer {
-            sid: (*self.sid).into(),
+            sid: self.sid.clone(),
             fields: self.fields.clone(),
             model: view.model,
             shape: address(view.shape),
