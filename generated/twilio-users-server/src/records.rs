@@ -18,7 +18,7 @@
 use crate::auth::RequestContext;
 use crate::error::ServerError;
 use crate::paging::{ListPage, PageRequest};
-use crate::store::{AnswerView, Key, Row, RowsPage, Scope, Shape, Start, Store, StoreError};
+use crate::store::{AnswerView, Key, PageEnds, Row, Scope, Shape, Start, Store, StoreError};
 use serde_json::{Map, Value};
 
 /// The time, as the shape's records write their dates.
@@ -599,41 +599,28 @@ fn token(text: &str) -> Result<u64, ServerError> {
         })
 }
 
-/// The rows of the page `request` asks for.
-fn rows<S: Store + ?Sized>(
-    store: &S,
-    shape: &Shape,
-    scope: &Scope,
-    request: &PageRequest,
-) -> Result<RowsPage, ServerError> {
+/// Where the page `request` asks for starts, and how many rows it holds.
+fn bounds(request: &PageRequest) -> Result<(Start, usize), ServerError> {
     let start = match request.page_token.as_deref() {
         Some(t) => Start::Seq(token(t)?),
         None => Start::Offset(request.page.saturating_mul(request.page_size)),
     };
-    let size = usize::try_from(request.page_size.max(1)).unwrap_or(usize::MAX);
-    store
-        .page(scope, shape, start, size)
-        .map_err(|e| store_error(e, None))
+    Ok((
+        start,
+        usize::try_from(request.page_size.max(1)).unwrap_or(usize::MAX),
+    ))
 }
 
-/// `page` with each row made into a record by `record`, and its tokens.
-fn paged<T>(
-    page: RowsPage,
-    record: impl FnMut(Row) -> Result<T, ServerError>,
-) -> Result<ListPage<T>, ServerError> {
-    let mut out = ListPage::new(
-        page.rows
-            .into_iter()
-            .map(record)
-            .collect::<Result<_, _>>()?,
-    );
-    if let Some(next) = page.next {
+/// `records` as a page, with the tokens of the pages around it.
+fn paged<T>(records: Vec<T>, ends: PageEnds) -> ListPage<T> {
+    let mut out = ListPage::new(records);
+    if let Some(next) = ends.next {
         out = out.next_page_token(format!("PT{next}"));
     }
-    if let Some(previous) = page.previous {
+    if let Some(previous) = ends.previous {
         out = out.previous_page_token(format!("PT{previous}"));
     }
-    Ok(out)
+    out
 }
 
 /// One page of `scope`'s records.
@@ -645,9 +632,19 @@ pub fn list<S: Store + ?Sized>(
     request: &PageRequest,
 ) -> Result<ListPage<Answer>, ServerError> {
     own_account(store, ctx, shape, scope)?;
-    paged(rows(store, shape, scope, request)?, |row| {
-        Ok(answer(ctx, shape, scope, row))
-    })
+    let (start, size) = bounds(request)?;
+    let page = store
+        .page(scope, shape, start, size)
+        .map_err(|e| store_error(e, None))?;
+    let ends = PageEnds {
+        next: page.next,
+        previous: page.previous,
+    };
+    let records = page
+        .rows
+        .into_iter()
+        .map(|row| answer(ctx, shape, scope, row));
+    Ok(paged(records.collect(), ends))
 }
 
 /// A record as a page writes it: the JSON of its model `T`, exactly as
@@ -789,9 +786,23 @@ fn list_kept(
 ) -> Result<ListPage<Rendered>, ServerError> {
     let shape = view.shape;
     own_account(store, ctx, shape, scope)?;
-    paged(rows(store, shape, scope, request)?, |row| {
-        kept_or_rendered(ctx, scope, row, view, render)
-    })
+    let (start, size) = bounds(request)?;
+    // Kept answers are taken where the rows lie; a row that keeps none is
+    // copied out and rendered after the store's lock is let go.
+    let mut slots: Vec<Result<Rendered, Row>> = Vec::with_capacity(size.min(1024));
+    let ends = store
+        .page_with(scope, shape, start, size, &mut |row| {
+            slots.push(match row.kept_answer(view) {
+                Some(json) => Ok(Rendered(json.clone())),
+                None => Err(row.clone()),
+            })
+        })
+        .map_err(|e| store_error(e, None))?;
+    let records = slots.into_iter().map(|slot| match slot {
+        Ok(kept) => Ok(kept),
+        Err(row) => kept_or_rendered(ctx, scope, row, view, render),
+    });
+    Ok(paged(records.collect::<Result<_, _>>()?, ends))
 }
 
 /// The one record at a path with no id of its own (a singleton), created

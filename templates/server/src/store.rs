@@ -447,6 +447,15 @@ pub struct RowsPage {
     pub previous: Option<u64>,
 }
 
+/// Where the pages around one start, for [`Store::page_with`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageEnds {
+    /// Where the next page starts; `None` on the last.
+    pub next: Option<u64>,
+    /// Where the previous page starts; `None` on the first.
+    pub previous: Option<u64>,
+}
+
 /// What a backend can fail with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
@@ -497,6 +506,26 @@ pub trait Store: Send + Sync + 'static {
         start: Start,
         size: usize,
     ) -> Result<RowsPage, StoreError>;
+
+    /// [`Store::page`], with each row lent to `visit` in order instead of
+    /// handed out. A backend that holds its rows (in memory) lends them
+    /// where they lie: a page whose rows keep their answers then copies no
+    /// row. `visit` must be quick, as it may run under the backend's lock.
+    fn page_with(
+        &self,
+        scope: &Scope,
+        shape: &Shape,
+        start: Start,
+        size: usize,
+        visit: &mut dyn FnMut(&Row),
+    ) -> Result<PageEnds, StoreError> {
+        let page = self.page(scope, shape, start, size)?;
+        page.rows.iter().for_each(visit);
+        Ok(PageEnds {
+            next: page.next,
+            previous: page.previous,
+        })
+    }
 }
 
 /// The unique field's value in `fields`, as text.
