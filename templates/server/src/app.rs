@@ -2,7 +2,7 @@
 //! host the server answers as, limits, trailing slashes, and Twilio-shaped
 //! 404 and 405.
 
-use crate::auth::{Authenticator, RequestContext, credentials};
+use crate::auth::{Authenticator, RequestContext, authenticated};
 use crate::error::ServerError;
 use crate::extract::BODY_LIMIT;
 use axum::Router;
@@ -149,7 +149,11 @@ impl Settings {
             ));
         }
         // Host names are case-blind: links name the host as a browser would.
-        Ok([scheme, "://", &authority.as_str().to_ascii_lowercase()].concat())
+        let host = authority.as_str();
+        let mut url = String::with_capacity(scheme.len() + 3 + host.len());
+        url.extend([scheme, "://"]);
+        url.extend(host.chars().map(|c| c.to_ascii_lowercase()));
+        Ok(url)
     }
 }
 
@@ -241,9 +245,8 @@ where
     S: tower_service::Service<Request, Response = Response, Error = Infallible>,
 {
     let checked = announced_length(request.headers()).and_then(|()| {
-        let account_sid = credentials(request.headers())
-            .and_then(|(u, p)| auth.authenticate(&u, &p))
-            .ok_or_else(ServerError::unauthorized)?;
+        let account_sid =
+            authenticated(request.headers(), auth).ok_or_else(ServerError::unauthorized)?;
         let base_url = settings.base_url(request.headers(), request.extensions().get())?;
         Ok(RequestContext::new(account_sid, base_url))
     });

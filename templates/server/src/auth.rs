@@ -101,17 +101,62 @@ impl RequestContext {
     }
 }
 
-/// The basic-auth user and password of a request.
-pub(crate) fn credentials(headers: &HeaderMap) -> Option<(String, String)> {
+/// The account a request's basic-auth user and password act for, as
+/// `auth` decides. Every request asks, so the credentials are decoded on
+/// the stack unless they are unusually long.
+pub(crate) fn authenticated(headers: &HeaderMap, auth: &dyn Authenticator) -> Option<AccountSid> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
+    let encoded = encoded.trim();
+    let mut stack = [0u8; 256];
+    let mut heap = Vec::new();
+    let room = base64::decoded_len_estimate(encoded.len());
+    let buffer: &mut [u8] = if room <= stack.len() {
+        &mut stack
+    } else {
+        heap.resize(room, 0);
+        &mut heap
+    };
+    let length = base64::engine::general_purpose::STANDARD
+        .decode_slice(encoded, buffer)
         .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
+    let decoded = std::str::from_utf8(&buffer[..length]).ok()?;
     let (user, password) = decoded.split_once(':')?;
-    Some((user.to_string(), password.to_string()))
+    auth.authenticate(user, password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "AC0000000000000000000000000000000a";
+
+    fn asking(user: &str, password: &str, auth: &dyn Authenticator) -> Option<AccountSid> {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let mut headers = HeaderMap::new();
+        let value = format!("Basic {encoded}").parse().expect("a header value");
+        headers.insert(header::AUTHORIZATION, value);
+        authenticated(&headers, auth)
+    }
+
+    #[test]
+    fn credentials_of_any_length_are_decoded_and_checked() {
+        let long = "s".repeat(400);
+        let account = AccountSid::parse(ACCOUNT).expect("an account SID");
+        let auth = StaticCredentials::new()
+            .account(account.clone(), "token")
+            .api_key("SK1", long.as_str(), account.clone());
+        assert_eq!(asking(ACCOUNT, "token", &auth), Some(account.clone()));
+        assert_eq!(asking("SK1", &long, &auth), Some(account), "past the stack buffer");
+        assert_eq!(asking(ACCOUNT, "wrong", &auth), None);
+        assert_eq!(asking("SK1", &long[1..], &auth), None);
+        let mut headers = HeaderMap::new();
+        for value in ["Bearer abc", "Basic !!!", "Basic dXNlcg==", "Basic"] {
+            headers.insert(header::AUTHORIZATION, value.parse().expect("a header value"));
+            assert_eq!(authenticated(&headers, &auth), None, "{value}");
+        }
+    }
 }
