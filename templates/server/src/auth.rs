@@ -135,7 +135,8 @@ mod tests {
     const ACCOUNT: &str = "AC0000000000000000000000000000000a";
 
     fn asking(user: &str, password: &str, auth: &dyn Authenticator) -> Option<AccountSid> {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         let mut headers = HeaderMap::new();
         let value = format!("Basic {encoded}").parse().expect("a header value");
         headers.insert(header::AUTHORIZATION, value);
@@ -150,12 +151,19 @@ mod tests {
             .account(account.clone(), "token")
             .api_key("SK1", long.as_str(), account.clone());
         assert_eq!(asking(ACCOUNT, "token", &auth), Some(account.clone()));
-        assert_eq!(asking("SK1", &long, &auth), Some(account), "past the stack buffer");
+        assert_eq!(
+            asking("SK1", &long, &auth),
+            Some(account),
+            "past the stack buffer"
+        );
         assert_eq!(asking(ACCOUNT, "wrong", &auth), None);
         assert_eq!(asking("SK1", &long[1..], &auth), None);
         let mut headers = HeaderMap::new();
         for value in ["Bearer abc", "Basic !!!", "Basic dXNlcg==", "Basic"] {
-            headers.insert(header::AUTHORIZATION, value.parse().expect("a header value"));
+            headers.insert(
+                header::AUTHORIZATION,
+                value.parse().expect("a header value"),
+            );
             assert_eq!(authenticated(&headers, &auth), None, "{value}");
         }
     }

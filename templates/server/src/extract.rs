@@ -105,12 +105,12 @@ pub fn respond(handled: Result<Response, ServerError>) -> Response {
     handled.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// Who is asking, as the front layer found it (401 if no layer did).
-pub fn context(parts: &Parts) -> Result<RequestContext, ServerError> {
+/// Who is asking, as the front layer found it (401 if no layer did), taken
+/// out of the request rather than copied: a handler asks once.
+pub fn context(parts: &mut Parts) -> Result<RequestContext, ServerError> {
     parts
         .extensions
-        .get::<RequestContext>()
-        .cloned()
+        .remove::<RequestContext>()
         .ok_or_else(ServerError::unauthorized)
 }
 

@@ -73,8 +73,8 @@ async fn handle_list_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v2/Services/{ServiceSid}/Users",
             parts.uri.path(),
@@ -139,8 +139,8 @@ async fn handle_create_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v2/Services/{ServiceSid}/Users",
             parts.uri.path(),
@@ -173,8 +173,8 @@ async fn handle_fetch_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v2/Services/{ServiceSid}/Users/{Sid}",
             parts.uri.path(),
@@ -218,8 +218,8 @@ async fn handle_update_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v2/Services/{ServiceSid}/Users/{Sid}",
             parts.uri.path(),
@@ -255,8 +255,8 @@ async fn handle_delete_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v2/Services/{ServiceSid}/Users/{Sid}",
             parts.uri.path(),

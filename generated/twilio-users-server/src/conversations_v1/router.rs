@@ -89,8 +89,8 @@ async fn handle_list_service_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v1/Services/{ChatServiceSid}/Users",
             parts.uri.path(),
@@ -155,8 +155,8 @@ async fn handle_create_service_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v1/Services/{ChatServiceSid}/Users",
             parts.uri.path(),
@@ -192,8 +192,8 @@ async fn handle_fetch_service_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v1/Services/{ChatServiceSid}/Users/{Sid}",
             parts.uri.path(),
@@ -240,8 +240,8 @@ async fn handle_update_service_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v1/Services/{ChatServiceSid}/Users/{Sid}",
             parts.uri.path(),
@@ -280,8 +280,8 @@ async fn handle_delete_service_user<S: super::api::ServicesUsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params(
             "/v1/Services/{ChatServiceSid}/Users/{Sid}",
             parts.uri.path(),
@@ -315,8 +315,8 @@ async fn handle_list_user<S: super::api::UsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let incoming = crate::extract::incoming(
                 &parts,
                 body,
@@ -371,8 +371,8 @@ async fn handle_create_user<S: super::api::UsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let incoming = crate::extract::incoming(
                 &parts,
                 body,
@@ -398,8 +398,8 @@ async fn handle_fetch_user<S: super::api::UsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params("/v1/Users/{Sid}", parts.uri.path())?;
         let sid = crate::extract::path_value::<
             ::api_types::sid::UserSidOrIdentity,
@@ -437,8 +437,8 @@ async fn handle_update_user<S: super::api::UsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params("/v1/Users/{Sid}", parts.uri.path())?;
         let sid = crate::extract::path_value::<
             ::api_types::sid::UserSidOrIdentity,
@@ -468,8 +468,8 @@ async fn handle_delete_user<S: super::api::UsersApi>(
 ) -> ::axum::response::Response {
     let handled = async move {
         use ::axum::response::IntoResponse;
-        let (parts, body) = request.into_parts();
-        let ctx = crate::extract::context(&parts)?;
+        let (mut parts, body) = request.into_parts();
+        let ctx = crate::extract::context(&mut parts)?;
         let path = crate::extract::path_params("/v1/Users/{Sid}", parts.uri.path())?;
         let sid = crate::extract::path_value::<
             ::api_types::sid::UserSidOrIdentity,

@@ -318,8 +318,8 @@ fn handler(op: &OpView, bound: &proc_macro2::Ident, paths: &Paths) -> TokenStrea
         ) -> ::axum::response::Response {
             let handled = async move {
                 use ::axum::response::IntoResponse;
-                let (parts, body) = request.into_parts();
-                let ctx = crate::extract::context(&parts)?;
+                let (mut parts, body) = request.into_parts();
+                let ctx = crate::extract::context(&mut parts)?;
                 #(#steps)*
                 #rendered
                 #keep_ctx
