@@ -26,7 +26,7 @@ fn ten_thousand_properties_or_parameters_generate() {
         (
             Shape::Properties,
             "twilio-big/src/big/models.rs",
-            "d.field(\"p9999\"",
+            "pub p9999:",
         ),
         (
             Shape::QueryParameters,

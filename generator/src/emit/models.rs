@@ -138,7 +138,7 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
         }
     }
     let mdoc = doc(Some(&m.doc), "");
-    let pii_impls = pii_impls(&m.name, &debug_fields, &pii_entries);
+    let (derive_debug, pii_impls) = pii_impls(&m.name, &debug_fields, &pii_entries);
     // Not derived: a derived `Default` would ignore the spec's defaults.
     let default = new_args.is_empty().then(|| {
         quote! {
@@ -151,7 +151,7 @@ fn model(m: &ModelView, paths: &Paths, defaults: &mut Vec<TokenStream>) -> Token
     });
     quote! {
         #mdoc
-        #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #derive_debug PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -188,14 +188,24 @@ fn setter(f: &FieldView, arg: &TokenStream, store: &TokenStream) -> TokenStream 
 }
 
 /// `Debug` that shows PII fields' handling instead of their values, and the
-/// `Pii` impl listing them: what models and params structs share.
+/// `Pii` impl listing them: what models and params structs share. Returns
+/// what the struct derives besides (`Debug`, where no field is PII: a
+/// derived one prints the same, in a tenth of the code) and the impls.
 pub fn pii_impls(
     name: &str,
     debug_fields: &[TokenStream],
     pii_entries: &[TokenStream],
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let ty = ident(name);
-    quote! {
+    let pii = quote! {
+        impl crate::pii::Pii for #ty {
+            const PII_FIELDS: &'static [crate::pii::PiiField] = &[#(#pii_entries),*];
+        }
+    };
+    if pii_entries.is_empty() {
+        return (quote!(Debug,), pii);
+    }
+    let debug = quote! {
         impl ::std::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 // Statements, not one chain: a chain of ten thousand
@@ -205,11 +215,8 @@ pub fn pii_impls(
                 d.finish()
             }
         }
-
-        impl crate::pii::Pii for #ty {
-            const PII_FIELDS: &'static [crate::pii::PiiField] = &[#(#pii_entries),*];
-        }
-    }
+    };
+    (quote!(), quote!(#debug #pii))
 }
 
 /// A `Debug` field: PII shows its handling instead of its value.

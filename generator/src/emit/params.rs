@@ -91,12 +91,12 @@ fn params_struct(op: &OpView, paths: &Paths) -> TokenStream {
     }
     let sdoc = format!(" Inputs of `{}` (`{}`).", op.operation_id(), op.label());
     let derive_default = new_args.is_empty().then(|| quote!(Default,));
-    let pii_impls = pii_impls(&op.params, &debug_fields, &pii_entries);
+    let (derive_debug, pii_impls) = pii_impls(&op.params, &debug_fields, &pii_entries);
     let unused = op.inputs.is_empty().then(|| quote!(let _ = incoming;));
     let unused_out = op.inputs.is_empty().then(|| quote!(let _ = out;));
     quote! {
         #[doc = #sdoc]
-        #[derive(Clone, PartialEq, #derive_default)]
+        #[derive(Clone, #derive_debug PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

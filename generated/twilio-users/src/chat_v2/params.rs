@@ -3,7 +3,7 @@
 //! Inputs of the Twilio - Chat (chat_v2) operations.
 
 /// Inputs of `ListUser` (`GET /v2/Services/{ServiceSid}/Users`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -66,16 +66,6 @@ impl crate::wire::Inputs for ListUserParams {
             page: incoming.query.optional::<i64>("Page")?,
             page_token: incoming.query.optional::<::std::string::String>("PageToken")?,
         })
-    }
-}
-
-impl ::std::fmt::Debug for ListUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("ListUserParams");
-        d.field("page_size", &self.page_size);
-        d.field("page", &self.page);
-        d.field("page_token", &self.page_token);
-        d.finish()
     }
 }
 
@@ -182,7 +172,7 @@ impl crate::pii::Pii for CreateUserParams {
 }
 
 /// Inputs of `FetchUser` (`GET /v2/Services/{ServiceSid}/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FetchUserParams {}
 
@@ -213,13 +203,6 @@ impl crate::wire::Inputs for FetchUserParams {
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
         ::std::result::Result::Ok(Self {})
-    }
-}
-
-impl ::std::fmt::Debug for FetchUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("FetchUserParams");
-        d.finish()
     }
 }
 
@@ -314,7 +297,7 @@ impl crate::pii::Pii for UpdateUserParams {
 }
 
 /// Inputs of `DeleteUser` (`DELETE /v2/Services/{ServiceSid}/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteUserParams {}
 
@@ -345,13 +328,6 @@ impl crate::wire::Inputs for DeleteUserParams {
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
         ::std::result::Result::Ok(Self {})
-    }
-}
-
-impl ::std::fmt::Debug for DeleteUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("DeleteUserParams");
-        d.finish()
     }
 }
 

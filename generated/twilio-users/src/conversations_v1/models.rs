@@ -445,7 +445,7 @@ impl crate::pii::Pii for User {
 }
 
 /// The body of every error Twilio answers.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TwilioError {
     /// Twilio's error code; see `more_info`.
@@ -474,17 +474,6 @@ impl TwilioError {
             more_info: more_info.into(),
             status,
         }
-    }
-}
-
-impl ::std::fmt::Debug for TwilioError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("TwilioError");
-        d.field("code", &self.code);
-        d.field("message", &self.message);
-        d.field("more_info", &self.more_info);
-        d.field("status", &self.status);
-        d.finish()
     }
 }
 

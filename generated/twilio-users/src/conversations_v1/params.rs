@@ -3,7 +3,7 @@
 //! Inputs of the Twilio - Conversations (conversations_v1) operations.
 
 /// Inputs of `ListUser` (`GET /v1/Users`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
@@ -66,16 +66,6 @@ impl crate::wire::Inputs for ListUserParams {
             page: incoming.query.optional::<i64>("Page")?,
             page_token: incoming.query.optional::<::std::string::String>("PageToken")?,
         })
-    }
-}
-
-impl ::std::fmt::Debug for ListUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("ListUserParams");
-        d.field("page_size", &self.page_size);
-        d.field("page", &self.page);
-        d.field("page_token", &self.page_token);
-        d.finish()
     }
 }
 
@@ -182,7 +172,7 @@ impl crate::pii::Pii for CreateUserParams {
 }
 
 /// Inputs of `FetchUser` (`GET /v1/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FetchUserParams {}
 
@@ -213,13 +203,6 @@ impl crate::wire::Inputs for FetchUserParams {
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
         ::std::result::Result::Ok(Self {})
-    }
-}
-
-impl ::std::fmt::Debug for FetchUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("FetchUserParams");
-        d.finish()
     }
 }
 
@@ -314,7 +297,7 @@ impl crate::pii::Pii for UpdateUserParams {
 }
 
 /// Inputs of `DeleteUser` (`DELETE /v1/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
@@ -356,20 +339,12 @@ impl crate::wire::Inputs for DeleteUserParams {
     }
 }
 
-impl ::std::fmt::Debug for DeleteUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("DeleteUserParams");
-        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
-        d.finish()
-    }
-}
-
 impl crate::pii::Pii for DeleteUserParams {
     const PII_FIELDS: &'static [crate::pii::PiiField] = &[];
 }
 
 /// Inputs of `ListServiceUser` (`GET /v1/Services/{ChatServiceSid}/Users`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListServiceUserParams {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
@@ -432,16 +407,6 @@ impl crate::wire::Inputs for ListServiceUserParams {
             page: incoming.query.optional::<i64>("Page")?,
             page_token: incoming.query.optional::<::std::string::String>("PageToken")?,
         })
-    }
-}
-
-impl ::std::fmt::Debug for ListServiceUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("ListServiceUserParams");
-        d.field("page_size", &self.page_size);
-        d.field("page", &self.page);
-        d.field("page_token", &self.page_token);
-        d.finish()
     }
 }
 
@@ -548,7 +513,7 @@ impl crate::pii::Pii for CreateServiceUserParams {
 }
 
 /// Inputs of `FetchServiceUser` (`GET /v1/Services/{ChatServiceSid}/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FetchServiceUserParams {}
 
@@ -579,13 +544,6 @@ impl crate::wire::Inputs for FetchServiceUserParams {
     ) -> ::std::result::Result<Self, crate::error::InvalidParameter> {
         let _ = incoming;
         ::std::result::Result::Ok(Self {})
-    }
-}
-
-impl ::std::fmt::Debug for FetchServiceUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("FetchServiceUserParams");
-        d.finish()
     }
 }
 
@@ -680,7 +638,7 @@ impl crate::pii::Pii for UpdateServiceUserParams {
 }
 
 /// Inputs of `DeleteServiceUser` (`DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}`).
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteServiceUserParams {
     /// The X-Twilio-Webhook-Enabled HTTP request header
@@ -719,14 +677,6 @@ impl crate::wire::Inputs for DeleteServiceUserParams {
                 .headers
                 .optional::<bool>("X-Twilio-Webhook-Enabled")?,
         })
-    }
-}
-
-impl ::std::fmt::Debug for DeleteServiceUserParams {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        let mut d = f.debug_struct("DeleteServiceUserParams");
-        d.field("x_twilio_webhook_enabled", &self.x_twilio_webhook_enabled);
-        d.finish()
     }
 }
 
