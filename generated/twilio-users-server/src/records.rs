@@ -636,10 +636,7 @@ pub fn list<S: Store + ?Sized>(
     let page = store
         .page(scope, shape, start, size)
         .map_err(|e| store_error(e, None))?;
-    let ends = PageEnds {
-        next: page.next,
-        previous: page.previous,
-    };
+    let ends = page.ends();
     let records = page
         .rows
         .into_iter()

@@ -447,6 +447,16 @@ pub struct RowsPage {
     pub previous: Option<u64>,
 }
 
+impl RowsPage {
+    /// Where the pages around this one start.
+    pub(crate) fn ends(&self) -> PageEnds {
+        PageEnds {
+            next: self.next,
+            previous: self.previous,
+        }
+    }
+}
+
 /// Where the pages around one start, for [`Store::page_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PageEnds {
@@ -521,10 +531,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<PageEnds, StoreError> {
         let page = self.page(scope, shape, start, size)?;
         page.rows.iter().for_each(visit);
-        Ok(PageEnds {
-            next: page.next,
-            previous: page.previous,
-        })
+        Ok(page.ends())
     }
 }
 
