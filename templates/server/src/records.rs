@@ -707,6 +707,11 @@ fn answer_view<'a, T: 'static>(
     }
 }
 
+/// The JSON `row` keeps for `view`, if it keeps one.
+fn kept(row: &Row, view: &AnswerView<'_>) -> Option<Rendered> {
+    row.kept_answer(view).map(|json| Rendered(json.clone()))
+}
+
 /// The JSON `row` keeps for `view`, or its answer rendered now (and kept,
 /// where the row keeps answers).
 fn kept_or_rendered(
@@ -716,12 +721,12 @@ fn kept_or_rendered(
     view: &AnswerView<'_>,
     render: fn(Answer) -> Result<std::sync::Arc<serde_json::value::RawValue>, ServerError>,
 ) -> Result<Rendered, ServerError> {
-    if let Some(json) = row.kept_answer(view) {
-        return Ok(Rendered(json.clone()));
+    if let Some(kept) = kept(&row, view) {
+        return Ok(kept);
     }
-    let kept = row.clone();
+    let keeper = row.clone();
     let json = render(answer(ctx, view.shape, scope, row))?;
-    kept.keep_answer(view, json.clone());
+    keeper.keep_answer(view, json.clone());
     Ok(Rendered(json))
 }
 
@@ -787,10 +792,7 @@ fn list_kept(
     let mut slots: Vec<Result<Rendered, Row>> = Vec::with_capacity(size.min(1024));
     let ends = store
         .page_with(scope, shape, start, size, &mut |row| {
-            slots.push(match row.kept_answer(view) {
-                Some(json) => Ok(Rendered(json.clone())),
-                None => Err(row.clone()),
-            })
+            slots.push(kept(row, view).ok_or_else(|| row.clone()))
         })
         .map_err(|e| store_error(e, None))?;
     let records = slots.into_iter().map(|slot| match slot {
